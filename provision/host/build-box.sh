@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Builds the lab's vagrant-lxc box for one Debian suite with debootstrap, from the mirror apt already uses.
+# Everything a node needs is baked in (Docker, etcd, sshd, busybox), so nodes need no network but the lab's.
+#   build-box.sh SUITE OUTPUT.box RECIPE_ID
+# RECIPE_ID is written into the box so that docker-lab can tell a stale box from a current one.
+set -euo pipefail
+
+suite=${1:?suite}; out=${2:?output box path}; recipe=${3:?recipe id}
+
+# The mirror apt is configured with (deb822 .sources first, then one-line sources.list); never a fixed host.
+apt_mirror() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -e "$f" ] || continue
+    awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f"
+  done | head -n1 | grep . && return
+  grep -hsE '^deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '$2 !~ /security/ { print $2; exit }' | grep .
+}
+mirror=$(apt_mirror) || { echo "build-box: no Debian mirror found in /etc/apt/sources*" >&2; exit 2; }
+
+packages=systemd,systemd-sysv,dbus,openssh-server,sudo,iproute2,iputils-ping,bridge-utils,iptables,procps,
+packages+=docker.io,etcd-server,etcd-client,busybox-static,ca-certificates,libnss-myhostname
+case "$suite" in
+  trixie|sid|forky) packages+=,docker-cli ;;   # docker.io only recommends the client there
+esac
+
+work=$(mktemp -d /var/tmp/docker-lab-box.XXXXXX)
+trap '[ -n "${DOCKER_LAB_KEEP_WORK:-}" ] || rm -rf --one-file-system "$work"' EXIT
+root=$work/rootfs
+
+echo "build-box: debootstrap $suite from $mirror"
+debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+  tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+
+echo "build-box: configuring the rootfs"
+# The vagrant user with Vagrant's well-known key: Vagrant swaps it for a per-machine key on first boot.
+chroot "$root" useradd --create-home --shell /bin/bash --groups sudo,docker vagrant
+install -d -m 700 -o 1000 -g 1000 "$root/home/vagrant/.ssh"
+vagrant_pub=$(find /usr/share/rubygems-integration /usr/lib/ruby /opt/vagrant -path '*/keys/vagrant.pub' 2>/dev/null | head -n1 || true)
+[ -n "$vagrant_pub" ] || { echo "build-box: Vagrant's public key not found; is vagrant installed?" >&2; exit 2; }
+install -m 600 -o 1000 -g 1000 "$vagrant_pub" "$root/home/vagrant/.ssh/authorized_keys"
+echo 'vagrant ALL=(ALL) NOPASSWD:ALL' >"$root/etc/sudoers.d/vagrant"; chmod 440 "$root/etc/sudoers.d/vagrant"
+echo 'Defaults !requiretty' >>"$root/etc/sudoers.d/vagrant"
+
+# Each node gets its own sshd host keys at first boot, not the ones debootstrap made once for every node.
+rm -f "$root"/etc/ssh/ssh_host_*
+install -d "$root/etc/systemd/system/ssh.service.d"
+# ExecStartPre is reset so the keys exist before Debian's own `sshd -t` check runs.
+printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' \
+  >"$root/etc/systemd/system/ssh.service.d/host-keys.conf"
+printf 'UseDNS no\n' >"$root/etc/ssh/sshd_config.d/lab.conf"
+
+# The course starts its own two-member etcd cluster by hand: the packaged single-member one must stay off.
+chroot "$root" systemctl disable etcd.service >/dev/null 2>&1 || true
+chroot "$root" systemctl mask etcd.service >/dev/null
+# Nothing inside a node may reconfigure its lab NIC behind LXC's back, nor wait for a network it won't get.
+chroot "$root" systemctl mask systemd-networkd-wait-online.service networking.service >/dev/null 2>&1 || true
+: >"$root/etc/resolv.conf"
+# debootstrap copies the build host's name; without the file a node keeps the name LXC/Vagrant gives it,
+# and libnss-myhostname resolves it, so Vagrant's hostname step finds nothing to do.
+rm -f "$root/etc/hostname"
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*   # about 150 MB the box need not carry
+echo "$recipe" >"$root/etc/docker-lab-recipe"
+
+cat >"$work/lxc-config" <<'CONF'
+lxc.include = /usr/share/lxc/config/common.conf
+lxc.arch = amd64
+# Docker runs nested: its containers need devices (tun, fuse...) beyond LXC's default allow-list.
+lxc.cgroup.devices.allow = a
+lxc.cgroup2.devices.allow = a
+CONF
+printf '{"provider":"lxc","version":"1.0.0","built-on":"%s","docker-lab-recipe":"%s"}\n' \
+  "$(date -u +%FT%TZ)" "$recipe" >"$work/metadata.json"
+
+echo "build-box: packing"
+# Keep xattrs: ping's capability lives there. Entries must start with ./rootfs/ for vagrant-lxc's template.
+tar --numeric-owner --xattrs --xattrs-include='*' -C "$work" -czf "$work/rootfs.tar.gz" ./rootfs
+mkdir -p "$(dirname "$out")"
+tar -C "$work" -cf "$out.partial" metadata.json lxc-config rootfs.tar.gz
+mv "$out.partial" "$out"
+echo "build-box: wrote $out"

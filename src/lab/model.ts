@@ -1,0 +1,62 @@
+import { dirname, join, resolve } from 'node:path';
+import { LocatedDocument } from '../yaml/located.js';
+import type { ProviderName } from '../providers/names.js';
+import { labSchema, type LabFile } from './schema.js';
+import { parseCidr, type Cidr } from './ipv4.js';
+
+export interface LabNode {
+  name: string;
+  ip: string;
+  memory: number;
+  cpus: number;
+}
+
+/** A validated lab with defaults applied: everything downstream reads this, never the raw file. */
+export interface Lab {
+  name: string;
+  /** The folder that holds lab.yaml, the Vagrantfile and Vagrant's state (.vagrant/). */
+  dir: string;
+  file: string;
+  network: Cidr & { cidr: string };
+  suite: LabFile['suite'];
+  docker: { version: string };
+  etcd: { version: string };
+  boxes: Partial<Record<ProviderName, string>>;
+  nodes: LabNode[];
+}
+
+const DEFAULT_MEMORY = 1024;
+const DEFAULT_CPUS = 1;
+
+export function loadLab(file: string): Lab {
+  const doc = LocatedDocument.read(file);
+  const raw = doc.validate(labSchema, 'invalid lab');
+  return toLab(raw, resolve(file));
+}
+
+export function toLab(raw: LabFile, file: string): Lab {
+  return {
+    name: raw.name,
+    dir: dirname(file),
+    file,
+    network: { ...parseCidr(raw.network.subnet)!, cidr: raw.network.subnet },
+    suite: raw.suite,
+    docker: raw.docker,
+    etcd: raw.etcd,
+    boxes: raw.boxes,
+    nodes: raw.nodes.map((n) => ({
+      name: n.name,
+      ip: n.ip,
+      memory: n.memory ?? raw.resources.memory ?? DEFAULT_MEMORY,
+      cpus: n.cpus ?? raw.resources.cpus ?? DEFAULT_CPUS,
+    })),
+  };
+}
+
+export function vagrantfilePath(lab: Lab): string {
+  return join(lab.dir, 'Vagrantfile');
+}
+
+export function findNode(lab: Lab, name: string): LabNode | undefined {
+  return lab.nodes.find((n) => n.name === name);
+}

@@ -1,0 +1,67 @@
+/**
+ * A scenario as the runner sees it: validated, fragments spliced in, durations in milliseconds, nodes
+ * resolved, expectations and captures compiled. Built only by load.ts; a plan that exists is runnable.
+ */
+import type { Location } from '../errors.js';
+import type { CaptureSpec } from './capture.js';
+import type { Expectation } from './expect.js';
+
+/** Where a step was written (scenario or fragment file), for reports. */
+export type Origin = Location;
+
+interface LeafBase {
+  /** Position in the plan: `3`, or `4.2` inside a parallel group; unique within a scenario. */
+  id: string;
+  /** `id` plus the name, safe in a file name: `03-start-etcd`. */
+  slug: string;
+  name: string;
+  nodes: string[];
+  /** The command as written, `${{ }}` placeholders still in it. */
+  run: string;
+  sudo: boolean;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** The vars this step sees: the scenario's, or its fragment's after `with:`. */
+  vars: Record<string, string>;
+  origin: Origin;
+}
+
+export interface CommandStep extends LeafBase {
+  kind: 'command';
+  expect: Expectation;
+  retry: { forMs: number; everyMs: number } | null;
+  /** Only ever set on a step with one node (checked when loading). */
+  capture: CaptureSpec | null;
+}
+
+/** A daemon: started detached, judged only on starting, stopped after cleanup. */
+export interface BackgroundStep extends LeafBase {
+  kind: 'background';
+}
+
+export type LeafStep = CommandStep | BackgroundStep;
+
+export interface ParallelStep {
+  kind: 'parallel';
+  id: string;
+  slug: string;
+  name: string;
+  steps: LeafStep[];
+  origin: Origin;
+}
+
+export type PlanStep = LeafStep | ParallelStep;
+
+export interface ScenarioPlan {
+  name: string;
+  file: string;
+  description: string;
+  requires: { docker: string } | null;
+  steps: PlanStep[];
+  /** The scenario's own cleanup, then its fragments' in reverse order of use. */
+  cleanup: PlanStep[];
+}
+
+export function leaves(step: PlanStep): LeafStep[] {
+  return step.kind === 'parallel' ? step.steps : [step];
+}

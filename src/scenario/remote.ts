@@ -1,0 +1,52 @@
+/**
+ * The exact shell sent to a node for each kind of step. Pure functions: what runs where is readable here,
+ * and tested without a node.
+ */
+import { shellQuote } from './interpolate.js';
+
+/** Where background logs live on a node. */
+export const REMOTE_RUN_ROOT = '/var/tmp/docker-lab';
+
+/** A course command as the node user would type it in a login shell; `sudo: true` makes the whole of it root's. */
+export function commandLine(command: string, sudo: boolean): string {
+  return `${sudo ? 'sudo -n ' : ''}bash -lc ${shellQuote(command)}`;
+}
+
+export function backgroundLogPath(runId: string, node: string, slug: string): string {
+  return `${REMOTE_RUN_ROOT}/${runId}/${node}/${slug}.log`;
+}
+
+/**
+ * Starts `command` detached: its own session and process group (setsid), immune to the channel closing
+ * (nohup, no inherited stdio), output in `log`. Prints the process group id. As a plain background job of
+ * a non-interactive shell, the child is not a group leader, so setsid does not fork and $! is the group id.
+ * A daemon that dies at once (bad flags) fails the step with the end of its log.
+ */
+export function backgroundLaunch(command: string, log: string, sudo: boolean): string {
+  const dir = log.slice(0, log.lastIndexOf('/'));
+  const script = [
+    `mkdir -p ${shellQuote(dir)} || exit 1`,
+    `setsid nohup bash -lc ${shellQuote(command)} > ${shellQuote(log)} 2>&1 < /dev/null &`,
+    'pid=$!',
+    'sleep 0.2',
+    `if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; code=$?; if [ "$code" -ne 0 ]; then echo "exited at once with code $code; end of ${log}:" >&2; tail -n 20 ${shellQuote(log)} >&2; exit 1; fi; fi`,
+    'echo "$pid"',
+  ].join('\n');
+  return `${sudo ? 'sudo -n ' : ''}bash -c ${shellQuote(script)}`;
+}
+
+/** TERM to the whole process group, up to 5 s to go, then KILL. Succeeds when the group is already gone. */
+export function backgroundStop(pgid: number, sudo: boolean): string {
+  const g = `-${pgid}`;
+  const script = [
+    `kill -TERM -- ${g} 2>/dev/null || exit 0`,
+    `for i in $(seq 50); do kill -0 -- ${g} 2>/dev/null || exit 0; sleep 0.1; done`,
+    `kill -KILL -- ${g} 2>/dev/null`,
+    'echo "killed after 5 s"',
+    'exit 0',
+  ].join('\n');
+  return `${sudo ? 'sudo -n ' : ''}bash -c ${shellQuote(script)}`;
+}
+
+/** Docker's own template: {{ }} here is Docker's, not ours. */
+export const DOCKER_SERVER_VERSION = "docker version --format '{{.Server.Version}}'";

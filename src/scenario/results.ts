@@ -1,0 +1,66 @@
+/** What a run produced: read by the console, JUnit and JSON reports. Plain data, serialisable as is. */
+import type { Origin } from './plan.js';
+import type { CheckFailure } from './expect.js';
+
+export type StepStatus = 'passed' | 'failed' | 'skipped' | 'aborted';
+export type Phase = 'main' | 'cleanup';
+
+/** One step on one node: the last attempt, and how many there were. */
+export interface NodeRun {
+  node: string;
+  status: 'passed' | 'failed' | 'aborted';
+  /** The command as written after `${{ }}` substitution (what a reader would paste), not the bash wrapper. */
+  command: string;
+  attempts: number;
+  exitCode: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  /** All attempts, including the pauses between them. */
+  durationMs: number;
+  /** The expectation, described; absent for background steps. */
+  expectation?: string;
+  /** Checks of the last attempt that did not hold. */
+  failures: CheckFailure[];
+  /** Why the command has no judged outcome: timeout, abort, lost connection, a value that could not be put in. */
+  error?: string;
+  capture?: { name: string; value: string };
+  background?: { pgid: number; log: string };
+}
+
+export interface StepResult {
+  id: string;
+  name: string;
+  kind: 'command' | 'background' | 'parallel' | 'stop-background';
+  phase: Phase;
+  status: StepStatus;
+  /** Why it was skipped. */
+  reason?: string;
+  durationMs: number;
+  nodes: NodeRun[];
+  /** The steps of a parallel group. */
+  steps?: StepResult[];
+  origin?: Origin;
+}
+
+export interface ScenarioResult {
+  name: string;
+  file: string;
+  description: string;
+  status: StepStatus;
+  /** Why it was skipped (requires) or aborted. */
+  reason?: string;
+  startedAt: string;
+  durationMs: number;
+  /** Names the folder of background logs on the nodes: /var/tmp/docker-lab/<runId>/. */
+  runId: string;
+  /** Local folder of the per-node transcripts. */
+  transcriptDir: string;
+  steps: StepResult[];
+  cleanup: StepResult[];
+}
+
+/** Leaves in order: a parallel group's steps instead of the group. */
+export function leafResults(steps: readonly StepResult[]): StepResult[] {
+  return steps.flatMap((s) => (s.steps ? s.steps : [s]));
+}

@@ -1,0 +1,94 @@
+import { execa, type ResultPromise } from 'execa';
+import { FailureError } from '../errors.js';
+import type { Lab } from '../lab/model.js';
+import type { ProviderName } from '../providers/names.js';
+import type { SshTarget } from '../ssh/target.js';
+import { parseMachineReadable, parseSshConfig, parseStatus, type MachineStatus } from './parse.js';
+
+export type LineSink = (line: string) => void;
+
+/**
+ * Runs Vagrant for one lab: its folder is VAGRANT_CWD, so the committed Vagrantfile of the default lab and the
+ * temporary ones of test and matrix labs are driven the same way. No call reaches the network: the
+ * checkpoint and box-update checks are off.
+ */
+export class Vagrant {
+  constructor(
+    readonly lab: Lab,
+    readonly provider: ProviderName,
+  ) {}
+
+  private env(): Record<string, string> {
+    return {
+      VAGRANT_CWD: this.lab.dir,
+      VAGRANT_DEFAULT_PROVIDER: this.provider,
+      VAGRANT_CHECKPOINT_DISABLE: '1',
+      VAGRANT_BOX_UPDATE_CHECK_DISABLE: '1',
+      VAGRANT_NO_COLOR: '1',
+    };
+  }
+
+  private async run(args: string[], opts: { onLine?: LineSink; signal?: AbortSignal; reject?: boolean } = {}) {
+    const child: ResultPromise = execa('vagrant', args, {
+      env: this.env(),
+      all: true,
+      reject: false,
+      stdin: 'ignore',
+      cancelSignal: opts.signal,
+      // Vagrant traps SIGINT to roll back; give it time to finish that before we insist.
+      forceKillAfterDelay: 30_000,
+      killSignal: 'SIGINT',
+    });
+    if (opts.onLine) child.all?.on('data', lineSplitter(opts.onLine));
+    const result = await child;
+    if (result.isCanceled) throw opts.signal?.reason ?? new FailureError(`vagrant ${args[0]} was interrupted`);
+    if (result.exitCode !== 0 && opts.reject !== false) {
+      const tail = String(result.all ?? '').trimEnd().split('\n').slice(-15).join('\n');
+      throw new FailureError(`\`vagrant ${args.join(' ')}\` failed with exit code ${result.exitCode}:\n${tail}`);
+    }
+    return result;
+  }
+
+  async up(opts: { parallel: boolean; onLine?: LineSink; signal?: AbortSignal }): Promise<void> {
+    await this.run(['up', `--provider=${this.provider}`, opts.parallel ? '--parallel' : '--no-parallel'], opts);
+  }
+
+  async halt(machines: string[] = [], opts: { onLine?: LineSink; signal?: AbortSignal } = {}): Promise<void> {
+    await this.run(['halt', ...machines], opts);
+  }
+
+  async destroy(opts: { onLine?: LineSink; signal?: AbortSignal } = {}): Promise<void> {
+    await this.run(['destroy', '--force'], opts);
+  }
+
+  async status(): Promise<MachineStatus[]> {
+    const result = await this.run(['status', '--machine-readable']);
+    return parseStatus(String(result.stdout));
+  }
+
+  async sshConfig(): Promise<SshTarget[]> {
+    const result = await this.run(['ssh-config']);
+    return parseSshConfig(String(result.stdout));
+  }
+
+  async boxList(): Promise<{ name: string; provider: string }[]> {
+    const result = await this.run(['box', 'list', '--machine-readable']);
+    const boxes: { name: string; provider: string }[] = [];
+    let name = '';
+    for (const { type, data } of parseMachineReadable(String(result.stdout))) {
+      if (type === 'box-name') name = data[0] ?? '';
+      if (type === 'box-provider') boxes.push({ name, provider: data[0] ?? '' });
+    }
+    return boxes;
+  }
+}
+
+
+function lineSplitter(sink: LineSink) {
+  let rest = '';
+  return (chunk: Buffer | string) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) sink(line);
+  };
+}

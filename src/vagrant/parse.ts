@@ -1,0 +1,55 @@
+import SSHConfig from 'ssh-config';
+import type { SshTarget } from '../ssh/target.js';
+
+/** One machine as `vagrant status --machine-readable` reports it. */
+export interface MachineStatus {
+  name: string;
+  provider: string;
+  /** Vagrant's own word: running, stopped, not_created, poweroff, frozen, ... */
+  state: string;
+}
+
+/**
+ * Parses Vagrant's machine-readable output (`timestamp,target,type,data...`). Commas inside data arrive as
+ * `%!(VAGRANT_COMMA)` and newlines as a literal `\n`.
+ */
+export function parseMachineReadable(text: string): { target: string; type: string; data: string[] }[] {
+  return text
+    .split('\n')
+    .filter((line) => /^\d+,/.test(line))
+    .map((line) => {
+      const [, target = '', type = '', ...data] = line.split(',');
+      return { target, type, data: data.map((d) => d.replaceAll('%!(VAGRANT_COMMA)', ',').replaceAll('\\n', '\n')) };
+    });
+}
+
+export function parseStatus(text: string): MachineStatus[] {
+  const byName = new Map<string, MachineStatus>();
+  for (const { target, type, data } of parseMachineReadable(text)) {
+    if (!target || (type !== 'state' && type !== 'provider-name')) continue;
+    const m = byName.get(target) ?? { name: target, provider: '', state: '' };
+    if (type === 'state') m.state = data[0] ?? '';
+    else m.provider = data[0] ?? '';
+    byName.set(target, m);
+  }
+  return [...byName.values()];
+}
+
+/** Parses `vagrant ssh-config` into one target per machine. */
+export function parseSshConfig(text: string): SshTarget[] {
+  const config = SSHConfig.parse(text);
+  const targets: SshTarget[] = [];
+  for (const line of config) {
+    if (line.type !== SSHConfig.DIRECTIVE || line.param.toLowerCase() !== 'host' || !('config' in line)) continue;
+    const name = String(line.value);
+    const get = (key: string) => {
+      const found = line.config.find((l) => l.type === SSHConfig.DIRECTIVE && l.param.toLowerCase() === key.toLowerCase());
+      return found && found.type === SSHConfig.DIRECTIVE ? String(found.value).replace(/^"(.*)"$/, '$1') : undefined;
+    };
+    const host = get('HostName');
+    const identityFile = get('IdentityFile');
+    if (!host || !identityFile) continue;
+    targets.push({ node: name, host, port: Number(get('Port') ?? 22), user: get('User') ?? 'vagrant', identityFile });
+  }
+  return targets;
+}
