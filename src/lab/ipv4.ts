@@ -33,3 +33,17 @@ export function cidrContains(net: Cidr, ip: string): boolean {
   const n = toInt(ip);
   return n >= base && n < base + size;
 }
+
+/** The first and last address of a route destination (`10.0.0.0/8`, or a bare host `10.0.0.5`), as integers. */
+export function rangeOf(dst: string): [number, number] | null {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(dst);
+  if (!m) return null;
+  const prefix = m[2] === undefined ? 32 : Number(m[2]);
+  const size = 2 ** (32 - prefix);
+  const lo = toInt(m[1]!) - (toInt(m[1]!) % size);
+  return [lo, lo + size - 1];
+}
+
+export function rangesOverlap(a: [number, number], b: [number, number]): boolean {
+  return a[0] <= b[1] && b[0] <= a[1];
+}

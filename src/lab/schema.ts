@@ -38,6 +38,10 @@ export const labSchema = z
     nodes: z.array(node).min(2, 'the course needs two nodes').max(9, 'at most 9 nodes'),
   })
   .superRefine((lab, ctx) => {
+    const managed = /^docker-lab\/(.+)$/.exec(lab.boxes.lxc ?? '');
+    if (managed && managed[1] !== lab.suite) {
+      ctx.addIssue({ code: 'custom', path: ['boxes', 'lxc'], message: `docker-lab builds docker-lab/${lab.suite} for suite ${lab.suite}, not ${lab.boxes.lxc}` });
+    }
     const net = parseCidr(lab.network.subnet);
     const seenNames = new Map<string, number>();
     const seenIps = new Map<string, number>();

@@ -136,7 +136,8 @@ function describeIssue(doc: LocatedDocument, issue: z.core.$ZodIssue): { loc: Lo
   }
   const loc = doc.locate(path);
   let message = issue.message;
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = `missing required field '${String(path[path.length - 1])}'`;
+  // zod leaves the input out of its issues: whether the field is there at all is the document's to say.
+  if (issue.code === 'invalid_type' && !doc.doc.hasIn(path)) message = `missing required field '${String(path[path.length - 1])}'`;
   return [{ loc, message }];
 }
 

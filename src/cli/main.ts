@@ -1,0 +1,180 @@
+/**
+ * The `lab` command: parses arguments, wires the rooms together and turns outcomes into exit codes
+ * (0 ok, 1 a failure, 2 bad input or setup, 130 interrupted). No logic of its own lives here.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { exitCodeOf, InputError, InterruptedError } from '../errors.js';
+import { vagrantfileState, writeVagrantfile } from '../lab/files.js';
+import { loadLab, type Lab } from '../lab/model.js';
+import { down } from '../lifecycle/down.js';
+import { recordedProvider } from '../lifecycle/recorded-provider.js';
+import { formatStatus, status } from '../lifecycle/status.js';
+import { cachedTargets } from '../lifecycle/targets.js';
+import { up } from '../lifecycle/up.js';
+import { SCENARIOS_DIR } from '../paths.js';
+import { chooseProvider, PROVIDERS } from '../providers/index.js';
+import { listScenarios, loadScenario, runScenarios } from '../scenario/command.js';
+
+const USAGE = `usage: lab <command> [options]
+
+commands:
+  up                      bring the lab's nodes up and reach them over ssh2
+  down                    destroy the nodes and remove what the lab made on the host
+  status                  provider, nodes, addresses and state
+  doctor                  check prerequisites and host configuration, with fixes
+  vagrantfile [--check]   write the Vagrantfile from lab.yaml (--check: exit 1 when it drifted)
+  scenario <name|path>... run scenarios on the lab (--list to see them)
+
+options:
+  --lab FILE              the lab file (default: ./lab.yaml)
+  --provider NAME         virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then auto-detected)
+  scenario: --list --keep --ignore-requires --reporter junit|json --output FILE --run-dir DIR`;
+
+const OPTIONS = {
+  lab: { type: 'string' },
+  provider: { type: 'string' },
+  check: { type: 'boolean' },
+  list: { type: 'boolean' },
+  keep: { type: 'boolean' },
+  'ignore-requires': { type: 'boolean' },
+  reporter: { type: 'string' },
+  output: { type: 'string' },
+  'run-dir': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Args = ReturnType<typeof parse>;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new InputError(`${(err as Error).message}\n\n${USAGE}`);
+  }
+}
+
+async function main(argv: string[], signal: AbortSignal): Promise<number> {
+  const args = parse(argv);
+  const [command, ...rest] = args.positionals;
+  if (args.values.help || !command) {
+    console.log(USAGE);
+    return args.values.help ? 0 : 2;
+  }
+  const lab = loadLab(resolve(args.values.lab ?? 'lab.yaml'));
+  switch (command) {
+    case 'vagrantfile':
+      return vagrantfileCommand(lab, args.values.check ?? false);
+    case 'doctor':
+      return doctor(lab, args);
+    case 'up': {
+      await ensureVagrantfile(lab);
+      await up(lab, await chooseProvider(lab, args.values.provider), signal);
+      return 0;
+    }
+    case 'down': {
+      const recorded = await recordedProvider(lab);
+      await down(lab, await chooseProvider(lab, args.values.provider ?? recorded ?? undefined), signal);
+      return 0;
+    }
+    case 'status': {
+      const provider = await chooseProvider(lab, args.values.provider ?? (await recordedProvider(lab)) ?? undefined);
+      console.log(formatStatus(lab, provider, await status(lab, provider)));
+      return 0;
+    }
+    case 'scenario':
+      return scenario(lab, rest, args, signal);
+    default:
+      throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
+  }
+}
+
+async function vagrantfileCommand(lab: Lab, check: boolean): Promise<number> {
+  if (!check) {
+    await writeVagrantfile(lab);
+    console.log(`wrote ${lab.dir}/Vagrantfile from ${lab.file}`);
+    return 0;
+  }
+  const state = await vagrantfileState(lab);
+  if (state.kind === 'current') return 0;
+  console.error(
+    state.kind === 'missing'
+      ? `${lab.dir}/Vagrantfile is missing; run \`npm run vagrantfile\``
+      : `${lab.dir}/Vagrantfile differs from what ${lab.file} generates (run \`npm run vagrantfile\`):\n${state.diff}`,
+  );
+  return 1;
+}
+
+/** `up` never runs a Vagrantfile that disagrees with lab.yaml: it writes a missing one and refuses a drifted one. */
+async function ensureVagrantfile(lab: Lab): Promise<void> {
+  const state = await vagrantfileState(lab);
+  if (state.kind === 'missing') await writeVagrantfile(lab);
+  if (state.kind === 'drifted') {
+    throw new InputError(`${lab.dir}/Vagrantfile differs from what ${lab.file} generates; run \`npm run vagrantfile\`:\n${state.diff}`);
+  }
+}
+
+async function doctor(lab: Lab, args: Args): Promise<number> {
+  const providers = args.values.provider ? [await chooseProvider(lab, args.values.provider)] : Object.values(PROVIDERS).filter((p) => lab.boxes[p.name]);
+  let usable = 0;
+  for (const provider of providers) {
+    const findings = await provider.preflight(lab);
+    const ok = findings.every((f) => f.ok);
+    if (ok) usable++;
+    console.log(`${ok ? '✔' : '✖'} ${provider.name}`);
+    for (const f of findings) console.log(`    ${f.ok ? 'ok ' : 'MISSING'} ${f.what}${!f.ok && f.fix ? `\n            fix: ${f.fix}` : ''}`);
+  }
+  return usable > 0 ? 0 : 2;
+}
+
+async function scenario(lab: Lab, names: string[], args: Args, signal: AbortSignal): Promise<number> {
+  if (args.values.list) {
+    for (const s of listScenarios(SCENARIOS_DIR)) {
+      const requires = s.requiresDocker ? ` [Docker ${s.requiresDocker}]` : '';
+      console.log(`${s.name.padEnd(20)} ${s.problem ? `(invalid: ${s.problem})` : (s.description.split('\n')[0] ?? '') + requires}`);
+    }
+    return 0;
+  }
+  if (names.length === 0) throw new InputError(`scenario: name a scenario, or --list\n\n${USAGE}`);
+  const reporter = args.values.reporter;
+  if (reporter !== undefined && reporter !== 'junit' && reporter !== 'json') throw new InputError(`--reporter: '${reporter}' is not junit or json`);
+  // Every file is checked before anything runs on a node.
+  const plans = names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }));
+  const targets = await cachedTargets(lab);
+  if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
+  const result = await runScenarios(plans, {
+    lab,
+    targets,
+    keep: args.values.keep ?? false,
+    ignoreRequires: args.values['ignore-requires'] ?? false,
+    ...(reporter ? { reporter } : {}),
+    ...(args.values.output ? { output: args.values.output } : {}),
+    ...(args.values['run-dir'] ? { runDir: args.values['run-dir'] } : {}),
+    signal,
+  });
+  if (result.reportFile) console.log(`report: ${result.reportFile}`);
+  return result.exitCode;
+}
+
+/** Ctrl-C or SIGTERM aborts the work in hand, which then cleans up; a second one ends the process at once. */
+function interruptions(): AbortController {
+  const controller = new AbortController();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (controller.signal.aborted) process.exit(130);
+      console.error(`\n${sig}: stopping and cleaning up (again to quit at once)`);
+      controller.abort(new InterruptedError(sig));
+    });
+  }
+  return controller;
+}
+
+const controller = interruptions();
+try {
+  process.exitCode = await main(process.argv.slice(2), controller.signal);
+} catch (err) {
+  const aborted = controller.signal.aborted;
+  if (err instanceof InputError) console.error(`error: ${err.describe()}`);
+  else console.error(`${aborted ? 'interrupted' : 'failed'}: ${(err as Error).message ?? err}`);
+  process.exitCode = aborted ? 130 : exitCodeOf(err);
+}

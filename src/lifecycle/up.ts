@@ -1,0 +1,65 @@
+import type { Lab } from '../lab/model.js';
+import { InputError } from '../errors.js';
+import type { Provider } from '../providers/provider.js';
+import { SshPool } from '../ssh/pool.js';
+import { Vagrant } from '../vagrant/driver.js';
+import { runTasks } from './tasks.js';
+import { refreshTargets } from './targets.js';
+
+export interface UpResult {
+  /** Each node's hostname as it answered over ssh2. */
+  hostnames: Record<string, string>;
+}
+
+/**
+ * Brings the lab up: preflight, the provider's host preparation, `vagrant up`, then one ssh2 connection per
+ * node that must answer with its hostname. A second `up` finds everything in place and only checks it.
+ */
+export async function up(lab: Lab, provider: Provider, signal?: AbortSignal): Promise<UpResult> {
+  const vagrant = new Vagrant(lab, provider.name);
+  const result: UpResult = { hostnames: {} };
+  await runTasks(
+    [
+      {
+        title: `preflight (${provider.name})`,
+        task: async (_, task) => {
+          const missing = (await provider.preflight(lab)).filter((f) => !f.ok);
+          if (missing.length > 0) {
+            throw new InputError(`missing prerequisites for ${provider.name}:\n${missing.map((f) => `  - ${f.what}${f.fix ? `\n      fix: ${f.fix}` : ''}`).join('\n')}`);
+          }
+          task.title = `preflight (${provider.name}): ok`;
+        },
+      },
+      {
+        title: 'prepare the host',
+        enabled: () => provider.beforeUp !== undefined,
+        task: async (_, task) => provider.beforeUp!(lab, { log: (l) => (task.output = l), signal }),
+        rendererOptions: { persistentOutput: false },
+      },
+      {
+        title: `vagrant up (${lab.nodes.map((n) => n.name).join(', ')})`,
+        task: async (_, task) => vagrant.up({ parallel: provider.parallelUp, onLine: (l) => (task.output = l.trim()), signal }),
+      },
+      {
+        title: 'reach the nodes over ssh2',
+        task: async (_, task) => {
+          const targets = await refreshTargets(lab, vagrant);
+          const pool = await SshPool.open(targets);
+          try {
+            await Promise.all(
+              targets.map(async (t) => {
+                const r = await pool.session(t.node).exec('hostname', { timeoutMs: 15_000, signal });
+                result.hostnames[t.node] = r.stdout.trim();
+              }),
+            );
+          } finally {
+            await pool.close();
+          }
+          task.title = `reached ${targets.map((t) => `${t.node} (${t.host}) says ${result.hostnames[t.node]}`).join(', ')}`;
+        },
+      },
+    ],
+    {},
+  );
+  return result;
+}

@@ -1,0 +1,127 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { FailureError, InputError } from '../../errors.js';
+import type { Lab } from '../../lab/model.js';
+import { BOX_CACHE_DIR, PROVISION_DIR } from '../../paths.js';
+
+const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-box.sh');
+
+/** Boxes named `docker-lab/<suite>` are built here; any other name is the user's own and must already exist. */
+export function managedSuite(boxName: string): string | null {
+  const m = /^docker-lab\/([a-z]+)$/.exec(boxName);
+  return m ? m[1]! : null;
+}
+
+/** Identifies a box recipe: a change to the build script or the suite gives a new id, and so a rebuild. */
+export async function recipeId(suite: string): Promise<string> {
+  const script = await readFile(BUILD_SCRIPT);
+  return createHash('sha256').update(script).update(`\0${suite}`).digest('hex').slice(0, 16);
+}
+
+function vagrantHome(): string {
+  return process.env.VAGRANT_HOME ?? join(homedir(), '.vagrant.d');
+}
+
+/** The recipe id of the installed box, or null when there is none (Vagrant stores a local box as version 0). */
+async function installedRecipe(boxName: string): Promise<string | null> {
+  const file = join(vagrantHome(), 'boxes', boxName.replaceAll('/', '-VAGRANTSLASH-'), '0', 'lxc', 'metadata.json');
+  try {
+    const meta = JSON.parse(await readFile(file, 'utf8')) as { 'docker-lab-recipe'?: string };
+    return meta['docker-lab-recipe'] ?? '';
+  } catch {
+    return null;
+  }
+}
+
+export async function boxIsCurrent(boxName: string): Promise<boolean> {
+  const suite = managedSuite(boxName);
+  const installed = await installedRecipe(boxName);
+  if (suite === null) return installed !== null;
+  return installed === (await recipeId(suite));
+}
+
+/**
+ * Makes sure the lab's lxc box is installed and built from the current recipe. Two labs asking for the same
+ * box at once build it once: the second waits on the lock.
+ */
+export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: AbortSignal): Promise<void> {
+  const boxName = lab.boxes.lxc!;
+  const suite = managedSuite(boxName);
+  if (suite === null) {
+    if ((await installedRecipe(boxName)) === null) {
+      throw new InputError(`${lab.file}: boxes.lxc: box '${boxName}' is not installed for lxc; add it with \`vagrant box add\` or use docker-lab/${lab.suite}`);
+    }
+    return;
+  }
+  const want = await recipeId(suite);
+  if ((await installedRecipe(boxName)) === want) return;
+
+  await mkdir(BOX_CACHE_DIR, { recursive: true });
+  await withLock(join(BOX_CACHE_DIR, `${suite}.lock`), log, signal, async () => {
+    if ((await installedRecipe(boxName)) === want) return; // built by the lab we waited for
+    const boxFile = join(BOX_CACHE_DIR, `${suite}-${want}.box`);
+    log(`building box ${boxName} from Debian ${suite} (debootstrap; about 2 minutes)`);
+    const build = execa('bash', [BUILD_SCRIPT, suite, boxFile, want], { all: true, reject: false, cancelSignal: signal, stdin: 'ignore' });
+    build.all?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
+    const r = await build;
+    if (r.isCanceled) throw signal?.reason;
+    if (r.exitCode !== 0) throw new FailureError(`building box ${boxName} failed (exit ${r.exitCode}):\n${tail(String(r.all))}`);
+    log(`adding box ${boxName}`);
+    const add = await execa('vagrant', ['box', 'add', '--force', '--name', boxName, boxFile], {
+      all: true,
+      reject: false,
+      env: { VAGRANT_CHECKPOINT_DISABLE: '1' },
+    });
+    await rm(boxFile, { force: true });
+    if (add.exitCode !== 0) throw new FailureError(`vagrant box add ${boxName} failed:\n${tail(String(add.all))}`);
+  });
+}
+
+export async function removeBox(boxName: string): Promise<void> {
+  await execa('vagrant', ['box', 'remove', '--force', '--all', boxName], { reject: false, env: { VAGRANT_CHECKPOINT_DISABLE: '1' } });
+}
+
+/** A lock directory holding the owner's PID; a lock whose owner is gone is taken over. */
+async function withLock<T>(dir: string, log: (l: string) => void, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  let told = false;
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      await mkdir(dir);
+      await writeFile(join(dir, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(await readFile(join(dir, 'pid'), 'utf8').catch(() => '0'));
+      if (owner && !alive(owner)) {
+        await rm(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (!told) log(`waiting for another docker-lab process (pid ${owner || '?'}) that builds the same box`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(join(dir, 'pid'), { force: true });
+    await rmdir(dir).catch(() => undefined);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

@@ -1,0 +1,133 @@
+/**
+ * The console report: a listr2 tree with one task per step (its time in the title) and a subtask per node,
+ * drawn from the runner's events; then, for each failure, the node, command, exit code, output tails and
+ * expectation against what came. Plain line output when CI is set or stdout is not a terminal.
+ */
+import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
+import { formatDuration } from '../scenario/duration.js';
+import type { LeafStep, PlanStep, ScenarioPlan } from '../scenario/plan.js';
+import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
+import type { RunObserver, StopStep } from '../scenario/run.js';
+import { describeScenarioFailures } from './failure-text.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's wrapper is generic over its renderers
+type Wrapper = ListrTaskWrapper<any, any, any>;
+
+type Settled<T> = { value: T } | { skipped: string };
+
+class Deferred<T> {
+  resolve!: (v: Settled<T>) => void;
+  readonly promise = new Promise<Settled<T>>((r) => (this.resolve = r));
+}
+
+export interface ConsoleReporterOptions {
+  /** Where summaries and failure details go. */
+  write?: (text: string) => void;
+  /** Plain lines instead of a live tree; default: when CI is set or stdout is not a terminal. */
+  plain?: boolean;
+}
+
+export class ConsoleReporter implements RunObserver {
+  private readonly nodes = new Map<string, Deferred<NodeRun>>();
+  private readonly steps = new Map<string, Deferred<StepResult>>();
+  private running: Promise<unknown> = Promise.resolve();
+  private readonly write: (text: string) => void;
+  private readonly plain: boolean;
+
+  constructor(options: ConsoleReporterOptions = {}) {
+    this.write = options.write ?? ((t) => process.stdout.write(t));
+    this.plain = options.plain ?? (Boolean(process.env.CI) || !process.stdout.isTTY);
+  }
+
+  scenarioStart(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void {
+    this.nodes.clear();
+    this.steps.clear();
+    const hasBackground = [...plan.steps].some((s) => (s.kind === 'parallel' ? s.steps : [s]).some((l) => l.kind === 'background'));
+    const stop: StopStep = { kind: 'stop-background', id: 'stop', name: 'stop background processes', nodes: [] };
+    const tasks: ListrTask[] = [
+      ...plan.steps.map((s) => this.task(s)),
+      ...plan.cleanup.map((s) => this.task(s, 'cleanup: ')),
+      ...(hasBackground ? [this.task(stop, 'cleanup: ')] : []),
+    ];
+    this.write(`▶ ${plan.name}: ${plan.description.split('\n')[0]}\n  transcripts: ${info.transcriptDir}\n`);
+    this.running = new Listr(tasks, {
+      concurrent: false,
+      exitOnError: false,
+      registerSignalListeners: false, // Ctrl-C belongs to the runner: it must still clean up
+      renderer: 'default',
+      fallbackRenderer: 'simple',
+      fallbackRendererCondition: () => this.plain,
+      rendererOptions: { collapseSubtasks: false, showErrorMessage: true },
+    })
+      .run()
+      .catch(() => undefined);
+  }
+
+  nodeEnd(step: LeafStep | StopStep, run: NodeRun): void {
+    this.nodeDeferred(step.id, run.node).resolve({ value: run });
+  }
+
+  stepEnd(step: PlanStep | StopStep, result: StepResult): void {
+    if (result.status === 'skipped') {
+      const leaves = step.kind === 'parallel' ? step.steps : [step];
+      for (const l of leaves) {
+        this.stepDeferred(l.id).resolve({ skipped: result.reason ?? 'skipped' });
+        for (const n of l.nodes) this.nodeDeferred(l.id, n).resolve({ skipped: result.reason ?? 'skipped' });
+      }
+    }
+    this.stepDeferred(step.id).resolve({ value: result });
+  }
+
+  async scenarioEnd(result: ScenarioResult): Promise<void> {
+    // Whatever never ran (requirements unmet, no background to stop) is shown as skipped.
+    for (const d of [...this.steps.values(), ...this.nodes.values()]) d.resolve({ skipped: result.reason ?? 'not run' });
+    await this.running;
+    const failures = describeScenarioFailures(result);
+    if (failures.length) this.write(`\n${failures.join('\n\n')}\n`);
+    const mark = { passed: '✔', failed: '✖', skipped: '↓', aborted: '■' }[result.status];
+    this.write(`${mark} ${result.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''} in ${formatDuration(result.durationMs)}\n\n`);
+  }
+
+  private task(step: PlanStep | StopStep, prefix = ''): ListrTask {
+    const label = `${prefix}${step.name}`;
+    return {
+      title: label,
+      task: (_ctx, task) => {
+        if (step.kind === 'parallel') return task.newListr(step.steps.map((s) => this.task(s, prefix)), { concurrent: true, exitOnError: false });
+        const subtasks: ListrTask[] = step.nodes.map((node) => ({ title: node, task: (_c, sub) => this.nodeTask(step.id, node, sub) }));
+        // An untitled last subtask (hidden) puts the step's time in its title once every node is done.
+        subtasks.push({ task: async () => this.stepTitle(step.id, label, task) });
+        return task.newListr(subtasks, { concurrent: true, exitOnError: false });
+      },
+    };
+  }
+
+  private async nodeTask(stepId: string, node: string, sub: Wrapper): Promise<void> {
+    const r = await this.nodeDeferred(stepId, node).promise;
+    if ('skipped' in r) return sub.skip(`${node}: ${r.skipped}`);
+    const run = r.value;
+    const tries = run.attempts > 1 ? `, ${run.attempts} attempts` : '';
+    sub.title = `${node} (${formatDuration(run.durationMs)}${tries})`;
+    if (run.status !== 'passed') throw new Error(`${node}: ${run.error ?? run.failures.map((f) => f.check).join('; ') ?? run.status}`);
+  }
+
+  private async stepTitle(stepId: string, label: string, task: Wrapper): Promise<void> {
+    const r = await this.stepDeferred(stepId).promise;
+    if ('skipped' in r) return task.skip(`${label}: ${r.skipped}`);
+    if (r.value.status === 'skipped') return task.skip(`${label}: ${r.value.reason ?? 'skipped'}`);
+    task.title = `${label} (${formatDuration(r.value.durationMs)})`;
+  }
+
+  private nodeDeferred(stepId: string, node: string): Deferred<NodeRun> {
+    const key = `${stepId}@${node}`;
+    let d = this.nodes.get(key);
+    if (!d) this.nodes.set(key, (d = new Deferred()));
+    return d;
+  }
+
+  private stepDeferred(stepId: string): Deferred<StepResult> {
+    let d = this.steps.get(stepId);
+    if (!d) this.steps.set(stepId, (d = new Deferred()));
+    return d;
+  }
+}

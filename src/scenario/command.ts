@@ -1,0 +1,118 @@
+/**
+ * The public entry of the scenario engine, used by the CLI: list, load (all checks, nothing run), run.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { Lab } from '../lab/model.js';
+import { SshPool } from '../ssh/pool.js';
+import type { SshTarget } from '../ssh/target.js';
+import { ConsoleReporter } from '../report/console.js';
+import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { LocatedDocument } from '../yaml/located.js';
+import { listYaml, loadScenarioFile, scenarioPath } from './load.js';
+import type { ScenarioPlan } from './plan.js';
+import type { ScenarioResult } from './results.js';
+import { runScenario, type RunObserver } from './run.js';
+
+export type { ScenarioPlan } from './plan.js';
+export type { ScenarioResult, StepResult, NodeRun } from './results.js';
+
+export interface ScenarioSummary {
+  name: string;
+  file: string;
+  description: string;
+  /** The `requires.docker` range, when there is one. */
+  requiresDocker?: string;
+  /** Set when the file can not be read as a scenario (`--list` still shows it). */
+  problem?: string;
+}
+
+/** The scenarios of a folder (fragments are not scenarios), with their descriptions. Never throws for one bad file. */
+export function listScenarios(dir: string): ScenarioSummary[] {
+  return listYaml(dir).map((name) => {
+    const file = join(dir, `${name}.yaml`);
+    try {
+      const raw = LocatedDocument.read(file).toJS() as { description?: unknown; requires?: { docker?: unknown } } | null;
+      const description = typeof raw?.description === 'string' ? raw.description.trim() : '';
+      const docker = raw?.requires?.docker;
+      return { name, file, description, ...(typeof docker === 'string' ? { requiresDocker: docker } : {}) };
+    } catch (err) {
+      return { name, file, description: '', problem: err instanceof InputError ? err.message : String(err) };
+    }
+  });
+}
+
+/** Reads, validates and checks a scenario against the lab. Throws InputError (exit 2) with file:line:column. */
+export function loadScenario(nameOrPath: string, options: { scenariosDir: string; lab: Lab }): ScenarioPlan {
+  return loadScenarioFile(scenarioPath(nameOrPath, options.scenariosDir), options);
+}
+
+export interface RunScenariosOptions {
+  lab: Lab;
+  targets: SshTarget[];
+  /** Leave everything in place: no cleanup, background processes keep running. */
+  keep?: boolean;
+  /** Run even when `requires` is not met. */
+  ignoreRequires?: boolean;
+  reporter?: 'junit' | 'json';
+  /** Where the junit/json report goes; default `<runDir>/report.xml` or `<runDir>/report.json`. */
+  output?: string;
+  /** Ctrl-C: aborts the current step, then cleanup runs; exit code 130. */
+  signal?: AbortSignal;
+  /** Parent folder of the per-run transcript folders; default `runs`. */
+  runDir?: string;
+  /** No console report (tests, or when only the junit/json report is wanted). */
+  quiet?: boolean;
+}
+
+export interface RunScenariosResult {
+  exitCode: 0 | 1 | 130;
+  results: ScenarioResult[];
+  /** The junit/json report file, when one was written. */
+  reportFile?: string;
+}
+
+/**
+ * Runs plans one after the other over one SSH connection per node. Exit code: 0 all passed or skipped,
+ * 1 a step failed, 130 interrupted (cleanup ran). Unreachable nodes or missing targets throw InputError
+ * before anything runs.
+ */
+export async function runScenarios(plans: readonly ScenarioPlan[], options: RunScenariosOptions): Promise<RunScenariosResult> {
+  const runDir = options.runDir ?? 'runs';
+  const missing = options.lab.nodes.filter((n) => !options.targets.some((t) => t.node === n.name)).map((n) => n.name);
+  if (missing.length) throw new InputError(`no SSH target for ${missing.join(', ')} (read from vagrant ssh-config; is the lab up?)`);
+  const targets = options.targets.filter((t) => options.lab.nodes.some((n) => n.name === t.node));
+
+  const pool = await SshPool.open(targets);
+  const results: ScenarioResult[] = [];
+  const observer: RunObserver | undefined = options.quiet ? undefined : new ConsoleReporter();
+  const dockerVersions = new Map<string, Promise<string | Error>>();
+  try {
+    for (const plan of plans) {
+      if (options.signal?.aborted) break; // the interrupted scenario has cleaned up; the rest do not start
+      results.push(
+        await runScenario(plan, {
+          pool,
+          lab: options.lab,
+          keep: options.keep ?? false,
+          ignoreRequires: options.ignoreRequires ?? false,
+          runDir,
+          dockerVersions,
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(observer ? { observer } : {}),
+        }),
+      );
+    }
+  } finally {
+    await pool.close();
+  }
+
+  const exitCode: 0 | 1 | 130 = options.signal?.aborted || results.some((r) => r.status === 'aborted') ? 130 : results.some((r) => r.status === 'failed') ? 1 : 0;
+  if (!options.reporter) return { exitCode, results };
+  const reportFile = options.output ?? join(runDir, options.reporter === 'junit' ? 'report.xml' : 'report.json');
+  mkdirSync(dirname(reportFile), { recursive: true });
+  writeFileSync(reportFile, options.reporter === 'junit' ? renderJunit(results) : renderJson(results, exitCode));
+  return { exitCode, results, reportFile };
+}
