@@ -14,6 +14,8 @@ import { cachedTargets } from '../lifecycle/targets.js';
 import { up } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { chooseProvider, PROVIDERS } from '../providers/index.js';
+import { runMatrix } from '../matrix/run.js';
+import { suiteFor } from '../matrix/suites.js';
 import { listScenarios, loadScenario, runScenarios } from '../scenario/command.js';
 
 const USAGE = `usage: lab <command> [options]
@@ -25,11 +27,14 @@ commands:
   doctor                  check prerequisites and host configuration, with fixes
   vagrantfile [--check]   write the Vagrantfile from lab.yaml (--check: exit 1 when it drifted)
   scenario <name|path>... run scenarios on the lab (--list to see them)
+  matrix                  every scenario on several Docker versions, one lab each, one table
 
 options:
   --lab FILE              the lab file (default: ./lab.yaml)
   --provider NAME         virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then auto-detected)
-  scenario: --list --keep --ignore-requires --reporter junit|json --output FILE --run-dir DIR`;
+  scenario: --list --keep --ignore-requires --reporter junit|json --output FILE --run-dir DIR
+  matrix:   --docker V1,V2 (a version or a Debian suite) --scenario A,B --ignore-requires
+            --baseline matrix.json --jobs N (labs side by side, default 1) --out DIR (default runs/matrix)`;
 
 const OPTIONS = {
   lab: { type: 'string' },
@@ -41,6 +46,11 @@ const OPTIONS = {
   reporter: { type: 'string' },
   output: { type: 'string' },
   'run-dir': { type: 'string' },
+  docker: { type: 'string' },
+  scenario: { type: 'string' },
+  baseline: { type: 'string' },
+  jobs: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -84,6 +94,8 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
     }
     case 'scenario':
       return scenario(lab, rest, args, signal);
+    case 'matrix':
+      return matrix(lab, args, signal);
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
   }
@@ -153,6 +165,28 @@ async function scenario(lab: Lab, names: string[], args: Args, signal: AbortSign
     signal,
   });
   if (result.reportFile) console.log(`report: ${result.reportFile}`);
+  return result.exitCode;
+}
+
+async function matrix(lab: Lab, args: Args, signal: AbortSignal): Promise<number> {
+  const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
+  const versions = list(args.values.docker);
+  if (versions.length === 0) throw new InputError(`matrix: --docker is required, e.g. --docker 20.10.24,26.1.5\n\n${USAGE}`);
+  const jobs = Number(args.values.jobs ?? 1);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: '${args.values.jobs}' is not a whole number of at least 1`);
+  const scenarios = list(args.values.scenario);
+  const result = await runMatrix({
+    base: lab,
+    suites: versions.map(suiteFor),
+    scenarios: scenarios.length ? scenarios : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name),
+    ignoreRequires: args.values['ignore-requires'] ?? false,
+    jobs,
+    outDir: resolve(args.values.out ?? 'runs/matrix'),
+    ...(args.values.baseline ? { baseline: resolve(args.values.baseline) } : {}),
+    signal,
+  });
+  console.log(`\n${result.table}`);
+  if (result.regressions.length) console.log(`regressions against the baseline: ${result.regressions.map((c) => `${c.scenario} on ${c.column}`).join(', ')}`);
   return result.exitCode;
 }
 

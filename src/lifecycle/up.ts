@@ -1,3 +1,4 @@
+import type { ListrTask } from 'listr2';
 import type { Lab } from '../lab/model.js';
 import { InputError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
@@ -16,50 +17,52 @@ export interface UpResult {
  * node that must answer with its hostname. A second `up` finds everything in place and only checks it.
  */
 export async function up(lab: Lab, provider: Provider, signal?: AbortSignal): Promise<UpResult> {
-  const vagrant = new Vagrant(lab, provider.name);
   const result: UpResult = { hostnames: {} };
-  await runTasks(
-    [
-      {
-        title: `preflight (${provider.name})`,
-        task: async (_, task) => {
-          const missing = (await provider.preflight(lab)).filter((f) => !f.ok);
-          if (missing.length > 0) {
-            throw new InputError(`missing prerequisites for ${provider.name}:\n${missing.map((f) => `  - ${f.what}${f.fix ? `\n      fix: ${f.fix}` : ''}`).join('\n')}`);
-          }
-          task.title = `preflight (${provider.name}): ok`;
-        },
-      },
-      {
-        title: 'prepare the host',
-        enabled: () => provider.beforeUp !== undefined,
-        task: async (_, task) => provider.beforeUp!(lab, { log: (l) => (task.output = l), signal }),
-        rendererOptions: { persistentOutput: false },
-      },
-      {
-        title: `vagrant up (${lab.nodes.map((n) => n.name).join(', ')})`,
-        task: async (_, task) => vagrant.up({ parallel: provider.parallelUp, onLine: (l) => (task.output = l.trim()), signal }),
-      },
-      {
-        title: 'reach the nodes over ssh2',
-        task: async (_, task) => {
-          const targets = await refreshTargets(lab, vagrant);
-          const pool = await SshPool.open(targets);
-          try {
-            await Promise.all(
-              targets.map(async (t) => {
-                const r = await pool.session(t.node).exec('hostname', { timeoutMs: 15_000, signal });
-                result.hostnames[t.node] = r.stdout.trim();
-              }),
-            );
-          } finally {
-            await pool.close();
-          }
-          task.title = `reached ${targets.map((t) => `${t.node} (${t.host}) says ${result.hostnames[t.node]}`).join(', ')}`;
-        },
-      },
-    ],
-    {},
-  );
+  await runTasks(upTasks(lab, provider, result, signal), {});
   return result;
+}
+
+/** The steps of `up`, for a listr2 list of its own or as subtasks (the matrix brings several labs up). */
+export function upTasks(lab: Lab, provider: Provider, result: UpResult, signal?: AbortSignal): ListrTask[] {
+  const vagrant = new Vagrant(lab, provider.name);
+  return [
+    {
+      title: `preflight (${provider.name})`,
+      task: async (_, task) => {
+        const missing = (await provider.preflight(lab)).filter((f) => !f.ok);
+        if (missing.length > 0) {
+          throw new InputError(`missing prerequisites for ${provider.name}:\n${missing.map((f) => `  - ${f.what}${f.fix ? `\n      fix: ${f.fix}` : ''}`).join('\n')}`);
+        }
+        task.title = `preflight (${provider.name}): ok`;
+      },
+    },
+    {
+      title: 'prepare the host',
+      enabled: () => provider.beforeUp !== undefined,
+      task: async (_, task) => provider.beforeUp!(lab, { log: (l) => (task.output = l), signal }),
+      rendererOptions: { persistentOutput: false },
+    },
+    {
+      title: `vagrant up (${lab.nodes.map((n) => n.name).join(', ')})`,
+      task: async (_, task) => vagrant.up({ parallel: provider.parallelUp, onLine: (l) => (task.output = l.trim()), signal }),
+    },
+    {
+      title: 'reach the nodes over ssh2',
+      task: async (_, task) => {
+        const targets = await refreshTargets(lab, vagrant);
+        const pool = await SshPool.open(targets);
+        try {
+          await Promise.all(
+            targets.map(async (t) => {
+              const r = await pool.session(t.node).exec('hostname', { timeoutMs: 15_000, signal });
+              result.hostnames[t.node] = r.stdout.trim();
+            }),
+          );
+        } finally {
+          await pool.close();
+        }
+        task.title = `reached ${targets.map((t) => `${t.node} (${t.host}) says ${result.hostnames[t.node]}`).join(', ')}`;
+      },
+    },
+  ];
 }

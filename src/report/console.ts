@@ -33,6 +33,8 @@ export class ConsoleReporter implements RunObserver {
   private running: Promise<unknown> = Promise.resolve();
   private readonly write: (text: string) => void;
   private readonly plain: boolean;
+  /** Set when the scenario is over: a task that starts only now has nothing left to wait for. */
+  private endedReason: string | null = null;
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.write = options.write ?? ((t) => process.stdout.write(t));
@@ -42,6 +44,7 @@ export class ConsoleReporter implements RunObserver {
   scenarioStart(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void {
     this.nodes.clear();
     this.steps.clear();
+    this.endedReason = null;
     const hasBackground = [...plan.steps].some((s) => (s.kind === 'parallel' ? s.steps : [s]).some((l) => l.kind === 'background'));
     const stop: StopStep = { kind: 'stop-background', id: 'stop', name: 'stop background processes', nodes: [] };
     const tasks: ListrTask[] = [
@@ -80,6 +83,7 @@ export class ConsoleReporter implements RunObserver {
 
   async scenarioEnd(result: ScenarioResult): Promise<void> {
     // Whatever never ran (requirements unmet, no background to stop) is shown as skipped.
+    this.endedReason = result.reason ?? 'not run';
     for (const d of [...this.steps.values(), ...this.nodes.values()]) d.resolve({ skipped: result.reason ?? 'not run' });
     await this.running;
     const failures = describeScenarioFailures(result);
@@ -104,7 +108,7 @@ export class ConsoleReporter implements RunObserver {
 
   private async nodeTask(stepId: string, node: string, sub: Wrapper): Promise<void> {
     const r = await this.nodeDeferred(stepId, node).promise;
-    if ('skipped' in r) return sub.skip(`${node}: ${r.skipped}`);
+    if ('skipped' in r) return sub.skip(); // the reason is in the scenario's summary line
     const run = r.value;
     const tries = run.attempts > 1 ? `, ${run.attempts} attempts` : '';
     sub.title = `${node} (${formatDuration(run.durationMs)}${tries})`;
@@ -113,21 +117,26 @@ export class ConsoleReporter implements RunObserver {
 
   private async stepTitle(stepId: string, label: string, task: Wrapper): Promise<void> {
     const r = await this.stepDeferred(stepId).promise;
-    if ('skipped' in r) return task.skip(`${label}: ${r.skipped}`);
-    if (r.value.status === 'skipped') return task.skip(`${label}: ${r.value.reason ?? 'skipped'}`);
+    if ('skipped' in r || r.value.status === 'skipped') return task.skip(label);
     task.title = `${label} (${formatDuration(r.value.durationMs)})`;
   }
 
   private nodeDeferred(stepId: string, node: string): Deferred<NodeRun> {
     const key = `${stepId}@${node}`;
     let d = this.nodes.get(key);
-    if (!d) this.nodes.set(key, (d = new Deferred()));
+    if (!d) this.nodes.set(key, (d = this.fresh()));
     return d;
   }
 
   private stepDeferred(stepId: string): Deferred<StepResult> {
     let d = this.steps.get(stepId);
-    if (!d) this.steps.set(stepId, (d = new Deferred()));
+    if (!d) this.steps.set(stepId, (d = this.fresh()));
+    return d;
+  }
+
+  private fresh<T>(): Deferred<T> {
+    const d = new Deferred<T>();
+    if (this.endedReason !== null) d.resolve({ skipped: this.endedReason });
     return d;
   }
 }

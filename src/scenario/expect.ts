@@ -87,7 +87,9 @@ const jsonOps: Record<JsonOp, { describe: (c: JsonCheck) => string; fails: (foun
     describe: (c) => `${c.pathText} equals ${preview(c.value)}`,
     fails: (found, c) => {
       if (!found.found) return `  expected ${c.pathText} to equal ${preview(c.value)}; ${found.at} has nothing further`;
-      return sameJson(found.value, c.value) ? null : `  ${c.pathText}\n${diffText(stringify(c.value), stringify(found.value))}`;
+      if (sameJson(found.value, c.value)) return null;
+      if (isScalar(found.value) && isScalar(c.value)) return `  expected ${c.pathText} to equal ${preview(c.value)}\n  actual: ${preview(found.value)}`;
+      return `  ${c.pathText}\n${diffText(stringify(c.value), stringify(found.value))}`;
     },
   },
   contains: {
@@ -179,8 +181,11 @@ export function regexError(source: string, flags: string): string | null {
 }
 
 /** Scalars compare by their text (YAML `1450` and JSON `"1450"` are the same to a reader); structures by content. */
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v !== 'object';
+}
+
 function sameJson(actual: unknown, expected: unknown): boolean {
-  const isScalar = (v: unknown) => v === null || typeof v !== 'object';
   if (isScalar(actual) && isScalar(expected)) return String(actual) === String(expected);
   return stringify(actual) === stringify(expected);
 }

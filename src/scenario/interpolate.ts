@@ -78,6 +78,9 @@ export type ShellContext =
   | { kind: 'comment' }
   | { kind: 'heredoc'; delimiter: string; expands: boolean };
 
+/** A placeholder's context, and how many `...` command substitutions enclose it (each one re-reads backslashes). */
+export type PlaceholderContext = ShellContext & { backticks: number };
+
 type Frame = { kind: 'word'; parens: number; closer: ')' | '`' | null } | { kind: 'single' } | { kind: 'ansi' } | { kind: 'double' } | { kind: 'comment' };
 
 interface PendingHeredoc {
@@ -90,8 +93,8 @@ interface PendingHeredoc {
  * The shell context of every placeholder in `template`. A small lexer for the parts of POSIX/bash syntax
  * that change how text is read: quotes, backslashes, $( ), backticks, comments and here-documents.
  */
-export function shellContexts(template: string, placeholders: readonly Placeholder[]): ShellContext[] {
-  const contexts: ShellContext[] = [];
+export function shellContexts(template: string, placeholders: readonly Placeholder[]): PlaceholderContext[] {
+  const contexts: PlaceholderContext[] = [];
   const stack: Frame[] = [{ kind: 'word', parens: 0, closer: null }];
   const pending: PendingHeredoc[] = [];
   let heredoc: PendingHeredoc | null = null;
@@ -103,10 +106,11 @@ export function shellContexts(template: string, placeholders: readonly Placehold
   while (i < template.length) {
     const next = placeholders[p];
     if (next && i === next.start) {
-      if (heredoc) contexts.push({ kind: 'heredoc', delimiter: heredoc.delimiter, expands: heredoc.expands });
+      const backticks = stack.filter((f) => f.kind === 'word' && f.closer === '`').length;
+      if (heredoc) contexts.push({ kind: 'heredoc', delimiter: heredoc.delimiter, expands: heredoc.expands, backticks });
       else {
         const f = top();
-        contexts.push(f.kind === 'word' ? { kind: 'word' } : { kind: f.kind });
+        contexts.push(f.kind === 'word' ? { kind: 'word', backticks } : { kind: f.kind, backticks });
       }
       i = next.end;
       p++;
@@ -224,7 +228,13 @@ export function interpolateShell(template: string, valueOf: (expr: string) => st
   const scan = findPlaceholders(template);
   if (!scan.ok) throw new Error(scan.message);
   const contexts = shellContexts(template, scan.placeholders);
-  return splice(template, scan.placeholders, (ph, k) => quoteFor(contexts[k]!, valueOf(ph.expr)));
+  return splice(template, scan.placeholders, (ph, k) => {
+    const context = contexts[k]!;
+    let text = quoteFor(context, valueOf(ph.expr));
+    // Inside `...`, the shell first removes one level of backslashes before \, ` and $: add that level back.
+    for (let i = 0; i < context.backticks; i++) text = text.replace(/[\\`$]/g, (ch) => `\\${ch}`);
+    return text;
+  });
 }
 
 /** Replaces every placeholder with its value as is (names, expectations). `escape` adapts it, e.g. for a regex. */

@@ -2,9 +2,8 @@
  * One SSH connection per node, opened once and reused by every command: a command costs one channel on a
  * warm connection instead of a TCP+SSH handshake (or a 2.4 s `vagrant ssh`).
  *
- * Every exec has a deadline. On timeout or abort the remote command is signalled (sshd delivers the
- * `signal` channel request with killpg(), so the command's whole process group goes) and the channel is
- * closed. A dropped connection fails the commands in flight with the node's name and is reopened once, lazily,
+ * Every exec has a deadline. On timeout or abort the command's whole process group is killed (its shell
+ * announces its PID on stderr, see announcePgid) and the channel is closed. A dropped connection fails the commands in flight with the node's name and is reopened once, lazily,
  * before the next exec; a command that may have run is never sent again.
  */
 import { readFileSync } from 'node:fs';
@@ -36,6 +35,8 @@ export interface SessionOptions {
 
 /** The per-stream cap on output kept in memory; course commands print far less. */
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+/** How long stopping a timed-out command may take before we report the timeout anyway. */
+const KILL_TIMEOUT_MS = 5_000;
 
 /** Output seen so far, kept on errors so reports can show what the command printed before it was stopped. */
 interface Partial {
@@ -181,6 +182,9 @@ export class SshSession {
       let errBytes = 0;
       let channel: ClientChannel | null = null;
       let exit: { code: number | null; signal?: string } | null = null;
+      /** The remote shell's process group, announced on the first line of stderr. */
+      let pgid: number | null = null;
+      let errHead: Buffer | null = Buffer.alloc(0);
       let settled = false;
 
       const partial = (): Partial => ({ stdout: decode(out), stderr: decode(err), durationMs: performance.now() - started });
@@ -192,14 +196,16 @@ export class SshSession {
         this.inFlight.delete(onLost);
         action();
       };
-      const kill = () => {
-        if (!channel) return;
+      /** Stops the command: its whole process group, then its channel. Resolves when that is done (bounded). */
+      const kill = async () => {
+        const ch = channel as ClientChannel | null;
         try {
-          channel.signal('KILL');
+          ch?.signal('KILL'); // honoured by sshd for privilege-separated (non-root) logins
         } catch {
-          // the channel may already be gone; closing below is what matters
+          // the channel may already be gone
         }
-        channel.close();
+        if (pgid !== null) await this.killGroup(client, pgid);
+        ch?.close();
       };
       const onLost = (reason: string) =>
         finish(() =>
@@ -207,34 +213,43 @@ export class SshSession {
         );
       const onAbort = () =>
         finish(() => {
-          kill();
-          reject(new ExecAbortedError(this.node, command, partial()));
+          const p = partial();
+          void kill().finally(() => reject(new ExecAbortedError(this.node, command, p)));
         });
       const timer = setTimeout(
         () =>
           finish(() => {
-            kill();
-            reject(new ExecTimeoutError(this.node, command, timeoutMs, partial()));
+            const p = partial();
+            void kill().finally(() => reject(new ExecTimeoutError(this.node, command, timeoutMs, p)));
           }),
         timeoutMs,
       );
       signal?.addEventListener('abort', onAbort, { once: true });
       this.inFlight.add(onLost);
 
-      client.exec(command, (openErr, stream) => {
+      client.exec(announcePgid(command), (openErr, stream) => {
         if (openErr) {
           finish(() => reject(new FailureError(`${this.where()}: cannot start a command: ${openErr.message}`, { cause: openErr })));
           return;
         }
         channel = stream;
         if (settled) {
-          kill(); // timed out or aborted while the channel was opening
+          void kill(); // timed out or aborted while the channel was opening
           return;
         }
         stream.on('data', (chunk: Buffer) => {
           if ((outBytes += chunk.length) <= MAX_OUTPUT_BYTES) out.push(chunk);
         });
         stream.stderr.on('data', (chunk: Buffer) => {
+          if (errHead !== null) {
+            // Until the announcement line is complete, hold stderr back; then drop that line.
+            errHead = Buffer.concat([errHead, chunk]);
+            const parsed = parseAnnouncement(errHead);
+            if (parsed === 'incomplete') return;
+            chunk = parsed ? errHead.subarray(parsed.length) : errHead;
+            if (parsed) pgid = parsed.pgid;
+            errHead = null;
+          }
           if ((errBytes += chunk.length) <= MAX_OUTPUT_BYTES) err.push(chunk);
         });
         stream.on('exit', (code: number | null, sig?: string) => {
@@ -242,6 +257,7 @@ export class SshSession {
         });
         stream.on('close', () =>
           finish(() => {
+            if (errHead?.length) err.push(errHead); // stderr too short to hold an announcement
             const p = partial();
             if (!exit) {
               // Closed without an exit status: the server or the connection went away mid-command.
@@ -252,6 +268,29 @@ export class SshSession {
           }),
         );
       });
+    });
+  }
+
+  /**
+   * Kills a process group from a second channel: first as the login user, then through `sudo -n` for what a
+   * `sudo` command runs as root (silently nothing where the user has no sudo). This is what stops a command
+   * when sshd ignores the signal request (it does for root logins, which skip privilege separation).
+   */
+  private killGroup(client: Client, pgid: number): Promise<void> {
+    const script = `kill -KILL -- -${pgid} 2>/dev/null; sudo -n kill -KILL -- -${pgid} 2>/dev/null; true`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, KILL_TIMEOUT_MS);
+      const done = () => (clearTimeout(timer), resolve());
+      try {
+        client.exec(script, (err, stream) => {
+          if (err) return done();
+          stream.on('close', done);
+          stream.resume();
+          stream.stderr.resume();
+        });
+      } catch {
+        done(); // the connection is gone: nothing to send it on
+      }
     });
   }
 
@@ -279,6 +318,27 @@ export class SshSession {
       setTimeout(() => (client.destroy(), resolve()), 2_000).unref();
     });
   }
+}
+
+/**
+ * Prefixes a command with one line on stderr naming its shell's PID. sshd makes that shell a session (and
+ * process group) leader, so the PID is the group to kill on timeout. The line is removed from stderr.
+ */
+const ANNOUNCE = '\u001edocker-lab-pgid=';
+
+export function announcePgid(command: string): string {
+  return `printf '\\036docker-lab-pgid=%s\\n' "$$" >&2; ${command}`;
+}
+
+/** The announcement at the head of stderr: its length and PID, null when absent, 'incomplete' when cut. */
+export function parseAnnouncement(head: Buffer): { length: number; pgid: number } | null | 'incomplete' {
+  const text = head.toString('latin1');
+  if (text.length < ANNOUNCE.length) return ANNOUNCE.startsWith(text) ? 'incomplete' : null;
+  if (!text.startsWith(ANNOUNCE)) return null;
+  const nl = text.indexOf('\n');
+  if (nl < 0) return text.length > ANNOUNCE.length + 12 ? null : 'incomplete';
+  const pgid = Number(text.slice(ANNOUNCE.length, nl));
+  return Number.isInteger(pgid) && pgid > 1 ? { length: nl + 1, pgid } : null;
 }
 
 function decode(chunks: Buffer[]): string {

@@ -22,7 +22,8 @@ export class LocatedDocument {
         const pos = lines.linePos(e.pos[0]);
         return { loc: { file, line: pos.line, column: pos.col }, message: `YAML syntax: ${firstLine(e.message)}` };
       });
-      throw new InputError(`${file}: invalid YAML`, problems);
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      throw new InputError(`invalid YAML: ${formatProblem(problems[0]!)}${more}`, problems);
     }
     return new LocatedDocument(file, doc, lines, text);
   }

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, SshSession } from '../../src/ssh/session.js';
 import { SshPool } from '../../src/ssh/pool.js';
@@ -29,14 +32,16 @@ describe('SshSession against a real sshd', () => {
   it('kills a command that outlives its timeout and names the node', async () => {
     const s = await SshSession.open(lab.targets[1]!);
     try {
-      const marker = `/tmp/docker-lab-timeout-${process.pid}`;
-      const err = await s.exec(`echo started; sleep 30; touch ${marker}`, { timeoutMs: 500 }).catch((e: unknown) => e);
+      const dir = mkdtempSync(join(tmpdir(), 'docker-lab-timeout-'));
+      const command = `echo $$ > ${dir}/shell; sleep 30 & echo $! > ${dir}/sleep; echo started; wait; touch ${dir}/finished`;
+      // Generous next to `echo` (a loaded machine must not fail this), tiny next to the sleep.
+      const err = await s.exec(command, { timeoutMs: 3000 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ExecTimeoutError);
-      expect((err as ExecTimeoutError).message).toContain('docker-node2');
+      expect((err as ExecTimeoutError).message).toMatch(/^docker-node2: command timed out after 3000 ms and was killed: echo \$\$ > /);
       expect((err as ExecTimeoutError).partial.stdout).toBe('started\n');
-      // The process group was signalled: the sleep is gone and the rest of the command never ran.
-      const ps = await s.exec(`pgrep -f 'sleep 30; touch ${marker}' || true`, { timeoutMs: 5000 });
-      expect(ps.stdout.trim()).toBe('');
+      // The whole process group was signalled: the shell and its sleep are gone, the rest never ran.
+      await waitFor(() => gone(pidIn(join(dir, 'shell'))) && gone(pidIn(join(dir, 'sleep'))));
+      expect(existsSync(join(dir, 'finished'))).toBe(false);
       // The connection survived the timeout.
       expect((await s.exec('echo still-here', { timeoutMs: 5000 })).stdout).toBe('still-here\n');
     } finally {
@@ -98,5 +103,19 @@ async function waitFor(cond: () => Promise<boolean> | boolean, ms = 10_000): Pro
   while (!(await cond())) {
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function pidIn(file: string): number {
+  return Number(readFileSync(file, 'utf8'));
+}
+
+/** Gone, or a zombie nobody reaped yet (gone for every purpose). */
+function gone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
   }
 }

@@ -1,0 +1,78 @@
+/**
+ * `npm run bench [-- --lab FILE] [--steps N] [--scenarios a,b]`: measured side by side in one run on warm
+ * nodes of a lab that is up.
+ *  1. Per-step overhead: the engine running a `true` step (N times, through the real loader and runner)
+ *     against a fresh `ssh -F <ssh-config> node true` and `vagrant ssh node -c true`. Medians and ratios.
+ *  2. Wall time of each scenario.
+ * Nothing here asserts a time: it reports.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { loadLab } from '../src/lab/model.js';
+import { cachedTargets, sshConfigPath } from '../src/lifecycle/targets.js';
+import { SCENARIOS_DIR } from '../src/paths.js';
+import { listScenarios, loadScenario, runScenarios } from '../src/scenario/command.js';
+import { leafResults } from '../src/scenario/results.js';
+
+const { values } = parseArgs({
+  options: { lab: { type: 'string' }, steps: { type: 'string' }, scenarios: { type: 'string' }, 'ssh-runs': { type: 'string' }, 'vagrant-runs': { type: 'string' } },
+});
+const lab = loadLab(resolve(values.lab ?? 'lab.yaml'));
+const targets = await cachedTargets(lab);
+if (!targets) {
+  console.error(`lab ${lab.name} is not up: run \`npm run up\` first`);
+  process.exit(2);
+}
+const node = lab.nodes[0]!.name;
+const steps = Number(values.steps ?? 200);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
+
+async function timed(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  const t0 = performance.now();
+  await execa(cmd, args, { env, stdin: 'ignore' });
+  return performance.now() - t0;
+}
+
+// 1. The engine: one scenario of N `true` steps, each step's duration as the runner measured it.
+const dir = mkdtempSync(join(tmpdir(), 'docker-lab-bench-'));
+const file = join(dir, 'overhead.yaml');
+writeFileSync(
+  file,
+  ['name: overhead', 'description: N times `true` on one node', 'steps:', ...Array.from({ length: steps }, (_, i) => `  - { name: "true ${i}", on: ${node}, run: "true" }`)].join('\n'),
+);
+const plan = loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab });
+const run = await runScenarios([plan], { lab, targets, quiet: true, runDir: join(dir, 'runs') });
+const engine = leafResults(run.results[0]!.steps).map((s) => s.durationMs);
+
+const sshRuns = Number(values['ssh-runs'] ?? 30);
+const ssh: number[] = [];
+for (let i = 0; i < sshRuns; i++) ssh.push(await timed('ssh', ['-F', sshConfigPath(lab), node, 'true']));
+
+const vagrantRuns = Number(values['vagrant-runs'] ?? 5);
+const vagrant: number[] = [];
+for (let i = 0; i < vagrantRuns; i++) vagrant.push(await timed('vagrant', ['ssh', node, '-c', 'true'], { VAGRANT_CWD: lab.dir, VAGRANT_CHECKPOINT_DISABLE: '1' }));
+
+const e = median(engine);
+console.log(`\nper-step overhead on ${node} (lab ${lab.name}), medians:`);
+console.log(`  docker-lab step (ssh2, reused)   ${ms(e).padStart(10)}   n=${engine.length}`);
+console.log(`  ssh -F ssh-config node true      ${ms(median(ssh)).padStart(10)}   n=${ssh.length}   ${(median(ssh) / e).toFixed(0)}x the engine`);
+console.log(`  vagrant ssh node -c true         ${ms(median(vagrant)).padStart(10)}   n=${vagrant.length}   ${(median(vagrant) / e).toFixed(0)}x the engine`);
+console.log(`  targets: step <= 10 ms, >= 25x faster than ssh, >= 200x faster than vagrant ssh`);
+
+// 2. Scenario wall times on warm nodes.
+const names = values.scenarios ? values.scenarios.split(',') : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name);
+console.log('\nscenario wall time on warm nodes:');
+for (const name of names) {
+  const t0 = performance.now();
+  const r = await runScenarios([loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets, quiet: true, runDir: join(dir, 'runs') });
+  const s = r.results[0]!;
+  console.log(`  ${name.padEnd(20)} ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s   ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
+}

@@ -1,0 +1,64 @@
+import type { ScenarioResult, StepResult } from '../scenario/results.js';
+import { leafResults } from '../scenario/results.js';
+
+/** One scenario on one Docker version: what the table, the JSON and the baseline comparison speak of. */
+export interface Cell {
+  scenario: string;
+  /** The column: the suite and the Docker version its daemon reported. */
+  column: string;
+  status: 'passed' | 'failed' | 'skipped' | 'aborted';
+  /** Skipped: why. Failed: the failing step, its node and the daemon's or the check's own words. */
+  detail?: string;
+  durationMs: number;
+}
+
+export function cellOf(result: ScenarioResult, column: string): Cell {
+  const cell: Cell = { scenario: result.name, column, status: result.status, durationMs: result.durationMs };
+  if (result.status === 'skipped' && result.reason) cell.detail = result.reason;
+  if (result.status === 'failed') cell.detail = failureDetail([...leafResults(result.steps), ...leafResults(result.cleanup)]);
+  return cell;
+}
+
+function failureDetail(steps: StepResult[]): string | undefined {
+  const step = steps.find((s) => s.status === 'failed');
+  if (!step) return undefined;
+  const run = step.nodes.find((n) => n.status === 'failed');
+  const words = run ? lastMeaningfulLine(run.error ?? `${run.stderr}\n${run.failures.map((f) => f.detail).join('\n')}`) : '';
+  return `${step.phase === 'cleanup' ? 'cleanup ' : ''}step "${step.name}"${run ? ` on ${run.node}` : ''}${words ? `: ${words}` : ''}`;
+}
+
+/** The daemon's own refusal is usually the last non-empty line of what it printed. */
+function lastMeaningfulLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^(exit \d+|exited at once|---)/.test(l) && !l.endsWith(':'));
+  const line = lines[lines.length - 1] ?? '';
+  return line.length > 140 ? `${line.slice(0, 137)}...` : line;
+}
+
+const MARK: Record<Cell['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭ skipped', aborted: '⛔ aborted' };
+
+/** Scenario by version, one Markdown table. Pure. */
+export function renderTable(cells: readonly Cell[], columns: readonly string[], scenarios: readonly string[]): string {
+  const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const lines = [`| scenario | ${columns.map(esc).join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`];
+  for (const scenario of scenarios) {
+    const row = columns.map((column) => {
+      const c = cells.find((x) => x.scenario === scenario && x.column === column);
+      if (!c) return '—';
+      const time = c.status === 'skipped' ? '' : ` (${(c.durationMs / 1000).toFixed(1)} s)`;
+      return esc(`${MARK[c.status]}${time}${c.detail ? `: ${c.detail}` : ''}`);
+    });
+    lines.push(`| ${scenario} | ${row.join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * With a baseline, only a regression fails the run: a scenario that passed there and does not pass now.
+ * Columns are matched by suite (the part before the first space), so a point release does not lose history.
+ */
+export function regressions(current: readonly Cell[], baseline: readonly Cell[]): Cell[] {
+  const suite = (column: string) => column.split(' ')[0];
+  return current.filter(
+    (c) => c.status !== 'passed' && c.status !== 'skipped' && baseline.some((b) => b.scenario === c.scenario && suite(b.column) === suite(c.column) && b.status === 'passed'),
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * The real thing, end to end: real Vagrant and vagrant-lxc bring up two LXC nodes with systemd, sshd, dockerd
+ * and etcd; ssh2 reaches them; the course scenarios run on them; `down` leaves nothing. The lab has a name and
+ * subnet of its own, so it never collides with a lab a user left running on this machine.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLab } from '../../src/lab/model.js';
+import { cachedTargets } from '../../src/lifecycle/targets.js';
+import { bridgeName } from '../../src/providers/lxc/naming.js';
+import { SshPool } from '../../src/ssh/pool.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const DIR = '/var/tmp/docker-lab-e2e';
+const LAB_FILE = join(DIR, 'lab.yaml');
+const SUBNET = '192.168.215';
+
+const lab = (...args: string[]) =>
+  execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', LAB_FILE], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true });
+
+function lxcContainers(): Promise<string[]> {
+  return execa('lxc-ls', ['-1']).then((r) => String(r.stdout).split('\n').filter((n) => n.startsWith('dlab-e2e-')));
+}
+
+async function linkExists(name: string): Promise<boolean> {
+  return (await execa('ip', ['link', 'show', 'dev', name], { reject: false })).exitCode === 0;
+}
+
+/** Runs scenarios through the real CLI and returns the JSON report. */
+async function scenarios(names: string[], extra: string[] = []) {
+  const out = join(DIR, `report-${Date.now()}.json`);
+  const r = await lab('scenario', ...names, '--reporter', 'json', '--output', out, '--run-dir', join(DIR, 'runs'), ...extra);
+  const report = JSON.parse(readFileSync(out, 'utf8')) as { scenarios: { name: string; status: string; reason?: string }[] };
+  return { r, report };
+}
+
+describe('the lab on real Vagrant + LXC', () => {
+  beforeAll(async () => {
+    mkdirSync(DIR, { recursive: true });
+    const text = readFileSync(join(ROOT, 'lab.yaml'), 'utf8').replace('name: docker-lab', 'name: dlab-e2e').replaceAll('192.168.205.', `${SUBNET}.`);
+    writeFileSync(LAB_FILE, text);
+    await lab('down'); // a lab left behind by an interrupted run
+  });
+
+  afterAll(async () => {
+    await lab('down');
+  });
+
+  it('comes up and both nodes answer over ssh2 with their hostnames', async () => {
+    const r = await lab('up', '--provider', 'lxc');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain(`docker-node1 (${SUBNET}.10) says docker-node1`);
+    expect(r.all).toContain(`docker-node2 (${SUBNET}.11) says docker-node2`);
+  });
+
+  it('vagrant ssh-config shows the lab addresses', async () => {
+    const r = await execa('vagrant', ['ssh-config'], { env: { VAGRANT_CWD: DIR, VAGRANT_CHECKPOINT_DISABLE: '1' } });
+    expect(r.stdout).toMatch(new RegExp(`Host docker-node1\\n\\s+HostName ${SUBNET}\\.10`));
+    expect(r.stdout).toMatch(new RegExp(`Host docker-node2\\n\\s+HostName ${SUBNET}\\.11`));
+  });
+
+  it('node1 pings node2 on eth1, and nodes have no route off the lab network', async () => {
+    const pool = await SshPool.open((await cachedTargets(loadLab(LAB_FILE)))!);
+    try {
+      const ping = await pool.session('docker-node1').exec(`ping -c 2 -W 2 -I eth1 ${SUBNET}.11`, { timeoutMs: 20_000 });
+      expect(ping.exitCode, ping.stdout + ping.stderr).toBe(0);
+      const routes = await pool.session('docker-node2').exec('ip -4 route show default', { timeoutMs: 10_000 });
+      expect(routes.stdout.trim()).toBe('');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a second up is idempotent', async () => {
+    const r = await lab('up', '--provider', 'lxc');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).not.toContain('building box');
+    expect(r.all).not.toContain('creating host bridge');
+  });
+
+  it('status shows provider, nodes, addresses and state', async () => {
+    const r = await lab('status');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toMatch(/lab dlab-e2e \(lxc/);
+    expect(r.stdout).toMatch(new RegExp(`docker-node1\\s+${SUBNET}\\.10\\s+running`));
+    expect(r.stdout).toMatch(new RegExp(`docker-node2\\s+${SUBNET}\\.11\\s+running`));
+  });
+
+  it('runs the engine self-check scenario', async () => {
+    const { r, report } = await scenarios(['sample']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(report.scenarios.map((s) => [s.name, s.status])).toEqual([['sample', 'passed']]);
+  });
+
+  it('fails a scenario whose expectation does not hold, shows node, command and difference, and still cleans up', async () => {
+    const original = readFileSync(join(ROOT, 'scenarios/sample.yaml'), 'utf8');
+    const broken = original.replace('expect: { stdout: ready }', 'expect: { stdout: steady }');
+    expect(broken).not.toBe(original);
+    const file = join(DIR, 'sample.yaml');
+    writeFileSync(file, broken.replace(/^name: sample$/m, 'name: sample'));
+    const r = await lab('scenario', file, '--run-dir', join(DIR, 'runs'));
+    expect(r.exitCode, r.all).toBe(1);
+    expect(r.all).toMatch(/failed on docker-node1/);
+    expect(r.all).toContain('mkdir -p /tmp/docker-lab-sample-docker-node1');
+    expect(r.all).toMatch(/steady/);
+    expect(r.all).toMatch(/ready/);
+    expect(r.all).toMatch(/cleanup: remove the work folders/);
+    const pool = await SshPool.open((await cachedTargets(loadLab(LAB_FILE)))!);
+    try {
+      const left = await pool.session('docker-node1').exec('ls -d /tmp/docker-lab-sample-* 2>/dev/null | wc -l', { timeoutMs: 10_000 });
+      expect(left.stdout.trim()).toBe('0');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('comes down completely, and a second down has nothing to do', async () => {
+    const r = await lab('down');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(await lxcContainers()).toEqual([]);
+    expect(await linkExists(bridgeName({ name: 'dlab-e2e' }))).toBe(false);
+    const again = await lab('down');
+    expect(again.exitCode, again.all).toBe(0);
+  });
+});

@@ -1,0 +1,371 @@
+/**
+ * The runner against two real sshd "nodes" on loopback. Steps leave marker files (both nodes share this
+ * machine's file system), so the tests assert what happened, never how long it took.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenario, runScenarios, type RunScenariosOptions } from '../../src/scenario/command.js';
+import { describeScenarioFailures } from '../../src/report/failure-text.js';
+import { leafResults } from '../../src/scenario/results.js';
+import { startSshdLab, type SshdLab } from '../support/sshd.js';
+import { scenarioDir, tempDir, waitForFile } from '../support/scenarios.js';
+import { checkWellFormed } from '../support/xml.js';
+
+let lab: SshdLab;
+beforeAll(async () => {
+  lab = await startSshdLab();
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+/** Writes `name.yaml` (with `M` replaced by a fresh marker folder) and runs it quietly. */
+async function run(name: string, yaml: (m: string) => string, options: Partial<RunScenariosOptions> = {}, fragments: Record<string, string> = {}) {
+  const m = tempDir('docker-lab-m-');
+  const dir = scenarioDir({ [`${name}.yaml`]: yaml(m), ...fragments });
+  const plan = loadScenario(name, { scenariosDir: dir, lab: lab.lab });
+  const out = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs'), ...options });
+  return { ...out, m, dir, result: out.results[0]! };
+}
+
+/** A process that is gone, or a zombie nobody reaped yet (gone for every purpose). */
+function processGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
+
+const passing = (m: string, expected = 'hello docker-node2') => `
+name: basic
+description: one passing scenario
+vars: { greeting: hello }
+steps:
+  - name: greet
+    on: docker-node2
+    run: echo ${'${{ vars.greeting }}'} ${'${{ node.name }}'} | tee ${m}/greeted
+    expect: { stdout: "${expected}" }
+  - name: after
+    on: docker-node1
+    run: touch ${m}/after
+cleanup:
+  - { on: all, run: "touch ${m}/cleanup-${'${{ node.name }}'}" }
+`;
+
+describe('the runner on real sshd nodes', () => {
+  it('passes a passing scenario and runs cleanup on every node', async () => {
+    const { exitCode, result, m } = await run('basic', (m) => passing(m));
+    expect(exitCode).toBe(0);
+    expect(result.status).toBe('passed');
+    expect(readFileSync(join(m, 'greeted'), 'utf8')).toBe('hello docker-node2\n');
+    expect(existsSync(join(m, 'after'))).toBe(true);
+    expect(existsSync(join(m, 'cleanup-docker-node1'))).toBe(true);
+    expect(existsSync(join(m, 'cleanup-docker-node2'))).toBe(true);
+  });
+
+  it('fails on one changed expectation with exit 1, node, command and diff, skips the rest and still cleans up', async () => {
+    const { exitCode, result, m } = await run('basic', (m) => passing(m, 'hello docker-node1'));
+    expect(exitCode).toBe(1);
+    expect(result.status).toBe('failed');
+    const [greet, after] = result.steps;
+    expect(greet!.status).toBe('failed');
+    expect(after).toMatchObject({ status: 'skipped', reason: 'step 1 failed' });
+    expect(existsSync(join(m, 'after'))).toBe(false);
+    expect(existsSync(join(m, 'cleanup-docker-node1'))).toBe(true);
+    expect(existsSync(join(m, 'cleanup-docker-node2'))).toBe(true);
+    const node = greet!.nodes[0]!;
+    expect(node).toMatchObject({ node: 'docker-node2', command: `echo hello docker-node2 | tee ${m}/greeted`, exitCode: 0 });
+    expect(node.failures[0]!.detail).toBe('  expected: "hello docker-node1"\n  actual:   "hello docker-node2"');
+    const text = describeScenarioFailures(result).join('\n');
+    expect(text).toContain('failed on docker-node2');
+    expect(text).toContain(`$ echo hello docker-node2 | tee ${m}/greeted`);
+    expect(text).toContain('exit code 0');
+    expect(text).toContain('expected: "hello docker-node1"');
+  });
+
+  it('writes a transcript per node with commands, exit codes and output, and no key material', async () => {
+    const { result } = await run('basic', (m) => passing(m));
+    const files = readdirSync(result.transcriptDir).sort();
+    expect(files).toEqual(['docker-node1.log', 'docker-node2.log']);
+    const t2 = readFileSync(join(result.transcriptDir, 'docker-node2.log'), 'utf8');
+    expect(t2).toMatch(/\$ echo hello docker-node2 \| tee .*\/greeted\n# sent as: bash -lc 'echo hello docker-node2 \| tee .*\/greeted'\n/);
+    expect(t2).toContain('exit 0 in');
+    expect(t2).toContain('--- stdout\nhello docker-node2');
+    const key = readFileSync(lab.targets[0]!.identityFile, 'utf8');
+    const keyBody = key.split('\n')[1]!;
+    expect(t2).not.toContain(keyBody);
+  });
+
+  it('retries until the expectation holds', async () => {
+    const { exitCode, result } = await run(
+      'retry',
+      (m) => `
+name: retry
+description: counts up until 3
+steps:
+  - on: docker-node1
+    run: n=$(cat ${m}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${m}/n; echo $n
+    expect: { stdout: "3" }
+    retry: { for: 20s, every: 50ms }
+`,
+    );
+    expect(exitCode).toBe(0);
+    expect(result.steps[0]!.nodes[0]).toMatchObject({ status: 'passed', attempts: 3, stdout: '3\n' });
+  });
+
+  it('gives up retrying at the deadline and reports the last attempt', async () => {
+    const { exitCode, result } = await run(
+      'giveup',
+      () => `
+name: giveup
+description: never holds
+steps:
+  - on: docker-node1
+    run: echo nope
+    expect: { stdout: yes }
+    retry: { for: 300ms, every: 100ms }
+`,
+    );
+    expect(exitCode).toBe(1);
+    const node = result.steps[0]!.nodes[0]!;
+    expect(node.status).toBe('failed');
+    expect(node.attempts).toBeGreaterThan(1);
+    expect(node.failures[0]!.check).toBe('stdout equals "yes"');
+  });
+
+  it('passes captures across nodes, quoted, including regex and JSON captures', async () => {
+    const { exitCode, result, m } = await run(
+      'captures',
+      (m) => `
+name: captures
+description: values from node2 used on node1
+steps:
+  - on: docker-node2
+    run: echo "$SSH_CONNECTION" | cut -d' ' -f3
+    capture: addr
+  - on: docker-node2
+    run: printf '{"Id":"it'"'"'s; touch ${m}/pwned"}'
+    capture: { name: nasty, json: "$.Id" }
+  - on: docker-node2
+    run: echo "vxlan id 4096 dstport"
+    capture: { name: vni, regex: 'vxlan id (\\d+)' }
+  - on: docker-node1
+    run: echo ${'${{ captures.addr }}'} ${'${{ captures.vni }}'} ${'${{ captures.nasty }}'}
+    expect:
+      stdout: "127.0.0.2 4096 it's; touch ${m}/pwned"
+`,
+    );
+    expect(exitCode).toBe(0);
+    expect(result.steps[0]!.nodes[0]!.capture).toEqual({ name: 'addr', value: '127.0.0.2' });
+    expect(existsSync(join(m, 'pwned'))).toBe(false);
+  });
+
+  it('runs a parallel group and a multi-node step at the same time', async () => {
+    // Each side waits (bounded) for the other's marker: run one after the other, the first would time out.
+    const waitFor = (m: string, mine: string, other: string) => `touch ${m}/${mine}; for i in $(seq 200); do [ -e ${m}/${other} ] && echo met && exit 0; sleep 0.05; done; echo alone; exit 1`;
+    const { exitCode, result } = await run(
+      'together',
+      (m) => `
+name: together
+description: concurrency
+steps:
+  - parallel:
+      - { on: docker-node1, run: "${waitFor(m, 'a', 'b')}", expect: { stdout: met } }
+      - { on: docker-node2, run: "${waitFor(m, 'b', 'a')}", expect: { stdout: met } }
+  - on: all
+    run: ${waitFor(m, '${{ node.name }}', '${{ nodes[0].name }}').replace(/\$\{\{ nodes\[0\]\.name \}\}/, 'other-$( [ ${{ node.name }} = docker-node1 ] && echo docker-node2 || echo docker-node1)').replace('touch ' + m + '/${{ node.name }}', 'touch ' + m + '/other-${{ node.name }}')}
+    expect: { stdout: met }
+`,
+    );
+    expect(result.steps.map((s) => s.status)).toEqual(['passed', 'passed']);
+    expect(exitCode).toBe(0);
+    expect(leafResults(result.steps).every((s) => s.nodes.every((n) => n.stdout === 'met\n'))).toBe(true);
+  });
+
+  it('starts a background process detached and kills its process group after cleanup', async () => {
+    const { exitCode, result, m } = await run(
+      'daemon',
+      (m) => `
+name: daemon
+description: a background daemon
+steps:
+  - name: daemon
+    on: docker-node1
+    background: true
+    run: echo $$ > ${m}/pid; echo daemon up; sleep 300 & sleep 301
+  - on: docker-node1
+    run: kill -0 $(cat ${m}/pid) && echo alive
+    expect: { stdout: alive }
+    retry: { for: 10s, every: 50ms }
+cleanup:
+  - on: docker-node1
+    run: kill -0 $(cat ${m}/pid) && touch ${m}/alive-during-cleanup
+`,
+    );
+    expect(exitCode).toBe(0);
+    const bg = result.steps[0]!.nodes[0]!.background!;
+    expect(bg.log).toBe(`/var/tmp/docker-lab/${result.runId}/docker-node1/01-daemon.log`);
+    const pid = Number(readFileSync(join(m, 'pid'), 'utf8'));
+    expect(pid).toBe(bg.pgid);
+    expect(existsSync(join(m, 'alive-during-cleanup'))).toBe(true);
+    expect(result.cleanup.map((c) => c.kind)).toEqual(['command', 'stop-background']);
+    expect(result.cleanup[1]!.status).toBe('passed');
+    expect(processGone(pid)).toBe(true);
+    expect(readFileSync(bg.log, 'utf8')).toBe('daemon up\n');
+    // Both sleeps were in the group: no process is left with the group id.
+    const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && !processGone(Number(p))).filter((p) => {
+      try {
+        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pid;
+      } catch {
+        return false;
+      }
+    });
+    expect(left).toEqual([]);
+  });
+
+  it('aborts the current step on the AbortSignal, runs cleanup, and exits 130', async () => {
+    const ac = new AbortController();
+    const m = tempDir('docker-lab-m-');
+    const running = run(
+      'abort',
+      () => `
+name: abort
+description: interrupted
+steps:
+  - on: docker-node1
+    run: touch ${m}/started; sleep 30; touch ${m}/finished
+  - on: docker-node1
+    run: touch ${m}/next
+cleanup:
+  - { on: all, run: "touch ${m}/cleanup-${'${{ node.name }}'}" }
+`,
+      { signal: ac.signal },
+    );
+    await waitFor(join(m, 'started'));
+    ac.abort();
+    const { exitCode, result } = await running;
+    expect(exitCode).toBe(130);
+    expect(result.status).toBe('aborted');
+    expect(result.steps.map((s) => s.status)).toEqual(['aborted', 'skipped']);
+    expect(existsSync(join(m, 'cleanup-docker-node1'))).toBe(true);
+    expect(existsSync(join(m, 'cleanup-docker-node2'))).toBe(true);
+    expect(existsSync(join(m, 'next'))).toBe(false);
+    expect(existsSync(join(m, 'finished'))).toBe(false);
+  });
+
+  it('kills a step that outlives its timeout, fails it and cleans up', async () => {
+    const { exitCode, result, m } = await run(
+      'slow',
+      (m) => `
+name: slow
+description: times out
+steps:
+  - on: docker-node2
+    run: sleep 30; touch ${m}/finished
+    timeout: 300ms
+cleanup:
+  - { on: docker-node2, run: "touch ${m}/cleaned" }
+`,
+    );
+    expect(exitCode).toBe(1);
+    const node = result.steps[0]!.nodes[0]!;
+    expect(node.status).toBe('failed');
+    expect(node.error).toMatch(/docker-node2: command timed out after 300 ms/);
+    expect(node.failures[0]!.check).toBe('finish within 300 ms');
+    expect(existsSync(join(m, 'cleaned'))).toBe(true);
+    expect(existsSync(join(m, 'finished'))).toBe(false);
+  });
+
+  it('reports a dropped connection with the node name, then reconnects for cleanup', async () => {
+    const m = tempDir('docker-lab-m-');
+    const node2 = lab.nodes[1]!;
+    const running = run(
+      'drop',
+      () => `
+name: drop
+description: the connection goes away
+steps:
+  - on: docker-node2
+    run: touch ${m}/started; sleep 30
+cleanup:
+  - { on: docker-node2, run: "touch ${m}/cleaned" }
+`,
+    );
+    await waitFor(join(m, 'started'));
+    expect(node2.dropConnections().length).toBeGreaterThan(0);
+    const { exitCode, result } = await running;
+    expect(exitCode).toBe(1);
+    const node = result.steps[0]!.nodes[0]!;
+    expect(node.status).toBe('failed');
+    expect(node.attempts).toBe(1); // never re-sent
+    expect(node.error).toMatch(/^docker-node2 \(.*\): connection lost .* while running: bash -lc 'touch .*started; sleep 30'; the command may or may not have completed$/);
+    expect(existsSync(join(m, 'cleaned'))).toBe(true);
+  });
+
+  it('skips a scenario whose Docker requirement is not met, with the reason, exit 0', async () => {
+    const { exitCode, result, m } = await run(
+      'needs',
+      (m) => `
+name: needs
+description: needs a Docker from the future
+requires: { docker: ">=999" }
+steps:
+  - run: touch ${m}/ran
+cleanup:
+  - run: touch ${m}/cleaned
+`,
+    );
+    expect(exitCode).toBe(0);
+    expect(result.status).toBe('skipped');
+    expect(result.reason).toMatch(/^needs Docker >=999; docker-node1/);
+    expect(existsSync(join(m, 'ran'))).toBe(false);
+    expect(existsSync(join(m, 'cleaned'))).toBe(false);
+  });
+
+  it('writes well-formed JUnit XML with failures, skips and escaped output', async () => {
+    const { exitCode, reportFile } = await run(
+      'junit',
+      () => `
+name: junit
+description: a report
+steps:
+  - name: 'ok <&> "quoted"'
+    on: docker-node1
+    run: printf '<tag attr="x">&amp;\\x01</tag>\\n'
+  - name: fails
+    on: docker-node1
+    run: printf 'a <b> & "c"\\n'; exit 4
+  - name: never
+    on: docker-node1
+    run: echo never
+`,
+      { reporter: 'junit' },
+    );
+    expect(exitCode).toBe(1);
+    const xml = readFileSync(reportFile!, 'utf8');
+    const names = checkWellFormed(xml);
+    expect(names.filter((n) => n === 'testcase')).toHaveLength(3);
+    expect(names.filter((n) => n === 'failure')).toHaveLength(1);
+    expect(names.filter((n) => n === 'skipped')).toHaveLength(1);
+    expect(xml).toContain('<testsuite name="junit" tests="3" failures="1" errors="0" skipped="1"');
+    expect(xml).toContain('name="1 ok &lt;&amp;&gt; &quot;quoted&quot;"');
+    expect(xml).toContain('a &lt;b&gt; &amp; "c"');
+  });
+
+  it('runs the sample scenario from scenarios/ (requirements ignored: these nodes have no Docker daemon)', async () => {
+    const plan = loadScenario('sample', { scenariosDir: join(import.meta.dirname, '..', '..', 'scenarios'), lab: lab.lab });
+    const runDir = tempDir('docker-lab-runs-');
+    const { exitCode, results } = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir, ignoreRequires: true, reporter: 'json' });
+    expect(describeScenarioFailures(results[0]!)).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8'))).toMatchObject({ exitCode: 0, totals: { passed: 1 } });
+  });
+});
+
+async function waitFor(path: string): Promise<void> {
+  await waitForFile(path);
+}

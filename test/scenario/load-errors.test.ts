@@ -1,0 +1,146 @@
+/**
+ * Bad scenario files: each is rejected with file, line, column, field and a clear message (InputError,
+ * exit 2), and nothing runs on the nodes: every file starts with a step that would create a marker file.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { loadScenario, runScenarios } from '../../src/scenario/command.js';
+import { startSshdLab, type SshdLab } from '../support/sshd.js';
+import { scenarioDir, tempDir } from '../support/scenarios.js';
+
+let lab: SshdLab;
+let markers: string;
+beforeAll(async () => {
+  lab = await startSshdLab();
+  markers = tempDir('docker-lab-markers-');
+});
+afterAll(async () => {
+  await lab?.stop();
+});
+
+interface Case {
+  title: string;
+  /** Lines after the marker step (`steps:` is line 3, the marker step line 4). */
+  body?: string;
+  /** A whole file instead of the standard head + body. */
+  whole?: string;
+  fragments?: Record<string, string>;
+  /** The file the error is in: the scenario unless a fragment is named. */
+  inFragment?: string;
+  line: number;
+  column: number;
+  field: string;
+  message: RegExp;
+}
+
+const head = (marker: string) => `name: bad\ndescription: a bad file\nsteps:\n  - run: touch ${marker}\n`;
+
+const cases: Case[] = [
+  { title: 'YAML syntax error', body: '  - run: echo\n   bad indentation: [\n', line: 6, column: 1, field: '', message: /YAML syntax/ },
+  { title: 'duplicate key', body: '  - run: echo\n    run: echo again\n', line: 6, column: 5, field: '', message: /YAML syntax: Map keys must be unique/ },
+  { title: 'unknown top-level field', body: 'colour: red\n', line: 5, column: 1, field: 'colour', message: /unknown field 'colour'/ },
+  { title: 'unknown step field', body: '  - run: echo\n    expcet: { exit: 0 }\n', line: 6, column: 5, field: 'steps[1].expcet', message: /unknown field 'expcet'/ },
+  { title: 'missing steps', whole: 'name: bad\ndescription: no steps\n', line: 1, column: 1, field: 'steps', message: /missing required field 'steps'/ },
+  { title: 'name is not the file name', whole: 'name: other\ndescription: d\nsteps:\n  - run: touch MARKER\n', line: 1, column: 7, field: 'name', message: /must equal the file name 'bad'/ },
+  { title: 'unknown node in on', body: '  - on: docker-node3\n    run: echo\n', line: 5, column: 9, field: 'steps[1].on', message: /unknown node 'docker-node3' \(the lab's nodes: docker-node1, docker-node2, or all\)/ },
+  { title: 'unknown node in an on list', body: '  - on: [docker-node1, node9]\n    run: echo\n', line: 5, column: 24, field: 'steps[1].on[1]', message: /unknown node 'node9'/ },
+  { title: 'undefined var', body: '  - run: echo ${{ vars.nope }}\n', line: 5, column: 15, field: 'steps[1].run', message: /vars\.nope is not defined/ },
+  {
+    title: 'capture used before the step that makes it',
+    body: '  - run: echo ${{ captures.later }}\n  - on: docker-node1\n    run: echo x\n    capture: later\n',
+    line: 5,
+    column: 15,
+    field: 'steps[1].run',
+    message: /captures\.later is not captured by an earlier step/,
+  },
+  { title: 'unknown expression', body: '  - run: echo ${{ foo.bar }}\n', line: 5, column: 15, field: 'steps[1].run', message: /unknown expression 'foo\.bar'/ },
+  { title: 'node index out of range', body: '  - run: echo ${{ nodes[5].ip }}\n', line: 5, column: 15, field: 'steps[1].run', message: /nodes\[5\]: the lab has 2 nodes/ },
+  { title: 'unclosed ${{', body: '  - run: echo ${{ vars.x\n', line: 5, column: 15, field: 'steps[1].run', message: /not closed/ },
+  { title: 'invalid regex in expect', body: '  - run: echo\n    expect: { stdout: "/a(/" }\n', line: 6, column: 23, field: 'steps[1].expect.stdout', message: /invalid regex/ },
+  { title: 'invalid capture regex', body: '  - on: docker-node1\n    run: echo\n    capture: { name: x, regex: "a[" }\n', line: 7, column: 32, field: 'steps[1].capture.regex', message: /invalid regex/ },
+  { title: 'invalid JSON path', body: '  - run: echo\n    expect:\n      json: [{ path: "Scope", equals: x }]\n', line: 7, column: 22, field: 'steps[1].expect.json[0].path', message: /not a JSON path/ },
+  { title: 'missing fragment', body: '  - use: nothere\n', line: 5, column: 10, field: 'steps[1].use', message: /no fragment 'nothere'/ },
+  { title: 'capture on a multi-node step', body: '  - run: hostname\n    capture: h\n', line: 6, column: 5, field: 'steps[1].capture', message: /capture needs a step on one node; this one runs on docker-node1, docker-node2/ },
+  { title: 'expect on a background step', body: '  - run: sleep 100\n    background: true\n    expect: { exit: 0 }\n', line: 7, column: 5, field: 'steps[1].expect', message: /expect is not allowed on a background step/ },
+  { title: 'capture on a background step', body: '  - on: docker-node1\n    run: sleep 100\n    background: true\n    capture: x\n', line: 8, column: 5, field: 'steps[1].capture', message: /capture is not allowed on a background step/ },
+  { title: 'run and use together', body: '  - run: echo\n    use: frag\n', line: 6, column: 5, field: 'steps[1].use', message: /either run, parallel or use, not run and use/ },
+  { title: 'a step that does nothing', body: '  - name: nothing\n', line: 5, column: 5, field: 'steps[1]', message: /needs one of run, parallel or use/ },
+  { title: 'bad duration', body: '  - run: echo\n    timeout: 5 sec\n', line: 6, column: 14, field: 'steps[1].timeout', message: /must be a duration such as 500ms/ },
+  { title: 'bad semver range', whole: 'name: bad\ndescription: d\nrequires: { docker: "banana" }\nsteps:\n  - run: touch MARKER\n', line: 3, column: 21, field: 'requires.docker', message: /not a semver range/ },
+  {
+    title: 'capture of a parallel sibling',
+    body: '  - parallel:\n      - { on: docker-node1, run: echo a, capture: a }\n      - { on: docker-node2, run: "echo ${{ captures.a }}" }\n',
+    line: 7,
+    column: 40,
+    field: 'steps[1].parallel[1].run',
+    message: /captures\.a is not captured by an earlier step/,
+  },
+  { title: 'the same capture twice', body: '  - { on: docker-node1, run: echo a, capture: a }\n  - { on: docker-node1, run: echo b, capture: a }\n', line: 6, column: 47, field: 'steps[2].capture', message: /capture 'a' is already made/ },
+  {
+    title: 'with: names a var the fragment does not have',
+    body: '  - use: frag\n    with: { colour: red }\n',
+    fragments: { 'fragments/frag.yaml': 'description: f\nvars: { size: 1 }\nsteps:\n  - run: echo ${{ vars.size }}\n' },
+    line: 6,
+    column: 13,
+    field: 'steps[1].with.colour',
+    message: /fragment 'frag' has no var 'colour' \(its vars: size\)/,
+  },
+  {
+    title: 'an error inside a fragment points into the fragment',
+    body: '  - use: frag\n',
+    fragments: { 'fragments/frag.yaml': 'description: f\nsteps:\n  - run: echo ${{ vars.size }}\n' },
+    inFragment: 'fragments/frag.yaml',
+    line: 3,
+    column: 15,
+    field: 'steps[0].run',
+    message: /vars\.size is not defined \(defined vars: none\)/,
+  },
+];
+
+describe('bad scenario files are rejected before anything runs', () => {
+  it('covers at least fifteen kinds of mistakes', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(cases.map((c, i) => [c.title, c, i] as const))('%s', async (_title, c, i) => {
+    const marker = join(markers, `ran-${i}`);
+    const text = c.whole ? c.whole.replace('MARKER', marker) : head(marker) + (c.body ?? '');
+    const dir = scenarioDir({ 'bad.yaml': text, ...c.fragments });
+    const err = await (async () => {
+      const plan = loadScenario('bad', { scenariosDir: dir, lab: lab.lab });
+      return runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs') });
+    })().catch((e: unknown) => e);
+
+    expect(err).toBeInstanceOf(InputError);
+    const e = err as InputError;
+    expect(e.exitCode).toBe(2);
+    const problem = e.problems[0]!;
+    expect(problem.loc).toMatchObject({ file: join(dir, c.inFragment ?? 'bad.yaml'), line: c.line, column: c.column });
+    if (c.field) expect(problem.loc?.field).toBe(c.field);
+    expect(problem.message).toMatch(c.message);
+    // The headline names the place too: file:line:column.
+    expect(e.message).toContain(`${join(dir, c.inFragment ?? 'bad.yaml')}:${c.line}:${c.column}`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('collects every problem of a file, not only the first', () => {
+    const dir = scenarioDir({ 'bad.yaml': 'name: bad\ndescription: d\nsteps:\n  - on: nowhere\n    run: echo ${{ vars.x }}\n' });
+    const err = (() => {
+      try {
+        loadScenario('bad', { scenariosDir: dir, lab: lab.lab });
+      } catch (e) {
+        return e as InputError;
+      }
+      throw new Error('no error');
+    })();
+    expect(err.problems.map((p) => p.loc?.field)).toEqual(['steps[0].on', 'steps[0].run']);
+    expect(err.describe()).toContain('(and 1 more)');
+  });
+
+  it('names the scenarios there are when one does not exist', () => {
+    const dir = scenarioDir({ 'one.yaml': 'name: one\ndescription: d\nsteps: [{ run: echo }]\n' });
+    expect(() => loadScenario('two', { scenariosDir: dir, lab: lab.lab })).toThrow(/no such scenario \(scenarios in .*: one\)/);
+  });
+});
