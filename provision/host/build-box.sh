@@ -61,6 +61,10 @@ chroot "$root" systemctl mask systemd-networkd-wait-online.service networking.se
 rm -f "$root/etc/hostname"
 printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*   # about 150 MB the box need not carry
+# Containers must not look for name servers off the lab: without this, Docker hands containers on the default
+# bridge its fallback servers (8.8.8.8, 8.8.4.4). Lookups of unknown names now fail at once, inside the container.
+install -d "$root/etc/docker"
+printf '{ "dns": ["127.0.0.1"] }\n' >"$root/etc/docker/daemon.json"
 echo "$recipe" >"$root/etc/docker-lab-recipe"
 
 cat >"$work/lxc-config" <<'CONF'

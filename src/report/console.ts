@@ -5,9 +5,9 @@
  */
 import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { formatDuration } from '../scenario/duration.js';
-import type { LeafStep, PlanStep, ScenarioPlan } from '../scenario/plan.js';
+import { leaves, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
-import type { RunObserver, StopStep } from '../scenario/run.js';
+import { FINAL_STOP, type RunObserver } from '../scenario/run.js';
 import { describeScenarioFailures } from './failure-text.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's wrapper is generic over its renderers
@@ -45,12 +45,11 @@ export class ConsoleReporter implements RunObserver {
     this.nodes.clear();
     this.steps.clear();
     this.endedReason = null;
-    const hasBackground = [...plan.steps].some((s) => (s.kind === 'parallel' ? s.steps : [s]).some((l) => l.kind === 'background'));
-    const stop: StopStep = { kind: 'stop-background', id: 'stop', name: 'stop background processes', nodes: [] };
+    const hasBackground = plan.steps.some((s) => leaves(s).some((l) => l.kind === 'background'));
     const tasks: ListrTask[] = [
       ...plan.steps.map((s) => this.task(s)),
       ...plan.cleanup.map((s) => this.task(s, 'cleanup: ')),
-      ...(hasBackground ? [this.task(stop, 'cleanup: ')] : []),
+      ...(hasBackground ? [this.task(FINAL_STOP, 'cleanup: ')] : []),
     ];
     this.write(`▶ ${plan.name}: ${plan.description.split('\n')[0]}\n  transcripts: ${info.transcriptDir}\n`);
     this.running = new Listr(tasks, {
@@ -66,17 +65,15 @@ export class ConsoleReporter implements RunObserver {
       .catch(() => undefined);
   }
 
-  nodeEnd(step: LeafStep | StopStep, run: NodeRun): void {
+  nodeEnd(step: LeafStep | StopBackgroundStep, run: NodeRun): void {
     this.nodeDeferred(step.id, run.node).resolve({ value: run });
   }
 
-  stepEnd(step: PlanStep | StopStep, result: StepResult): void {
-    if (result.status === 'skipped') {
-      const leaves = step.kind === 'parallel' ? step.steps : [step];
-      for (const l of leaves) {
-        this.stepDeferred(l.id).resolve({ skipped: result.reason ?? 'skipped' });
-        for (const n of l.nodes) this.nodeDeferred(l.id, n).resolve({ skipped: result.reason ?? 'skipped' });
-      }
+  stepEnd(step: PlanStep, result: StepResult): void {
+    // Nodes that did not report (skipped step, nothing to stop there) are done too; resolving twice is a no-op.
+    for (const l of leaves(step)) {
+      if (result.status === 'skipped') this.stepDeferred(l.id).resolve({ skipped: result.reason ?? 'skipped' });
+      for (const n of l.nodes) this.nodeDeferred(l.id, n).resolve({ skipped: result.reason ?? 'nothing to do' });
     }
     this.stepDeferred(step.id).resolve({ value: result });
   }
@@ -92,16 +89,22 @@ export class ConsoleReporter implements RunObserver {
     this.write(`${mark} ${result.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''} in ${formatDuration(result.durationMs)}\n\n`);
   }
 
-  private task(step: PlanStep | StopStep, prefix = ''): ListrTask {
+  private task(step: PlanStep, prefix = ''): ListrTask {
     const label = `${prefix}${step.name}`;
     return {
       title: label,
       task: (_ctx, task) => {
-        if (step.kind === 'parallel') return task.newListr(step.steps.map((s) => this.task(s, prefix)), { concurrent: true, exitOnError: false });
-        const subtasks: ListrTask[] = step.nodes.map((node) => ({ title: node, task: (_c, sub) => this.nodeTask(step.id, node, sub) }));
-        // An untitled last subtask (hidden) puts the step's time in its title once every node is done.
-        subtasks.push({ task: async () => this.stepTitle(step.id, label, task) });
-        return task.newListr(subtasks, { concurrent: true, exitOnError: false });
+        if (step.kind === 'parallel') {
+          const group = task.newListr(step.steps.map((s) => this.task(s, prefix)), { concurrent: true, exitOnError: false });
+          return task.newListr([{ task: () => group }, { task: async () => this.stepTitle(step.id, label, task) }], { exitOnError: true });
+        }
+        const nodes = task.newListr(
+          step.nodes.map((node): ListrTask => ({ title: node, task: (_c, sub) => this.nodeTask(step.id, node, sub) })),
+          { concurrent: true, exitOnError: false },
+        );
+        // Two untitled (hidden) subtasks: the nodes, then the step's verdict, which puts its time in the title
+        // and, on failure, fails the step itself (a failed node alone would not mark its parent).
+        return task.newListr([{ task: () => nodes }, { task: async () => this.stepTitle(step.id, label, task) }], { exitOnError: true });
       },
     };
   }
@@ -112,13 +115,18 @@ export class ConsoleReporter implements RunObserver {
     const run = r.value;
     const tries = run.attempts > 1 ? `, ${run.attempts} attempts` : '';
     sub.title = `${node} (${formatDuration(run.durationMs)}${tries})`;
-    if (run.status !== 'passed') throw new Error(`${node}: ${run.error ?? run.failures.map((f) => f.check).join('; ') ?? run.status}`);
+    const why = run.error ?? run.failures[0]?.detail.trim().split('\n')[0] ?? run.status;
+    if (run.status !== 'passed') throw new Error(`${node}: ${why}`);
   }
 
   private async stepTitle(stepId: string, label: string, task: Wrapper): Promise<void> {
     const r = await this.stepDeferred(stepId).promise;
     if ('skipped' in r || r.value.status === 'skipped') return task.skip(label);
     task.title = `${label} (${formatDuration(r.value.durationMs)})`;
+    if (r.value.status !== 'passed') {
+      const where = [...new Set([...r.value.nodes, ...(r.value.steps ?? []).flatMap((c) => c.nodes)].filter((n) => n.status !== 'passed').map((n) => n.node))];
+      throw new Error(`${label}: ${r.value.status}${where.length ? ` on ${where.join(', ')}` : ''}`);
+    }
   }
 
   private nodeDeferred(stepId: string, node: string): Deferred<NodeRun> {

@@ -37,7 +37,7 @@ function isFailure(s: StepResult): boolean {
 }
 
 function testcase(r: ScenarioResult, s: StepResult): string[] {
-  const name = `${s.phase === 'cleanup' ? 'cleanup: ' : ''}${s.kind === 'stop-background' ? '' : `${s.id} `}${s.name}`;
+  const name = `${s.phase === 'cleanup' ? 'cleanup: ' : ''}${s.id === 'stop' ? '' : `${s.id} `}${s.name}`;
   const open = `    <testcase classname="${attr(`docker-lab.${r.name}`)}" name="${attr(name)}" time="${seconds(s.durationMs)}"`;
   if (s.status === 'passed') return [`${open}/>`];
   if (s.status === 'skipped') return [`${open}>`, `      <skipped message="${attr(s.reason ?? 'skipped')}"/>`, '    </testcase>'];

@@ -15,7 +15,7 @@ import { parseDuration } from './duration.js';
 import { regexError, regexLiteral, type Expectation, type JsonCheck, type JsonOp, type StringCheck, type StringOp } from './expect.js';
 import { findPlaceholders } from './interpolate.js';
 import { parseJsonPath } from './json-path.js';
-import type { LeafStep, ParallelStep, PlanStep, ScenarioPlan } from './plan.js';
+import type { LeafStep, ParallelStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
 import { fragmentSchema, scenarioSchema, type CaptureFile, type ExpectFile, type StepFile, type StringMatcherFile } from './schema.js';
 import { resolveExpression } from './scope.js';
 
@@ -71,6 +71,8 @@ class PlanBuilder {
   private readonly captures = new Set<string>();
   private readonly pendingFragmentCleanups: { source: Source; raw: StepFile[] }[] = [];
   private readonly counters: Record<Phase, number> = { main: 0, cleanup: 0 };
+  /** Background steps built so far, for `stop:` in cleanup. */
+  private readonly backgrounds: { step: LeafStep; fragment: string | null }[] = [];
 
   constructor(private readonly options: LoadOptions) {}
 
@@ -95,24 +97,56 @@ class PlanBuilder {
   }
 
   private step(source: Source, step: StepFile, path: Path, phase: Phase): PlanStep[] {
-    const forms = (['run', 'parallel', 'use'] as const).filter((k) => step[k] !== undefined);
+    const forms = (['run', 'parallel', 'use', 'stop'] as const).filter((k) => step[k] !== undefined);
     if (forms.length === 0) {
-      this.problem(source.doc.locate(path), 'a step needs one of run, parallel or use');
+      this.problem(source.doc.locate(path), `a step needs one of run, parallel or use${phase === 'cleanup' ? ' (or stop)' : ''}`);
       return [];
     }
     if (forms.length > 1) {
-      this.problem(source.doc.locateKey([...path, forms[1]!]), `a step has either run, parallel or use, not ${forms.join(' and ')}`);
+      this.problem(source.doc.locateKey([...path, forms[1]!]), `a step has either run, parallel, use or stop, not ${forms.join(' and ')}`);
       return [];
     }
+    if (step.stop !== undefined) return this.stop(source, step, path, phase);
     if (step.use !== undefined) return this.use(source, step, path, phase);
     if (step.parallel !== undefined) return [this.parallel(source, step, path, phase)];
     this.misplacedKeys(source, step, path, ['with'], 'applies only to a use step');
     const leaf = this.leaf(source, step, path, phase, this.nextId(phase), this.captures);
+    if (leaf?.kind === 'background') this.backgrounds.push({ step: leaf, fragment: source.fragment });
     return leaf ? [leaf] : [];
+  }
+
+  private stop(source: Source, step: StepFile, path: Path, phase: Phase): PlanStep[] {
+    const { doc } = source;
+    if (phase !== 'cleanup') {
+      this.problem(doc.locateKey([...path, 'stop']), 'stop belongs in cleanup (background processes run until then)');
+      return [];
+    }
+    this.misplacedKeys(source, step, path, ['on', 'sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'with'], 'does not apply to a stop step');
+    const name = step.stop!;
+    // The fragment's own steps first: its cleanup names its own daemons.
+    const local = this.backgrounds.filter((b) => b.step.name === name && b.fragment === source.fragment);
+    const found = local.length ? local : this.backgrounds.filter((b) => b.step.name === name);
+    if (found.length === 0) {
+      const names = [...new Set(this.backgrounds.map((b) => b.step.name))];
+      this.problem(doc.locate([...path, 'stop']), `no background step named '${name}' (background steps: ${names.join(', ') || 'none'})`);
+      return [];
+    }
+    const id = this.nextId('cleanup');
+    const stopStep: StopBackgroundStep = {
+      kind: 'stop-background',
+      id,
+      slug: slug(id, `stop ${name}`),
+      name: step.name ?? `stop ${name}`,
+      targets: found.map((b) => b.step.id),
+      nodes: [...new Set(found.flatMap((b) => b.step.nodes))],
+      origin: doc.locate(path),
+    };
+    return [stopStep];
   }
 
   private parallel(source: Source, step: StepFile, path: Path, phase: Phase): ParallelStep {
     this.misplacedKeys(source, step, path, ['on', 'sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'with'], 'does not apply to a parallel group; put it on the steps inside');
+    // (parallel items are validated by commandStepSchema: each has run, and no use/stop/parallel)
     const id = this.nextId(phase);
     // Steps of one group run at the same time: a capture made inside is usable after the group, not within.
     const visible = new Set(this.captures);
@@ -120,6 +154,7 @@ class PlanBuilder {
     const children = step.parallel!.flatMap((child, k) => {
       const leaf = this.leaf(source, child, [...path, 'parallel', k], phase, `${id}.${k + 1}`, visible);
       if (leaf?.kind === 'command' && leaf.capture) made.push(leaf.capture.name);
+      if (leaf?.kind === 'background') this.backgrounds.push({ step: leaf, fragment: source.fragment });
       return leaf ? [leaf] : [];
     });
     for (const name of made) this.captures.add(name);

@@ -50,7 +50,24 @@ export interface ParallelStep {
   origin: Origin;
 }
 
-export type PlanStep = LeafStep | ParallelStep;
+/**
+ * Stops background processes: written as `- stop: <background step name>` in cleanup (a daemon that must go
+ * before cleanup restores something, e.g. dockerd before the stock daemon restarts), and implicitly after
+ * cleanup for whatever still runs.
+ */
+export interface StopBackgroundStep {
+  kind: 'stop-background';
+  id: string;
+  slug: string;
+  name: string;
+  /** Ids of the background steps whose processes stop here; null: every one still running. */
+  targets: string[] | null;
+  /** The nodes those steps run on (where processes may need stopping). */
+  nodes: string[];
+  origin?: Origin;
+}
+
+export type PlanStep = LeafStep | ParallelStep | StopBackgroundStep;
 
 export interface ScenarioPlan {
   name: string;
@@ -62,6 +79,7 @@ export interface ScenarioPlan {
   cleanup: PlanStep[];
 }
 
-export function leaves(step: PlanStep): LeafStep[] {
+/** The steps that run on nodes: a parallel group's steps, or the step itself. */
+export function leaves(step: PlanStep): (LeafStep | StopBackgroundStep)[] {
   return step.kind === 'parallel' ? step.steps : [step];
 }

@@ -14,7 +14,7 @@ import { extractCapture } from './capture.js';
 import { formatDuration } from './duration.js';
 import { checkOutcome, describeExpectation, fillExpectation, type CheckFailure, type Outcome } from './expect.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
-import type { BackgroundStep, CommandStep, LeafStep, PlanStep, ScenarioPlan } from './plan.js';
+import type { BackgroundStep, CommandStep, LeafStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
 import { backgroundLaunch, backgroundLogPath, backgroundStop, commandLine, DOCKER_SERVER_VERSION } from './remote.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
 import { resolveExpression } from './scope.js';
@@ -23,19 +23,14 @@ import { Transcript } from './transcript.js';
 /** Told as things happen; the console report draws from it. Every method is optional. */
 export interface RunObserver {
   scenarioStart?(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void;
-  stepStart?(step: PlanStep | StopStep, phase: Phase): void;
-  nodeEnd?(step: LeafStep | StopStep, run: NodeRun): void;
-  stepEnd?(step: PlanStep | StopStep, result: StepResult): void;
+  stepStart?(step: PlanStep, phase: Phase): void;
+  nodeEnd?(step: LeafStep | StopBackgroundStep, run: NodeRun): void;
+  stepEnd?(step: PlanStep, result: StepResult): void;
   scenarioEnd?(result: ScenarioResult): void | Promise<void>;
 }
 
-/** The implicit last step: stopping the background processes a run started. */
-export interface StopStep {
-  kind: 'stop-background';
-  id: string;
-  name: string;
-  nodes: string[];
-}
+/** The implicit last step: stopping the background processes still running after cleanup. */
+export const FINAL_STOP: StopBackgroundStep = { kind: 'stop-background', id: 'stop', slug: 'stop', name: 'stop background processes', targets: null, nodes: [] };
 
 export interface RunScenarioOptions {
   pool: SshPool;
@@ -101,8 +96,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
     for (const s of plan.cleanup) cleanup.push(skipped(s, 'cleanup', 'kept (--keep)', observer));
   } else {
     for (const s of plan.cleanup) cleanup.push(await runner.step(s, 'cleanup', undefined));
-    const stopped = await runner.stopBackground();
-    if (stopped) cleanup.push(stopped);
+    if (runner.backgroundRunning()) cleanup.push(await runner.step(FINAL_STOP, 'cleanup', undefined));
   }
 
   const cleanupFailed = cleanup.some((c) => c.status === 'failed');
@@ -135,11 +129,14 @@ class StepRunner {
     this.observer.stepStart?.(step, phase);
     const t0 = performance.now();
     let result: StepResult;
-    if (step.kind === 'parallel') {
+    if (step.kind === 'stop-background') {
+      result = await this.stopBackground(step);
+    } else if (step.kind === 'parallel') {
       const children = await Promise.all(step.steps.map((s) => this.step(s, phase, signal)));
       result = { id: step.id, name: step.name, kind: 'parallel', phase, status: worst(children.map((c) => c.status)), durationMs: performance.now() - t0, nodes: [], steps: children, origin: step.origin };
     } else {
-      const nodes = await Promise.all(step.nodes.map((node) => this.onNode(step, node, signal)));
+      const leaf = step;
+      const nodes = await Promise.all(leaf.nodes.map((node) => this.onNode(leaf, node, signal)));
       result = { id: step.id, name: step.name, kind: step.kind, phase, status: worst(nodes.map((n) => n.status)), durationMs: performance.now() - t0, nodes, origin: step.origin };
     }
     this.observer.stepEnd?.(step, result);
@@ -223,31 +220,32 @@ class StepRunner {
     return { ...base, status: 'passed', background: { pgid, log } };
   }
 
-  /** After cleanup: every background process group this run started, TERM then KILL. */
-  async stopBackground(): Promise<StepResult | null> {
-    if (this.background.length === 0) return null;
-    const step: StopStep = { kind: 'stop-background', id: 'stop', name: 'stop background processes', nodes: [...new Set(this.background.map((b) => b.node))] };
-    this.observer.stepStart?.(step, 'cleanup');
+  backgroundRunning(): boolean {
+    return this.background.length > 0;
+  }
+
+  /** TERM then KILL to the process groups of the step's targets (all, for the final stop), newest first. */
+  private async stopBackground(step: StopBackgroundStep): Promise<StepResult> {
     const t0 = performance.now();
+    const mine = this.background.filter((b) => step.targets === null || step.targets.includes(b.step));
+    this.background.splice(0, this.background.length, ...this.background.filter((b) => !mine.includes(b)));
+    const nodes = [...new Set(mine.map((b) => b.node))];
     const runs = await Promise.all(
-      step.nodes.map(async (node): Promise<NodeRun> => {
-        const mine = this.background.filter((b) => b.node === node);
+      nodes.map(async (node): Promise<NodeRun> => {
         const runs: NodeRun[] = [];
-        for (const b of mine.reverse()) {
-          const command = `stop process group ${b.pgid} (step ${b.step})`;
+        const groups = mine.filter((b) => b.node === node).reverse();
+        for (const b of groups) {
+          const command = `kill -TERM -- -${b.pgid}  # step ${b.step}`;
           const o = await this.exec(this.options.pool.session(node), step, node, 1, command, backgroundStop(b.pgid, b.sudo), STOP_TIMEOUT_MS, undefined);
           const ok = !o.error && o.result.exitCode === 0;
           runs.push({ node, status: ok ? 'passed' : 'failed', command, attempts: 1, exitCode: o.result.exitCode, stdout: o.result.stdout, stderr: o.result.stderr, durationMs: o.result.durationMs, failures: [], ...(o.error ? { error: o.error } : {}) });
         }
-        const failed = runs.find((r) => r.status === 'failed');
-        const run: NodeRun = failed ?? { ...runs[runs.length - 1]!, command: mine.map((b) => `kill -- -${b.pgid}`).join('; '), stdout: runs.map((r) => r.stdout).join('') };
+        const run: NodeRun = runs.find((r) => r.status === 'failed') ?? { ...runs[runs.length - 1]!, command: runs.map((r) => r.command).join('\n'), stdout: runs.map((r) => r.stdout).join(''), durationMs: runs.reduce((t, r) => t + r.durationMs, 0) };
         this.observer.nodeEnd?.(step, run);
         return run;
       }),
     );
-    const result: StepResult = { id: step.id, name: step.name, kind: 'stop-background', phase: 'cleanup', status: worst(runs.map((r) => r.status)), durationMs: performance.now() - t0, nodes: runs };
-    this.observer.stepEnd?.(step, result);
-    return result;
+    return { id: step.id, name: step.name, kind: 'stop-background', phase: 'cleanup', status: worst(runs.map((r) => r.status)), durationMs: performance.now() - t0, nodes: runs, ...(step.origin ? { origin: step.origin } : {}) };
   }
 
   /** One command on one node; errors become data, and every attempt goes to the node's transcript. */

@@ -86,6 +86,7 @@ export const stepSchema = z.strictObject({
   parallel: z.array(commandStepSchema).min(1).optional().describe('instead of run: steps run at the same time'),
   use: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a fragment name (a file in scenarios/fragments/)').optional().describe('instead of run: a fragment from scenarios/fragments/<name>.yaml'),
   with: z.record(identifier, scalar).optional().describe("values for the fragment's vars"),
+  stop: z.string().min(1).optional().describe('cleanup only, instead of run: stop the processes of the background step with this name, now'),
 });
 
 const varsSchema = z.record(identifier, scalar).describe('constants, used as ${{ vars.name }}');

@@ -52,7 +52,7 @@ export class ExecTimeoutError extends FailureError {
     readonly timeoutMs: number,
     readonly partial: Partial,
   ) {
-    super(`${node}: command timed out after ${timeoutMs} ms and was killed: ${oneLine(command)}`);
+    super(`${node}: command timed out after ${humanMs(timeoutMs)} and was killed: ${oneLine(command)}`);
     this.name = 'ExecTimeoutError';
   }
 }
@@ -339,6 +339,11 @@ export function parseAnnouncement(head: Buffer): { length: number; pgid: number 
   if (nl < 0) return text.length > ANNOUNCE.length + 12 ? null : 'incomplete';
   const pgid = Number(text.slice(ANNOUNCE.length, nl));
   return Number.isInteger(pgid) && pgid > 1 ? { length: nl + 1, pgid } : null;
+}
+
+/** `300 ms`, `2 s`, `1.5 s`: how the scenario file says it. */
+function humanMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 function decode(chunks: Buffer[]): string {

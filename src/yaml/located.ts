@@ -18,11 +18,12 @@ export class LocatedDocument {
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const errors = doc.errors;
     if (errors.length > 0) {
-      const problems = errors.map((e) => {
+      // After the first few, YAML errors are mostly echoes of the first one: keep what helps.
+      const problems = errors.slice(0, 5).map((e) => {
         const pos = lines.linePos(e.pos[0]);
         return { loc: { file, line: pos.line, column: pos.col }, message: `YAML syntax: ${firstLine(e.message)}` };
       });
-      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
       throw new InputError(`invalid YAML: ${formatProblem(problems[0]!)}${more}`, problems);
     }
     return new LocatedDocument(file, doc, lines, text);

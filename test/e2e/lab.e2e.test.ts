@@ -4,6 +4,7 @@
  * subnet of its own, so it never collides with a lab a user left running on this machine.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +95,15 @@ describe('the lab on real Vagrant + LXC', () => {
     expect(report.scenarios.map((s) => [s.name, s.status])).toEqual([['sample', 'passed']]);
   });
 
+  it('runs every course scenario on one up, twice in a row, all passing', async () => {
+    const course = ['netns', 'bridge', 'link', 'user-bridge', 'port-mapping', 'host-none', 'overlay', 'overlay-isolation', 'overlay-swarm', 'custom-bridge'];
+    for (const round of [1, 2]) {
+      const { r, report } = await scenarios(course);
+      expect(report.scenarios.map((s) => `${s.name}: ${s.status}`), `round ${round}:\n${r.all}`).toEqual(course.map((n) => `${n}: passed`));
+      expect(r.exitCode).toBe(0);
+    }
+  });
+
   it('fails a scenario whose expectation does not hold, shows node, command and difference, and still cleans up', async () => {
     const original = readFileSync(join(ROOT, 'scenarios/sample.yaml'), 'utf8');
     const broken = original.replace('expect: { stdout: ready }', 'expect: { stdout: steady }');
@@ -114,6 +124,113 @@ describe('the lab on real Vagrant + LXC', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  describe('faults', () => {
+    let pool: SshPool;
+    beforeAll(async () => {
+      pool = await SshPool.open((await cachedTargets(loadLab(LAB_FILE)))!);
+    });
+    afterAll(async () => {
+      await pool?.close();
+    });
+    const on = async (node: string, command: string) => (await pool.session(node).exec(command, { timeoutMs: 30_000 })).stdout.trim();
+
+    /** What a scenario that was cut short must not leave behind: the course daemons, containers, or a missing stock daemon. */
+    async function expectNodesRestored(): Promise<void> {
+      for (const node of ['docker-node1', 'docker-node2']) {
+        expect(await on(node, 'pgrep -x etcd || echo none'), `etcd on ${node}`).toBe('none');
+        expect(await on(node, 'systemctl is-active docker'), `docker on ${node}`).toBe('active');
+        expect(await on(node, "docker info --format '{{.ClusterStore}}'"), `cluster store on ${node}`).toBe('');
+        expect(await on(node, 'docker ps -aq | wc -l'), `containers on ${node}`).toBe('0');
+      }
+    }
+
+    /** Starts a scenario through the CLI and waits until a node's transcript shows `marker`. */
+    async function startUntil(name: string, node: string, marker: string) {
+      const runDir = join(DIR, `runs-${Date.now()}`);
+      const child = execa('node', [join(ROOT, 'bin/lab.js'), 'scenario', name, '--lab', LAB_FILE, '--run-dir', runDir], {
+        reject: false,
+        cwd: ROOT,
+        env: { CI: 'true' },
+        all: true,
+      });
+      const deadline = Date.now() + 120_000;
+      for (;;) {
+        const dirs = await readdir(runDir).catch(() => [] as string[]);
+        const text = dirs[0] ? await readFile(join(runDir, dirs[0], `${node}.log`), 'utf8').catch(() => '') : '';
+        if (text.includes(marker)) return { child }; // wrapped: an execa child is a thenable
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never saw '${marker}' on ${node}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+
+    it('a step that outlives its timeout is stopped on the node, named, and cleanup runs', async () => {
+      const file = join(DIR, 'hang.yaml');
+      writeFileSync(
+        file,
+        [
+          'name: hang',
+          'description: a step that hangs past its timeout',
+          'steps:',
+          '  - { name: wait forever, on: docker-node2, run: "sleep 321; echo never", timeout: 2s }',
+          'cleanup:',
+          '  - { name: leave a mark, on: docker-node2, run: touch /tmp/hang-cleanup-ran }',
+        ].join('\n'),
+      );
+      await on('docker-node2', 'rm -f /tmp/hang-cleanup-ran');
+      const r = await lab('scenario', file, '--run-dir', join(DIR, 'runs'));
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/"wait forever" failed on docker-node2/);
+      expect(r.all).toMatch(/timed out after 2 s/);
+      expect(await on('docker-node2', 'test -e /tmp/hang-cleanup-ran && echo ran')).toBe('ran');
+      expect(await on('docker-node2', 'pgrep -f "sleep 321" || echo gone')).toBe('gone');
+    });
+
+    it('Ctrl-C in the middle of overlay: cleanup runs, exit 130, nothing left running', async () => {
+      const { child } = await startUntil('overlay', 'docker-node1', 'docker network create -d overlay demo');
+      child.kill('SIGINT');
+      const r = await child;
+      expect(r.exitCode, r.all).toBe(130);
+      expect(r.all).toMatch(/interrupted/);
+      expect(r.all).toMatch(/cleanup: the stock Docker daemon again/);
+      await expectNodesRestored();
+    });
+
+    it('dockerd killed on node2 in the middle of overlay: node and step named, cleanup runs, overlay passes again', async () => {
+      const { child } = await startUntil('overlay', 'docker-node2', 'docker run -d --name test2');
+      await on('docker-node2', 'sudo kill -9 $(cat /var/run/docker.pid)');
+      const r = await child;
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/step \S+ "[^"]+" failed on docker-node2/);
+      expect(r.all).toMatch(/Cannot connect to the Docker daemon/);
+      expect(r.all).toMatch(/cleanup: the stock Docker daemon again/);
+      await on('docker-node2', 'sudo docker rm -f test2 >/dev/null 2>&1; true'); // the container the killed daemon ran
+      await expectNodesRestored();
+      const again = await scenarios(['overlay']);
+      expect(again.report.scenarios[0]!.status, again.r.all).toBe('passed');
+    });
+
+    it('a dropped SSH connection is reported with the node, and the next step reconnects', async () => {
+      const file = join(DIR, 'drop.yaml');
+      writeFileSync(
+        file,
+        [
+          'name: drop',
+          'description: the SSH connection to node1 is cut during a long step',
+          'steps:',
+          // $PPID is this connection's sshd session process: killing it cuts the connection, as a network fault would.
+          '  - { name: a long step, on: docker-node1, run: "sudo kill -9 $PPID; sleep 30" }',
+          'cleanup:',
+          '  - { name: after the drop, on: docker-node1, run: echo reconnected, expect: { stdout: reconnected } }',
+        ].join('\n'),
+      );
+      const r = await lab('scenario', file, '--run-dir', join(DIR, 'runs'));
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/docker-node1/);
+      expect(r.all).toMatch(/connection.*(lost|closed|dropped)/i);
+      expect(r.all).toMatch(/✔ .*cleanup: after the drop/);
+    });
   });
 
   it('comes down completely, and a second down has nothing to do', async () => {

@@ -2,22 +2,27 @@
  * The runner against two real sshd "nodes" on loopback. Steps leave marker files (both nodes share this
  * machine's file system), so the tests assert what happened, never how long it took.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenario, runScenarios, type RunScenariosOptions } from '../../src/scenario/command.js';
 import { describeScenarioFailures } from '../../src/report/failure-text.js';
 import { leafResults } from '../../src/scenario/results.js';
+import { REMOTE_RUN_ROOT } from '../../src/scenario/remote.js';
 import { startSshdLab, type SshdLab } from '../support/sshd.js';
-import { scenarioDir, tempDir, waitForFile } from '../support/scenarios.js';
+import { removeTempDirs, scenarioDir, tempDir, waitForFile } from '../support/scenarios.js';
 import { checkWellFormed } from '../support/xml.js';
 
 let lab: SshdLab;
+/** Runs whose background logs (on the "nodes", i.e. this machine) are removed afterwards. */
+const runIds: string[] = [];
 beforeAll(async () => {
   lab = await startSshdLab();
 });
 afterAll(async () => {
   await lab?.stop();
+  removeTempDirs();
+  for (const id of runIds) rmSync(join(REMOTE_RUN_ROOT, id), { recursive: true, force: true });
 });
 
 /** Writes `name.yaml` (with `M` replaced by a fresh marker folder) and runs it quietly. */
@@ -26,6 +31,7 @@ async function run(name: string, yaml: (m: string) => string, options: Partial<R
   const dir = scenarioDir({ [`${name}.yaml`]: yaml(m), ...fragments });
   const plan = loadScenario(name, { scenariosDir: dir, lab: lab.lab });
   const out = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs'), ...options });
+  runIds.push(...out.results.map((r) => r.runId));
   return { ...out, m, dir, result: out.results[0]! };
 }
 
@@ -227,6 +233,33 @@ cleanup:
     expect(left).toEqual([]);
   });
 
+  it('stops a background step where cleanup says stop:, before the cleanup steps after it', async () => {
+    const { exitCode, result, m } = await run(
+      'stopper',
+      (m) => `
+name: stopper
+description: stop a daemon in the middle of cleanup
+steps:
+  - name: daemon
+    on: all
+    background: true
+    run: echo $$ > ${m}/pid-${'${{ node.name }}'}; exec sleep 300
+cleanup:
+  - stop: daemon
+  - on: all
+    run: kill -0 $(cat ${m}/pid-${'${{ node.name }}'}) 2>/dev/null || touch ${m}/stopped-${'${{ node.name }}'}
+`,
+    );
+    expect(exitCode).toBe(0);
+    expect(result.cleanup.map((c) => [c.id, c.kind, c.status])).toEqual([
+      ['c1', 'stop-background', 'passed'],
+      ['c2', 'command', 'passed'],
+    ]);
+    expect(result.cleanup[0]!.nodes.map((n) => n.node).sort()).toEqual(['docker-node1', 'docker-node2']);
+    expect(existsSync(join(m, 'stopped-docker-node1'))).toBe(true);
+    expect(existsSync(join(m, 'stopped-docker-node2'))).toBe(true);
+  });
+
   it('aborts the current step on the AbortSignal, runs cleanup, and exits 130', async () => {
     const ac = new AbortController();
     const m = tempDir('docker-lab-m-');
@@ -360,6 +393,7 @@ steps:
     const plan = loadScenario('sample', { scenariosDir: join(import.meta.dirname, '..', '..', 'scenarios'), lab: lab.lab });
     const runDir = tempDir('docker-lab-runs-');
     const { exitCode, results } = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir, ignoreRequires: true, reporter: 'json' });
+    runIds.push(results[0]!.runId);
     expect(describeScenarioFailures(results[0]!)).toEqual([]);
     expect(exitCode).toBe(0);
     expect(JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8'))).toMatchObject({ exitCode: 0, totals: { passed: 1 } });

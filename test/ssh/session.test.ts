@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, SshSession } from '../../src/ssh/session.js';
+import { announcePgid, ConnectionLostError, ExecAbortedError, ExecTimeoutError, parseAnnouncement, SshSession } from '../../src/ssh/session.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import { startSshdLab, type SshdLab } from '../support/sshd.js';
 
@@ -12,6 +12,17 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await lab?.stop();
+});
+
+describe('the process-group announcement', () => {
+  it('is parsed from the head of stderr and only from there', () => {
+    const line = Buffer.from('\u001edocker-lab-pgid=4242\nreal stderr');
+    expect(parseAnnouncement(line)).toEqual({ length: 22, pgid: 4242 });
+    expect(parseAnnouncement(Buffer.from('\u001edocker-lab'))).toBe('incomplete');
+    expect(parseAnnouncement(Buffer.from('\u001edocker-lab-pgid=42'))).toBe('incomplete');
+    expect(parseAnnouncement(Buffer.from('some error\n'))).toBeNull();
+    expect(announcePgid('echo hi')).toBe(`printf '\\036docker-lab-pgid=%s\\n' "$$" >&2; echo hi`);
+  });
 });
 
 describe('SshSession against a real sshd', () => {
@@ -37,11 +48,12 @@ describe('SshSession against a real sshd', () => {
       // Generous next to `echo` (a loaded machine must not fail this), tiny next to the sleep.
       const err = await s.exec(command, { timeoutMs: 3000 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ExecTimeoutError);
-      expect((err as ExecTimeoutError).message).toMatch(/^docker-node2: command timed out after 3000 ms and was killed: echo \$\$ > /);
+      expect((err as ExecTimeoutError).message).toMatch(/^docker-node2: command timed out after 3 s and was killed: echo \$\$ > /);
       expect((err as ExecTimeoutError).partial.stdout).toBe('started\n');
       // The whole process group was signalled: the shell and its sleep are gone, the rest never ran.
       await waitFor(() => gone(pidIn(join(dir, 'shell'))) && gone(pidIn(join(dir, 'sleep'))));
       expect(existsSync(join(dir, 'finished'))).toBe(false);
+      rmSync(dir, { recursive: true, force: true });
       // The connection survived the timeout.
       expect((await s.exec('echo still-here', { timeoutMs: 5000 })).stdout).toBe('still-here\n');
     } finally {
