@@ -23,13 +23,17 @@ function failureDetail(steps: StepResult[]): string | undefined {
   const step = steps.find((s) => s.status === 'failed');
   if (!step) return undefined;
   const run = step.nodes.find((n) => n.status === 'failed');
-  const words = run ? lastMeaningfulLine(run.error ?? `${run.stderr}\n${run.failures.map((f) => f.detail).join('\n')}`) : '';
+  // The daemon's own words (stderr) say more than the check that failed on them; the check is the fallback.
+  const words = run ? lastMeaningfulLine(run.error ?? `${run.failures.map((f) => f.detail).join('\n')}\n${run.stderr}`) : '';
   return `${step.phase === 'cleanup' ? 'cleanup ' : ''}step "${step.name}"${run ? ` on ${run.node}` : ''}${words ? `: ${words}` : ''}`;
 }
 
 /** The daemon's own refusal is usually the last non-empty line of what it printed. */
-function lastMeaningfulLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !/^(exit \d+|exited at once|---)/.test(l) && !l.endsWith(':'));
+export function lastMeaningfulLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(exit \d+|exited at once|---|Run '.*--help')/.test(l) && !l.endsWith(':'));
   const line = lines[lines.length - 1] ?? '';
   return line.length > 140 ? `${line.slice(0, 137)}...` : line;
 }

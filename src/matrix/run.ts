@@ -15,7 +15,7 @@ import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { loadScenario, runScenarios, type ScenarioResult } from '../scenario/command.js';
 import { SshPool } from '../ssh/pool.js';
-import { cellOf, regressions, renderTable, type Cell } from './cells.js';
+import { cellOf, lastMeaningfulLine, regressions, renderTable, type Cell } from './cells.js';
 import { SUITE_VERSIONS, type Suite } from './suites.js';
 
 export interface MatrixOptions {
@@ -91,8 +91,8 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
       columns.set(suite, entry);
       const lab = await writeLab(opts.base, suite, join(opts.outDir, 'labs', suite));
       try {
-        await task.newListr(downTasks(lab, provider)).run(); // a stale lab of an interrupted run
-        await task.newListr(upTasks(lab, provider, { hostnames: {} }, opts.signal)).run();
+        await task.newListr(downTasks(lab, provider), { exitOnError: true }).run(); // a stale lab of an interrupted run
+        await task.newListr(upTasks(lab, provider, { hostnames: {} }, opts.signal), { exitOnError: true }).run();
         entry.column = `${suite} ${await daemonVersion(lab)}`;
         task.title = `Debian ${suite}: Docker ${entry.column.split(' ')[1]}, running ${opts.scenarios.join(', ')}`;
         const run = await runScenarios(plans, {
@@ -109,7 +109,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
         entry.error = (err as Error).message;
         throw err;
       } finally {
-        await task.newListr(downTasks(lab, provider)).run();
+        await task.newListr(downTasks(lab, provider), { exitOnError: false }).run();
       }
     },
   });
@@ -138,7 +138,7 @@ async function report(
   for (const { column, results, error } of columns.values()) {
     for (const name of scenarios) {
       const result = results.find((r) => r.name === name);
-      cells.push(result ? cellOf(result, column) : { scenario: name, column, status: 'failed', detail: `lab: ${error ?? 'did not run'}`, durationMs: 0 });
+      cells.push(result ? cellOf(result, column) : { scenario: name, column, status: 'failed', detail: `the lab did not come up: ${lastMeaningfulLine(error ?? 'unknown error')}`, durationMs: 0 });
     }
   }
   const names = opts.suites.map((s) => columns.get(s)?.column ?? s);

@@ -61,8 +61,8 @@ const onSchema = z
 const commandKeys = {
   name: z.string().min(1).optional().describe('shown in progress and reports; defaults to the first line of run'),
   on: onSchema.optional(),
-  run: z.string().min(1).describe('shell, run with bash -lc as the node user'),
-  sudo: z.boolean().optional().describe('run the whole command as root (sudo -n bash -lc ...)'),
+  run: z.string().min(1).describe('shell, run with bash -c as the node user, sbin folders on PATH'),
+  sudo: z.boolean().optional().describe('run the whole command as root (sudo -n ... bash -c ...)'),
   timeout: duration.optional().describe('per attempt; default 60s'),
   expect: expectSchema.optional(),
   retry: z

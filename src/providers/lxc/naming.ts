@@ -11,7 +11,7 @@ export function bridgeName(lab: Pick<Lab, 'name'>): string {
   const plain = `dl-${lab.name}`;
   if (plain.length <= 15) return plain;
   const hash = createHash('sha256').update(lab.name).digest('hex').slice(0, 4);
-  return `dl-${lab.name.slice(0, 7)}-${hash}`;
+  return `dl-${lab.name.slice(0, 7).replace(/-+$/, '')}-${hash}`;
 }
 
 /** Written into the bridge's ifalias: how `down` and the preflight know a bridge is ours. */
