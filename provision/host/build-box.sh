@@ -25,6 +25,11 @@ case "$suite" in
   trixie|sid|forky) packages+=,docker-cli ;;   # docker.io only recommends the client there
 esac
 
+host_busybox=/bin/busybox
+if ! [ -x "$host_busybox" ] || ldd "$host_busybox" >/dev/null 2>&1; then
+  echo "build-box: a static $host_busybox is needed (apt-get install busybox-static)" >&2; exit 2
+fi
+
 work=$(mktemp -d /var/tmp/docker-lab-box.XXXXXX)
 trap '[ -n "${DOCKER_LAB_KEEP_WORK:-}" ] || rm -rf --one-file-system "$work"' EXIT
 root=$work/rootfs
@@ -66,6 +71,9 @@ rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*   # abou
 # bridge its fallback servers (8.8.8.8, 8.8.4.4). Lookups of unknown names now fail at once, inside the container.
 install -d "$root/etc/docker"
 printf '{ "dns": ["127.0.0.1"] }\n' >"$root/etc/docker/daemon.json"
+# The course's busybox image is made on the node from this binary: the same one in every suite, so that a
+# regression matrix varies Docker alone (bullseye's own static busybox 1.30 can not resolve container names).
+install -D -m 755 "$host_busybox" "$root/usr/share/docker-lab/busybox"
 echo "$recipe" >"$root/etc/docker-lab-recipe"
 
 cat >"$work/lxc-config" <<'CONF'

@@ -25,7 +25,9 @@ for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
 if ! docker image inspect busybox >/dev/null 2>&1; then
   dir=$(mktemp -d)
   mkdir -p "$dir/bin"
-  cp /bin/busybox "$dir/bin/busybox"
+  src=/usr/share/docker-lab/busybox           # baked into the lxc box: the same binary in every suite
+  [ -x "$src" ] || src=/bin/busybox            # a VM box: the suite's own busybox-static
+  cp "$src" "$dir/bin/busybox"
   for applet in $("$dir/bin/busybox" --list); do [ "$applet" = busybox ] || ln -s busybox "$dir/bin/$applet"; done
   mkdir -p "$dir/etc" "$dir/tmp" "$dir/var/www"
   echo 'root:x:0:0:root:/root:/bin/sh' >"$dir/etc/passwd"

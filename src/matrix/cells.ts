@@ -23,8 +23,9 @@ function failureDetail(steps: StepResult[]): string | undefined {
   const step = steps.find((s) => s.status === 'failed');
   if (!step) return undefined;
   const run = step.nodes.find((n) => n.status === 'failed');
-  // The daemon's own words (stderr) say more than the check that failed on them; the check is the fallback.
-  const words = run ? lastMeaningfulLine(run.error ?? `${run.failures.map((f) => f.detail).join('\n')}\n${run.stderr}`) : '';
+  // A daemon that died says most (its own refusal, from its log); then the command's stderr; then the check.
+  const died = run?.failures.find((f) => f.check.startsWith('daemon '));
+  const words = !run ? '' : died ? `${died.check.replace(' is running', ' exited')}: ${lastMeaningfulLine(died.detail)}` : lastMeaningfulLine(run.error ?? `${run.failures.map((f) => f.detail).join('\n')}\n${run.stderr}`);
   return `${step.phase === 'cleanup' ? 'cleanup ' : ''}step "${step.name}"${run ? ` on ${run.node}` : ''}${words ? `: ${words}` : ''}`;
 }
 
@@ -33,7 +34,7 @@ export function lastMeaningfulLine(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !/^(exit \d+|exited at once|---|Run '.*--help')/.test(l) && !l.endsWith(':'));
+    .filter((l) => l && !/^(exit \d+|exited at once|---|(Run|See) '.*--help')/.test(l) && !l.endsWith(':'));
   const line = lines[lines.length - 1] ?? '';
   return line.length > 140 ? `${line.slice(0, 137)}...` : line;
 }

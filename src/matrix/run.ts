@@ -39,6 +39,8 @@ export interface MatrixResult {
   regressions: Cell[];
 }
 
+const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
+
 /** Each suite's lab has a fixed name and subnet: a stale one from an interrupted run is found and replaced. */
 const SUBNET_OF: Record<Suite, number> = { bullseye: 231, bookworm: 232, trixie: 233, sid: 234 };
 
@@ -91,8 +93,9 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
       columns.set(suite, entry);
       const lab = await writeLab(opts.base, suite, join(opts.outDir, 'labs', suite));
       try {
-        await task.newListr(downTasks(lab, provider), { exitOnError: true }).run(); // a stale lab of an interrupted run
-        await task.newListr(upTasks(lab, provider, { hostnames: {} }, opts.signal), { exitOnError: true }).run();
+        // Nested lists inherit the parent's concurrency (labs side by side): a lab's own steps must stay in order.
+        await task.newListr(downTasks(lab, provider), SEQUENTIAL).run(); // a stale lab of an interrupted run
+        await task.newListr(upTasks(lab, provider, { hostnames: {} }, opts.signal), SEQUENTIAL).run();
         entry.column = `${suite} ${await daemonVersion(lab)}`;
         task.title = `Debian ${suite}: Docker ${entry.column.split(' ')[1]}, running ${opts.scenarios.join(', ')}`;
         const run = await runScenarios(plans, {
@@ -109,7 +112,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
         entry.error = (err as Error).message;
         throw err;
       } finally {
-        await task.newListr(downTasks(lab, provider), { exitOnError: false }).run();
+        await task.newListr(downTasks(lab, provider), { concurrent: false, exitOnError: false }).run();
       }
     },
   });

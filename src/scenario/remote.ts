@@ -57,3 +57,33 @@ export function backgroundStop(pgid: number, sudo: boolean): string {
 
 /** Docker's own template: {{ }} here is Docker's, not ours. */
 export const DOCKER_SERVER_VERSION = "docker version --format '{{.Server.Version}}'";
+
+/** A daemon a run started, as the probe for dead daemons needs it. */
+export interface DaemonRef {
+  pgid: number;
+  log: string;
+}
+
+/**
+ * Prints, for each daemon whose process group is gone, a line `\x1edead <index>` and the end of its log.
+ * Run after a failed step: a check that fails because the daemon behind it died should say so.
+ */
+export function deadDaemonsProbe(daemons: readonly DaemonRef[]): string {
+  return daemons
+    .map((d, i) => {
+      // Not `kill -0`: it also succeeds for a zombie, and a dead daemon may stay one until someone reaps it.
+      const alive = `ps -e -o pgid=,stat= | awk '$1 == ${d.pgid} && $2 !~ /^Z/ { found = 1 } END { exit !found }'`;
+      return `${alive} || { printf '\\036dead ${i}\\n'; tail -n 5 ${shellQuote(d.log)} 2>/dev/null; }`;
+    })
+    .join('\n');
+}
+
+/** The output of deadDaemonsProbe: log tails by daemon index. */
+export function parseDeadDaemons(output: string): Map<number, string> {
+  const dead = new Map<number, string>();
+  for (const section of output.split('\x1edead ').slice(1)) {
+    const nl = section.indexOf('\n');
+    dead.set(Number(section.slice(0, nl < 0 ? undefined : nl)), nl < 0 ? '' : section.slice(nl + 1).trimEnd());
+  }
+  return dead;
+}

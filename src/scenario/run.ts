@@ -15,7 +15,7 @@ import { formatDuration } from './duration.js';
 import { checkOutcome, describeExpectation, fillExpectation, type CheckFailure, type Outcome } from './expect.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
 import type { BackgroundStep, CommandStep, LeafStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
-import { backgroundLaunch, backgroundLogPath, backgroundStop, commandLine, DOCKER_SERVER_VERSION } from './remote.js';
+import { backgroundLaunch, backgroundLogPath, backgroundStop, commandLine, deadDaemonsProbe, DOCKER_SERVER_VERSION, parseDeadDaemons } from './remote.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
 import { resolveExpression } from './scope.js';
 import { Transcript } from './transcript.js';
@@ -55,6 +55,8 @@ interface Started {
   pgid: number;
   sudo: boolean;
   step: string;
+  name: string;
+  log: string;
 }
 
 export async function runScenario(plan: ScenarioPlan, options: RunScenarioOptions): Promise<ScenarioResult> {
@@ -154,9 +156,25 @@ class StepRunner {
       return run;
     }
     const run = step.kind === 'background' ? await this.startBackground(step, node, command, signal) : await this.attempts(step, node, command, signal);
+    if (run.status === 'failed' && !run.error) run.failures.push(...(await this.deadDaemons(node)));
     run.durationMs = performance.now() - t0;
     this.observer.nodeEnd?.(step, run);
     return run;
+  }
+
+  /** After a failed step: the daemons of this run on the node that have died, each with the end of its log. */
+  private async deadDaemons(node: string): Promise<CheckFailure[]> {
+    const mine = this.background.filter((b) => b.node === node);
+    if (mine.length === 0) return [];
+    try {
+      const probe = await this.options.pool.session(node).exec(deadDaemonsProbe(mine), { timeoutMs: 10_000 });
+      return [...parseDeadDaemons(probe.stdout)].map(([i, tail]) => ({
+        check: `daemon "${mine[i]!.name}" is running`,
+        detail: `  it has exited; the end of ${mine[i]!.log}:\n${tail.split('\n').map((l) => `    ${l}`).join('\n')}`,
+      }));
+    } catch {
+      return []; // the probe is a courtesy: the step's own failure stands either way
+    }
   }
 
   /** Runs a command until its expectation holds, the retry deadline passes, or something rules out another try. */
@@ -216,7 +234,7 @@ class StepRunner {
     if (outcome.result.exitCode !== 0 || !Number.isInteger(pgid) || pgid <= 1) {
       return { ...base, status: 'failed', failures: [{ check: 'start in the background', detail: `  exit ${outcome.result.exitCode}; stderr:\n${outcome.result.stderr}` }] };
     }
-    this.background.push({ node, pgid, sudo: step.sudo, step: step.id });
+    this.background.push({ node, pgid, sudo: step.sudo, step: step.id, name: step.name, log });
     return { ...base, status: 'passed', background: { pgid, log } };
   }
 

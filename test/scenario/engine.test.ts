@@ -191,6 +191,31 @@ steps:
     expect(leafResults(result.steps).every((s) => s.nodes.every((n) => n.stdout === 'met\n'))).toBe(true);
   });
 
+  it('names a daemon that died, with the end of its log, when a later step fails', async () => {
+    const { exitCode, result } = await run(
+      'dies',
+      (m) => `
+name: dies
+description: a daemon that refuses its flags a moment after it started
+steps:
+  - name: picky daemon
+    on: docker-node1
+    background: true
+    run: 'sleep 0.5; echo "unknown flag: --cluster-store" >&2; exit 1'
+  - name: ask the daemon
+    on: docker-node1
+    run: sleep 1; echo "cannot reach the daemon" >&2; exit 1
+cleanup:
+  - on: docker-node1
+    run: touch ${m}/cleaned
+`,
+    );
+    expect(exitCode).toBe(1);
+    const failed = result.steps[1]!.nodes[0]!;
+    const died = failed.failures.find((f) => f.check === 'daemon "picky daemon" is running');
+    expect(died?.detail).toMatch(/has exited; the end of \/var\/tmp\/docker-lab\/.*01-picky-daemon\.log:\n\s+unknown flag: --cluster-store/);
+  });
+
   it('starts a background process detached and kills its process group after cleanup', async () => {
     const { exitCode, result, m } = await run(
       'daemon',

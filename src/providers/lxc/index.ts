@@ -18,6 +18,7 @@ export const lxc: Provider = {
       ['vagrant-lxc (the Vagrant plugin)', () => hasDebianPackage('vagrant-lxc')],
       ['lxc (lxc-start)', () => hasCommand('lxc-start')],
       ['debootstrap (builds the box)', () => hasCommand('debootstrap')],
+      ['busybox-static (the course image, baked into the box)', () => hasDebianPackage('busybox-static')],
       ['sudo (vagrant-lxc calls it)', () => hasCommand('sudo')],
       ['ip (iproute2)', () => hasCommand('ip')],
     ];
