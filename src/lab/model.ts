@@ -57,6 +57,3 @@ export function vagrantfilePath(lab: Lab): string {
   return join(lab.dir, 'Vagrantfile');
 }
 
-export function findNode(lab: Lab, name: string): LabNode | undefined {
-  return lab.nodes.find((n) => n.name === name);
-}

@@ -9,6 +9,7 @@ import { leaves, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackg
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { FINAL_STOP, type RunObserver } from '../scenario/run.js';
 import { describeScenarioFailures } from './failure-text.js';
+import { wantsPlainOutput } from './plain.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's wrapper is generic over its renderers
 type Wrapper = ListrTaskWrapper<any, any, any>;
@@ -38,7 +39,7 @@ export class ConsoleReporter implements RunObserver {
 
   constructor(options: ConsoleReporterOptions = {}) {
     this.write = options.write ?? ((t) => process.stdout.write(t));
-    this.plain = options.plain ?? (Boolean(process.env.CI) || !process.stdout.isTTY);
+    this.plain = options.plain ?? wantsPlainOutput();
   }
 
   scenarioStart(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void {

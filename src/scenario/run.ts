@@ -12,7 +12,7 @@ import type { SshPool } from '../ssh/pool.js';
 import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../ssh/session.js';
 import { extractCapture } from './capture.js';
 import { formatDuration } from './duration.js';
-import { checkOutcome, describeExpectation, fillExpectation, type CheckFailure, type Outcome } from './expect.js';
+import { checkOutcome, describeExpectation, fillExpectation, type CheckFailure } from './expect.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
 import type { BackgroundStep, CommandStep, LeafStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
 import { backgroundLaunch, backgroundLogPath, backgroundStop, commandLine, deadDaemonsProbe, DOCKER_SERVER_VERSION, parseDeadDaemons } from './remote.js';
@@ -76,7 +76,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
     return result;
   }
 
-  const runner = new StepRunner(plan, options, runId, transcript, observer);
+  const runner = new StepRunner(options, runId, transcript, observer);
   const steps: StepResult[] = [];
   let stop: { status: StepStatus; reason: string } | null = null;
   for (const step of plan.steps) {
@@ -120,7 +120,6 @@ class StepRunner {
   private readonly background: Started[] = [];
 
   constructor(
-    private readonly plan: ScenarioPlan,
     private readonly options: RunScenarioOptions,
     private readonly runId: string,
     private readonly transcript: Transcript,

@@ -3,7 +3,7 @@ import { FailureError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import type { ProviderName } from '../providers/names.js';
 import type { SshTarget } from '../ssh/target.js';
-import { parseMachineReadable, parseSshConfig, parseStatus, type MachineStatus } from './parse.js';
+import { parseSshConfig, parseStatus, type MachineStatus } from './parse.js';
 
 export type LineSink = (line: string) => void;
 
@@ -70,19 +70,7 @@ export class Vagrant {
     const result = await this.run(['ssh-config']);
     return parseSshConfig(String(result.stdout));
   }
-
-  async boxList(): Promise<{ name: string; provider: string }[]> {
-    const result = await this.run(['box', 'list', '--machine-readable']);
-    const boxes: { name: string; provider: string }[] = [];
-    let name = '';
-    for (const { type, data } of parseMachineReadable(String(result.stdout))) {
-      if (type === 'box-name') name = data[0] ?? '';
-      if (type === 'box-provider') boxes.push({ name, provider: data[0] ?? '' });
-    }
-    return boxes;
-  }
 }
-
 
 function lineSplitter(sink: LineSink) {
   let rest = '';

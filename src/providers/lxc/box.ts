@@ -36,13 +36,6 @@ async function installedRecipe(boxName: string): Promise<string | null> {
   }
 }
 
-export async function boxIsCurrent(boxName: string): Promise<boolean> {
-  const suite = managedSuite(boxName);
-  const installed = await installedRecipe(boxName);
-  if (suite === null) return installed !== null;
-  return installed === (await recipeId(suite));
-}
-
 /**
  * Makes sure the lab's lxc box is installed and built from the current recipe. Two labs asking for the same
  * box at once build it once: the second waits on the lock.
@@ -78,10 +71,6 @@ export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: Abo
     await rm(boxFile, { force: true });
     if (add.exitCode !== 0) throw new FailureError(`vagrant box add ${boxName} failed:\n${tail(String(add.all))}`);
   });
-}
-
-export async function removeBox(boxName: string): Promise<void> {
-  await execa('vagrant', ['box', 'remove', '--force', '--all', boxName], { reject: false, env: { VAGRANT_CHECKPOINT_DISABLE: '1' } });
 }
 
 /** A lock directory holding the owner's PID; a lock whose owner is gone is taken over. */

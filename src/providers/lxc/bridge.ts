@@ -66,8 +66,4 @@ export async function removeBridge(lab: Lab, log: (l: string) => void): Promise<
   await execa('ip', ['link', 'del', 'dev', name]);
 }
 
-export async function bridgeExists(lab: Lab): Promise<boolean> {
-  const links = await ipJson<IpLink[]>(['link', 'show']);
-  return links.some((l) => l.ifname === bridgeName(lab) && l.ifalias === bridgeAlias(lab));
-}
 
