@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { announcePgid, ConnectionLostError, ExecAbortedError, ExecTimeoutError, parseAnnouncement, SshSession } from '../../src/ssh/session.js';
+import { ReplyReader, runRequest } from '../../src/ssh/runner.js';
+import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, SshSession } from '../../src/ssh/session.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import { startSshdLab, type SshdLab } from '../support/sshd.js';
 
@@ -14,14 +15,29 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-describe('the process-group announcement', () => {
-  it('is parsed from the head of stderr and only from there', () => {
-    const line = Buffer.from('\u001edocker-lab-pgid=4242\nreal stderr');
-    expect(parseAnnouncement(line)).toEqual({ length: 22, pgid: 4242 });
-    expect(parseAnnouncement(Buffer.from('\u001edocker-lab'))).toBe('incomplete');
-    expect(parseAnnouncement(Buffer.from('\u001edocker-lab-pgid=42'))).toBe('incomplete');
-    expect(parseAnnouncement(Buffer.from('some error\n'))).toBeNull();
-    expect(announcePgid('echo hi')).toBe(`printf '\\036docker-lab-pgid=%s\\n' "$$" >&2; echo hi`);
+describe('the runner protocol', () => {
+  it('frames a request by its length in bytes, not characters', () => {
+    expect(runRequest(7, 'echo é').toString('utf8')).toBe('run 7 7\necho é'); // 6 characters, 7 bytes
+  });
+
+  it('reads replies cut anywhere, with output that holds newlines and reply-like text', () => {
+    const wire = Buffer.from('ready 42\nout 1 12\nexit 2 0 -\n\nerr 1 3\nno\nexit 1 3 -\nexit 3 - KILL\n');
+    const whole = new ReplyReader().push(wire);
+    expect(whole).toEqual([
+      { kind: 'ready', pid: 42 },
+      { kind: 'out', id: 1, data: Buffer.from('exit 2 0 -\n\n') },
+      { kind: 'err', id: 1, data: Buffer.from('no\n') },
+      { kind: 'exit', id: 1, exit: { code: 3 } },
+      { kind: 'exit', id: 3, exit: { code: null, signal: 'KILL' } },
+    ]);
+    // Byte by byte gives the same replies.
+    const reader = new ReplyReader();
+    const pieces = [...wire].flatMap((byte) => reader.push(Buffer.from([byte])));
+    expect(pieces).toEqual(whole);
+  });
+
+  it('refuses a reply it does not know', () => {
+    expect(() => new ReplyReader().push(Buffer.from('hello world\n'))).toThrow(/unexpected reply/);
   });
 });
 
@@ -35,6 +51,12 @@ describe('SshSession against a real sshd', () => {
       for (let i = 0; i < 5; i++) expect((await s.exec('true', { timeoutMs: 5000 })).exitCode).toBe(0);
       // No new connection per command: the listener still has the same children.
       expect(lab.nodes[0]!.connectionPids()).toEqual(before);
+      // Commands run side by side on the one connection, each with its own output.
+      const many = await Promise.all([1, 2, 3, 4].map((i) => s.exec(`sleep 0.$((5 - ${i})); echo ${i}`, { timeoutMs: 5000 })));
+      expect(many.map((m) => m.stdout)).toEqual(['1\n', '2\n', '3\n', '4\n']);
+      // Output larger than one read, byte for byte.
+      const big = await s.exec('head -c 300000 /dev/zero | tr "\\0" x', { timeoutMs: 5000 });
+      expect(big.stdout).toBe('x'.repeat(300_000));
     } finally {
       await s.close();
     }
@@ -79,13 +101,17 @@ describe('SshSession against a real sshd', () => {
     const s = await SshSession.open(lab.targets[1]!);
     try {
       const node = lab.nodes[1]!;
-      const p = s.exec('sleep 30', { timeoutMs: 60_000 });
-      await waitFor(async () => node.connectionPids().length > 0);
+      const dir = mkdtempSync(join(tmpdir(), 'docker-lab-drop-'));
+      const p = s.exec(`echo $$ > ${dir}/shell; sleep 30`, { timeoutMs: 60_000 });
+      await waitFor(() => existsSync(join(dir, 'shell')) && readFileSync(join(dir, 'shell'), 'utf8').endsWith('\n'));
       expect(node.dropConnections().length).toBeGreaterThan(0);
       const err = await p.catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConnectionLostError);
       expect((err as Error).message).toContain('docker-node2');
       expect((err as Error).message).toContain('sleep 30');
+      // The runner saw its channel end and killed the command: nothing runs on for nobody.
+      await waitFor(() => gone(pidIn(join(dir, 'shell'))));
+      rmSync(dir, { recursive: true, force: true });
       const again = await s.exec('echo back', { timeoutMs: 5000 });
       expect(again.stdout).toBe('back\n');
     } finally {

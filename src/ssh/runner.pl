@@ -1,0 +1,166 @@
+# The command runner docker-lab keeps on each node: one long-lived process on one SSH channel that starts
+# every command of a scenario. A step then costs a fork and an exec on the node instead of a new SSH
+# channel, which sshd serves by forking a session process and a login shell (about 30 ms).
+#
+# Perl, because Debian's perl-base is essential (on every node, every suite) and can multiplex pipes with
+# select; no module beyond perl-base is used.
+#
+# Requests on stdin:   run <id> <length>\n<command>    kill <id>\n
+# Replies on stdout:   ready <pid>\n   out|err <id> <length>\n<bytes>   exit <id> <code|-> <signal|->\n
+#
+# Each command runs as `$SHELL -c command` (what sshd would run) in a session and process group of its
+# own, so `kill` reaches everything it started. When stdin ends (the channel closed or the connection
+# dropped), every command still running is killed: a node never keeps work nobody waits for.
+use strict;
+use warnings;
+use POSIX ();
+use Config;
+
+my @signal_names = split / /, $Config{sig_name};
+my $shell = $ENV{SHELL} || "/bin/sh";
+my %jobs;     # id => { pid, open (pipes not at EOF yet), status (once reaped) }
+my %pipes;    # fileno => [id, "out"|"err", handle]
+my %job_of;   # pid => id
+my $input = "";
+
+$SIG{PIPE} = "IGNORE";
+$SIG{CHLD} = sub { };    # a child exit interrupts select, so it is reported at once
+binmode STDIN;
+binmode STDOUT;
+
+sub reply {
+    my ($bytes) = @_;
+    while (length $bytes) {
+        my $n = syswrite STDOUT, $bytes;
+        if (!defined $n) { next if $!{EINTR}; quit() }
+        substr($bytes, 0, $n) = "";
+    }
+}
+
+# The exec'd side of a fork: signals back to default (an ignored SIGPIPE would be inherited).
+sub become {
+    my ($out, $err, @argv) = @_;
+    $SIG{PIPE} = "DEFAULT";
+    $SIG{CHLD} = "DEFAULT";
+    open STDIN, "<", "/dev/null";
+    open STDOUT, ">&", $out;
+    open STDERR, ">&", $err;
+    exec { $argv[0] } @argv or POSIX::_exit(127);
+}
+
+# A command that could not be started ends as a shell would end it: a message and code 127.
+sub refuse {
+    my ($id, $why) = @_;
+    my $text = "docker-lab runner: $why\n";
+    reply("err $id " . length($text) . "\n$text" . "exit $id 127 -\n");
+}
+
+sub start {
+    my ($id, $command) = @_;
+    my ($out_r, $out_w, $err_r, $err_w);
+    return refuse($id, "pipe: $!") if !pipe($out_r, $out_w) || !pipe($err_r, $err_w);
+    my $pid = fork;
+    return refuse($id, "fork: $!") if !defined $pid;
+    if ($pid == 0) {
+        POSIX::setsid();
+        become($out_w, $err_w, $shell, "-c", $command);
+    }
+    close $out_w;
+    close $err_w;
+    $jobs{$id} = { pid => $pid, open => 2 };
+    $job_of{$pid} = $id;
+    $pipes{fileno $out_r} = [$id, "out", $out_r];
+    $pipes{fileno $err_r} = [$id, "err", $err_r];
+}
+
+# KILL to the command's process group, as the login user and as root: what a `sudo` command started
+# belongs to root. `sudo -n` fails quietly where the user has no sudo.
+sub stop {
+    my ($id) = @_;
+    my $job = $jobs{$id} or return;
+    kill "KILL", -$job->{pid};
+    my $helper = fork;
+    if (defined $helper && $helper == 0) {
+        open my $null, ">", "/dev/null";
+        become($null, $null, "sudo", "-n", "kill", "-KILL", "--", "-$job->{pid}");
+    }
+}
+
+sub quit {
+    stop($_) for keys %jobs;
+    POSIX::_exit(0);
+}
+
+sub finish_if_done {
+    my ($id) = @_;
+    my $job = $jobs{$id};
+    return if !$job || $job->{open} > 0 || !defined $job->{status};
+    my $status = $job->{status};
+    my $code = POSIX::WIFEXITED($status) ? POSIX::WEXITSTATUS($status) : "-";
+    my $signal = POSIX::WIFSIGNALED($status) ? ($signal_names[POSIX::WTERMSIG($status)] // POSIX::WTERMSIG($status)) : "-";
+    delete $jobs{$id};
+    reply("exit $id $code $signal\n");
+}
+
+sub reap {
+    while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+        my $id = delete $job_of{$pid};
+        next unless defined $id;    # a kill helper
+        $jobs{$id}{status} = $?;
+        finish_if_done($id);
+    }
+}
+
+sub requests {
+    for (;;) {
+        my $nl = index $input, "\n";
+        return if $nl < 0;
+        my ($verb, $id, $length) = split / /, substr($input, 0, $nl);
+        if ($verb eq "run" && defined $length) {
+            return if length($input) < $nl + 1 + $length;
+            my $command = substr($input, $nl + 1, $length);
+            substr($input, 0, $nl + 1 + $length) = "";
+            start($id, $command);
+        } elsif ($verb eq "kill") {
+            substr($input, 0, $nl + 1) = "";
+            stop($id);
+        } else {
+            print STDERR "docker-lab runner: bad request: ", substr($input, 0, $nl), "\n";
+            quit();
+        }
+    }
+}
+
+reply("ready $$\n");
+for (;;) {
+    my $wanted = "";
+    vec($wanted, 0, 1) = 1;
+    vec($wanted, $_, 1) = 1 for keys %pipes;
+    # A command whose pipes closed before it exited is waited for by polling as well, in case its
+    # SIGCHLD came between reap and select.
+    my $waiting = grep { $_->{open} == 0 } values %jobs;
+    my $ready = select(my $readable = $wanted, undef, undef, $waiting ? 0.05 : undef);
+    reap();
+    next if $ready <= 0;
+    if (vec($readable, 0, 1)) {
+        my $n = sysread STDIN, $input, 65536, length $input;
+        quit() if defined $n && $n == 0;
+        quit() if !defined $n && !$!{EINTR};
+        requests();
+    }
+    for my $fd (keys %pipes) {
+        next unless vec($readable, $fd, 1);
+        my ($id, $stream, $handle) = @{ $pipes{$fd} };
+        my $n = sysread $handle, my $chunk, 65536;
+        next if !defined $n && $!{EINTR};
+        if ($n) {
+            reply("$stream $id " . length($chunk) . "\n$chunk");
+        } else {
+            delete $pipes{$fd};
+            close $handle;
+            $jobs{$id}{open}--;
+            finish_if_done($id);
+        }
+    }
+    reap();
+}
