@@ -2,21 +2,18 @@
  * The exact shell sent to a node for each kind of step. Pure functions: what runs where is readable here,
  * and tested without a node.
  */
+import { NODE_PATH } from '../ssh/runner.js';
 import { shellQuote } from './interpolate.js';
 
 /** Where background logs live on a node. */
 export const REMOTE_RUN_ROOT = '/var/tmp/docker-lab';
 
 /**
- * The PATH a course command sees: a login shell's, plus the sbin folders, so `brctl show` and `ip` work for
- * the plain user as on the course's CentOS VMs. Set here rather than by a login shell (`bash -l`), whose
- * profile scripts cost about 20 ms on every step.
+ * A course command as the node user would type it: the runner runs it with bash and NODE_PATH as it is.
+ * `sudo: true` makes the whole of it root's; sudo resets PATH, so it is given again.
  */
-const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-/** A course command as the node user would type it; `sudo: true` makes the whole of it root's. */
 export function commandLine(command: string, sudo: boolean): string {
-  return `${sudo ? 'sudo -n ' : ''}env PATH=${PATH} bash -c ${shellQuote(command)}`;
+  return sudo ? `sudo -n env PATH=${NODE_PATH} bash -c ${shellQuote(command)}` : command;
 }
 
 export function backgroundLogPath(runId: string, node: string, slug: string): string {
@@ -33,7 +30,7 @@ export function backgroundLaunch(command: string, log: string, sudo: boolean): s
   const dir = log.slice(0, log.lastIndexOf('/'));
   const script = [
     `mkdir -p ${shellQuote(dir)} || exit 1`,
-    `setsid nohup env PATH=${PATH} bash -c ${shellQuote(command)} > ${shellQuote(log)} 2>&1 < /dev/null &`,
+    `setsid nohup env PATH=${NODE_PATH} bash -c ${shellQuote(command)} > ${shellQuote(log)} 2>&1 < /dev/null &`,
     'pid=$!',
     'sleep 0.2',
     `if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; code=$?; if [ "$code" -ne 0 ]; then echo "exited at once with code $code; end of ${log}:" >&2; tail -n 20 ${shellQuote(log)} >&2; exit 1; fi; fi`,

@@ -8,8 +8,8 @@
 # Requests on stdin:   run <id> <length>\n<command>    kill <id>\n
 # Replies on stdout:   ready <pid>\n   out|err <id> <length>\n<bytes>   exit <id> <code|-> <signal|->\n
 #
-# Each command runs as `$SHELL -c command` (what sshd would run) in a session and process group of its
-# own, so `kill` reaches everything it started. When stdin ends (the channel closed or the connection
+# Each command runs as `bash -c command` (the shell the course commands are written for) in a session and
+# process group of its own, so `kill` reaches everything it started. When stdin ends (the channel closed or the connection
 # dropped), every command still running is killed: a node never keeps work nobody waits for.
 use strict;
 use warnings;
@@ -17,14 +17,17 @@ use POSIX ();
 use Config;
 
 my @signal_names = split / /, $Config{sig_name};
-my $shell = $ENV{SHELL} || "/bin/sh";
 my %jobs;     # id => { pid, open (pipes not at EOF yet), status (once reaped) }
 my %pipes;    # fileno => [id, "out"|"err", handle]
 my %job_of;   # pid => id
 my $input = "";
 
+# A child's exit wakes the select loop through this pipe (a signal alone could land just before select
+# starts and be missed until the next event).
+pipe(my $wake_r, my $wake_w) or die "pipe: $!";
+$wake_w->blocking(0);
 $SIG{PIPE} = "IGNORE";
-$SIG{CHLD} = sub { };    # a child exit interrupts select, so it is reported at once
+$SIG{CHLD} = sub { syswrite $wake_w, "x" };
 binmode STDIN;
 binmode STDOUT;
 
@@ -63,7 +66,7 @@ sub start {
     return refuse($id, "fork: $!") if !defined $pid;
     if ($pid == 0) {
         POSIX::setsid();
-        become($out_w, $err_w, $shell, "-c", $command);
+        become($out_w, $err_w, "bash", "-c", $command);
     }
     close $out_w;
     close $err_w;
@@ -134,14 +137,13 @@ sub requests {
 reply("ready $$\n");
 for (;;) {
     my $wanted = "";
-    vec($wanted, 0, 1) = 1;
-    vec($wanted, $_, 1) = 1 for keys %pipes;
-    # A command whose pipes closed before it exited is waited for by polling as well, in case its
-    # SIGCHLD came between reap and select.
-    my $waiting = grep { $_->{open} == 0 } values %jobs;
-    my $ready = select(my $readable = $wanted, undef, undef, $waiting ? 0.05 : undef);
-    reap();
+    vec($wanted, $_, 1) = 1 for 0, fileno $wake_r, keys %pipes;
+    my $ready = select(my $readable = $wanted, undef, undef, undef);
     next if $ready <= 0;
+    if (vec($readable, fileno $wake_r, 1)) {
+        sysread $wake_r, my $ignored, 4096;
+        reap();
+    }
     if (vec($readable, 0, 1)) {
         my $n = sysread STDIN, $input, 65536, length $input;
         quit() if defined $n && $n == 0;
@@ -162,5 +164,4 @@ for (;;) {
             finish_if_done($id);
         }
     }
-    reap();
 }

@@ -8,6 +8,13 @@ import type { Client, ClientChannel } from 'ssh2';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, 'runner.pl'), 'utf8');
 
+/**
+ * The PATH every command sees: a login shell's plus the sbin folders, so `brctl show` and `ip` work for the
+ * plain user as on the course's CentOS VMs. Given to the runner rather than made by a login shell, whose
+ * profile scripts would cost about 20 ms on every command.
+ */
+export const NODE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** The per-stream cap on output kept in memory; course commands print far less. */
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
@@ -107,7 +114,7 @@ export class Runner {
   static start(client: Client, timeoutMs: number): Promise<Runner> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the command runner did not start within ${timeoutMs} ms`)), timeoutMs);
-      client.exec(`exec perl -e ${quote(SCRIPT)}`, (err, channel) => {
+      client.exec(`exec env PATH=${NODE_PATH} perl -e ${quote(SCRIPT)}`, (err, channel) => {
         if (err) return (clearTimeout(timer), reject(err));
         const runner = new Runner(channel);
         const reader = new ReplyReader();
