@@ -16,6 +16,7 @@ import { cachedTargets, sshConfigPath } from '../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../src/paths.js';
 import { listScenarios, loadScenario, runScenarios } from '../src/scenario/command.js';
 import { leafResults } from '../src/scenario/results.js';
+import { SshPool } from '../src/ssh/pool.js';
 
 const { values } = parseArgs({
   options: { lab: { type: 'string' }, steps: { type: 'string' }, scenarios: { type: 'string' }, 'ssh-runs': { type: 'string' }, 'vagrant-runs': { type: 'string' } },
@@ -60,9 +61,21 @@ const vagrantRuns = Number(values['vagrant-runs'] ?? 5);
 const vagrant: number[] = [];
 for (let i = 0; i < vagrantRuns; i++) vagrant.push(await timed('vagrant', ['ssh', node, '-c', 'true'], { VAGRANT_CWD: lab.dir, VAGRANT_CHECKPOINT_DISABLE: '1' }));
 
+// The floor under every step: starting `bash -c true` on the node, timed on the node itself.
+const floor = await (async () => {
+  const pool = await SshPool.open(targets.filter((t) => t.node === node));
+  try {
+    const r = await pool.session(node).exec('TIMEFORMAT=%R; time (for i in $(seq 100); do bash -c true; done)', { timeoutMs: 60_000 });
+    return Number(r.stderr.trim()) * 10; // seconds for 100 -> ms for one
+  } finally {
+    await pool.close();
+  }
+})();
+
 const e = median(engine);
 console.log(`\nper-step overhead on ${node} (lab ${lab.name}), medians:`);
-console.log(`  docker-lab step (ssh2, reused)   ${ms(e).padStart(10)}   n=${engine.length}`);
+console.log(`  docker-lab step (ssh2 + runner)  ${ms(e).padStart(10)}   n=${engine.length}`);
+console.log(`    of which bash starting on the node  ${ms(floor)} (mean of 100, timed on the node)`);
 console.log(`  ssh -F ssh-config node true      ${ms(median(ssh)).padStart(10)}   n=${ssh.length}   ${(median(ssh) / e).toFixed(0)}x the engine`);
 console.log(`  vagrant ssh node -c true         ${ms(median(vagrant)).padStart(10)}   n=${vagrant.length}   ${(median(vagrant) / e).toFixed(0)}x the engine`);
 console.log(`  targets: step <= 10 ms, >= 25x faster than ssh, >= 200x faster than vagrant ssh`);
