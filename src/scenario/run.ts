@@ -192,7 +192,7 @@ class StepRunner {
       const base = { node, command, attempts: attempt, exitCode: outcome.result.exitCode, ...(outcome.result.signal ? { signal: outcome.result.signal } : {}), stdout: outcome.result.stdout, stderr: outcome.result.stderr, durationMs: 0, expectation: described };
       if (outcome.error) {
         const final = outcome.kind === 'aborted' || outcome.kind === 'lost';
-        const failures: CheckFailure[] = outcome.kind === 'timeout' ? [{ check: `finish within ${formatDuration(step.timeoutMs)}`, detail: "  it was still running, and was killed on the node with everything it started" }] : [];
+        const failures: CheckFailure[] = outcome.kind === 'timeout' ? [{ check: `finish within ${formatDuration(step.timeoutMs)}`, detail: '  it was still running, and was killed on the node with everything it started' }] : [];
         if (final || !(await this.pauseBeforeRetry(step, deadline, signal))) {
           return { ...base, status: outcome.kind === 'aborted' || signal?.aborted ? 'aborted' : 'failed', failures, error: outcome.error };
         }
