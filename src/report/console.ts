@@ -60,7 +60,8 @@ export class ConsoleReporter implements RunObserver {
       renderer: 'default',
       fallbackRenderer: 'simple',
       fallbackRendererCondition: () => this.plain,
-      rendererOptions: { collapseSubtasks: false, showErrorMessage: true },
+      // A skipped step keeps its title in the tree (the plain renderer adds the reason after it).
+      rendererOptions: { collapseSubtasks: false, showErrorMessage: true, showSkipMessage: false },
     })
       .run()
       .catch(() => undefined);
@@ -81,8 +82,8 @@ export class ConsoleReporter implements RunObserver {
 
   async scenarioEnd(result: ScenarioResult): Promise<void> {
     // Whatever never ran (requirements unmet, no background to stop) is shown as skipped.
-    this.endedReason = result.reason ?? 'not run';
-    for (const d of [...this.steps.values(), ...this.nodes.values()]) d.resolve({ skipped: result.reason ?? 'not run' });
+    this.endedReason = result.reason ?? 'nothing to do';
+    for (const d of [...this.steps.values(), ...this.nodes.values()]) d.resolve({ skipped: this.endedReason });
     await this.running;
     const failures = describeScenarioFailures(result);
     if (failures.length) this.write(`\n${failures.join('\n\n')}\n`);
@@ -122,7 +123,8 @@ export class ConsoleReporter implements RunObserver {
 
   private async stepTitle(stepId: string, label: string, task: Wrapper): Promise<void> {
     const r = await this.stepDeferred(stepId).promise;
-    if ('skipped' in r || r.value.status === 'skipped') return task.skip(label);
+    if ('skipped' in r) return task.skip(r.skipped);
+    if (r.value.status === 'skipped') return task.skip(r.value.reason ?? 'skipped');
     task.title = `${label} (${formatDuration(r.value.durationMs)})`;
     if (r.value.status !== 'passed') {
       const where = [...new Set([...r.value.nodes, ...(r.value.steps ?? []).flatMap((c) => c.nodes)].filter((n) => n.status !== 'passed').map((n) => n.node))];
