@@ -327,7 +327,11 @@ class PlanBuilder {
     const entries: [StringOp, string, Path][] =
       typeof matcher === 'string'
         ? [[regexLiteral(matcher) ? 'matches' : 'equals', matcher, at]]
-        : (['equals', 'contains', 'matches', 'not_matches'] as const).flatMap((op) => (matcher[op] !== undefined ? [[op, matcher[op], [...at, op]] as [StringOp, string, Path]] : []));
+        : (['equals', 'contains', 'matches', 'not_matches'] as const).flatMap((op) => {
+            const given = matcher[op];
+            if (given === undefined) return [];
+            return typeof given === 'string' ? [[op, given, [...at, op]]] : given.map((text, i): [StringOp, string, Path] => [op, text, [...at, op, i]]);
+          });
     return entries.map(([op, text, where]) => {
       if (op === 'matches' || op === 'not_matches') {
         const lit = regexLiteral(text) ?? { source: text, flags: '' };

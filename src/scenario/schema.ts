@@ -15,15 +15,18 @@ const identifier = z
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/** One text, or a list where every one must hold: a course output often has several things to see. */
+const oneOrMore = z.union([z.string(), z.array(z.string()).min(1, 'list at least one')]);
+
 /** `/regex/flags` means "matches"; anything else means "the trimmed output equals it". */
 const stringMatcher = z.union([
   z.string(),
   z
     .strictObject({
       equals: z.string().optional().describe('the trimmed output equals this'),
-      contains: z.string().optional().describe('the output contains this'),
-      matches: z.string().optional().describe('a regular expression the output must match'),
-      not_matches: z.string().optional().describe('a regular expression the output must not match'),
+      contains: oneOrMore.optional().describe('the output contains this (each of these)'),
+      matches: oneOrMore.optional().describe('a regular expression the output must match (each of these)'),
+      not_matches: oneOrMore.optional().describe('a regular expression the output must not match (none of these)'),
     })
     .refine((m) => Object.values(m).some((v) => v !== undefined), 'give at least one of equals, contains, matches, not_matches'),
 ]);

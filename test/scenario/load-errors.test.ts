@@ -60,6 +60,7 @@ const cases: Case[] = [
   { title: 'node index out of range', body: '  - run: echo ${{ nodes[5].ip }}\n', line: 5, column: 15, field: 'steps[1].run', message: /nodes\[5\]: the lab has 2 nodes/ },
   { title: 'unclosed ${{', body: '  - run: echo ${{ vars.x\n', line: 5, column: 15, field: 'steps[1].run', message: /not closed/ },
   { title: 'invalid regex in expect', body: '  - run: echo\n    expect: { stdout: "/a(/" }\n', line: 6, column: 23, field: 'steps[1].expect.stdout', message: /invalid regex/ },
+  { title: 'invalid regex in a list', body: '  - run: echo\n    expect: { stdout: { matches: [ok, "a["] } }\n', line: 6, column: 39, field: 'steps[1].expect.stdout.matches[1]', message: /invalid regex/ },
   { title: 'invalid capture regex', body: '  - on: docker-node1\n    run: echo\n    capture: { name: x, regex: "a[" }\n', line: 7, column: 32, field: 'steps[1].capture.regex', message: /invalid regex/ },
   { title: 'invalid JSON path', body: '  - run: echo\n    expect:\n      json: [{ path: "Scope", equals: x }]\n', line: 7, column: 22, field: 'steps[1].expect.json[0].path', message: /not a JSON path/ },
   { title: 'missing fragment', body: '  - use: nothere\n', line: 5, column: 10, field: 'steps[1].use', message: /no fragment 'nothere'/ },
