@@ -82,7 +82,7 @@ async function main(argv: string[], interruptions: Interruptions): Promise<numbe
     case 'up': {
       await ensureVagrantfile(lab);
       const provider = await chooseProvider(lab, args.values.provider);
-      interruptions.adviseAfterwards(`what the interrupted up made so far stays until \`lab down --lab ${lab.file}\` removes it`);
+      interruptions.adviseWhenCut(`what the interrupted up made so far stays until \`lab down --lab ${lab.file}\` removes it`);
       await up(lab, provider, signal);
       return 0;
     }
@@ -90,7 +90,6 @@ async function main(argv: string[], interruptions: Interruptions): Promise<numbe
       const recorded = await recordedProvider(lab);
       const provider = await chooseProvider(lab, args.values.provider ?? recorded ?? undefined);
       interruptions.finishFirst('the cleanup');
-      interruptions.adviseAfterwards('the cleanup finished');
       await down(lab, provider);
       return 0;
     }
@@ -217,8 +216,8 @@ class Interruptions {
     this.finishing = what;
   }
 
-  /** What the user should know when the command ends after a signal. */
-  adviseAfterwards(text: string): void {
+  /** What the user should know when a signal cut the command short. */
+  adviseWhenCut(text: string): void {
     this.advice = text;
   }
 
@@ -227,12 +226,13 @@ class Interruptions {
     return err instanceof InterruptedError || (this.signal.aborted && this.finishing === null);
   }
 
-  /** The exit code the signal calls for, with the advice for afterwards; null when none came. */
-  end(): number | null {
+  /** The exit code the signal calls for, null when none came; says how the command ended after it. */
+  end(completed: boolean): number | null {
     if (!this.signal.aborted) return null;
-    const interruption = this.signal.reason as InterruptedError;
-    if (this.advice) console.error(`${interruption.signal}: ${this.advice}`);
-    return interruption.exitCode;
+    const { signal, exitCode } = this.signal.reason as InterruptedError;
+    if (completed && this.finishing) console.error(`${signal}: ${this.finishing} finished`);
+    if (!completed && this.advice) console.error(`${signal}: ${this.advice}`);
+    return exitCode;
   }
 
   private interrupt(sig: NodeJS.Signals): void {
@@ -253,4 +253,4 @@ try {
   else console.error(`${interruptions.explains(err) ? 'interrupted' : 'failed'}: ${(err as Error).message ?? err}`);
   exitCode = exitCodeOf(err);
 }
-process.exitCode = interruptions.end() ?? exitCode;
+process.exitCode = interruptions.end(exitCode === 0) ?? exitCode;
