@@ -1,3 +1,5 @@
+import { constants as osConstants } from 'node:os';
+
 /** Where in a file something is wrong. Lines and columns count from 1, as editors show them. */
 export interface Location {
   file: string;
@@ -49,12 +51,25 @@ export class FailureError extends Error {
   }
 }
 
-/** The user interrupted us (Ctrl-C or SIGTERM); exit 130 after cleanup. */
+/**
+ * The user interrupted us (Ctrl-C or SIGTERM). Exit code 128 + the signal's number, as a shell reports a
+ * process the signal ended: 130 for SIGINT, 143 for SIGTERM.
+ */
 export class InterruptedError extends Error {
-  readonly exitCode = 130;
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`);
+  readonly exitCode: number;
+  constructor(
+    readonly signal: NodeJS.Signals,
+    /** The step the signal cut short, when one was running. */
+    readonly step?: string,
+  ) {
+    super(step ? `${signal} interrupted step "${step}"` : `interrupted by ${signal}`);
     this.name = 'InterruptedError';
+    this.exitCode = 128 + osConstants.signals[signal];
+  }
+
+  /** The same interruption, naming the step it cut short; the innermost step of nested lists wins. */
+  during(step: string): InterruptedError {
+    return this.step ? this : new InterruptedError(this.signal, step);
   }
 }
 

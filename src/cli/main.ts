@@ -1,6 +1,7 @@
 /**
  * The `lab` command: parses arguments, wires the rooms together and turns outcomes into exit codes
- * (0 ok, 1 a failure, 2 bad input or setup, 130 interrupted). No logic of its own lives here.
+ * (0 ok, 1 a failure, 2 bad input or setup, 128 + the signal's number when interrupted: 130 for Ctrl-C,
+ * 143 for SIGTERM). No logic of its own lives here.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -64,7 +65,8 @@ function parse(argv: string[]) {
   }
 }
 
-async function main(argv: string[], signal: AbortSignal): Promise<number> {
+async function main(argv: string[], interruptions: Interruptions): Promise<number> {
+  const { signal } = interruptions;
   const args = parse(argv);
   const [command, ...rest] = args.positionals;
   if (args.values.help || !command) {
@@ -79,12 +81,16 @@ async function main(argv: string[], signal: AbortSignal): Promise<number> {
       return doctor(lab, args);
     case 'up': {
       await ensureVagrantfile(lab);
-      await up(lab, await chooseProvider(lab, args.values.provider), signal);
+      const provider = await chooseProvider(lab, args.values.provider);
+      interruptions.adviseWhenCut(`what the interrupted up made so far stays until \`lab down --lab ${lab.file}\` removes it`);
+      await up(lab, provider, signal);
       return 0;
     }
     case 'down': {
       const recorded = await recordedProvider(lab);
-      await down(lab, await chooseProvider(lab, args.values.provider ?? recorded ?? undefined), signal);
+      const provider = await chooseProvider(lab, args.values.provider ?? recorded ?? undefined);
+      interruptions.finishFirst('the cleanup');
+      await down(lab, provider);
       return 0;
     }
     case 'status': {
@@ -190,25 +196,61 @@ async function matrix(lab: Lab, args: Args, signal: AbortSignal): Promise<number
   return result.exitCode;
 }
 
-/** Ctrl-C or SIGTERM aborts the work in hand, which then cleans up; a second one ends the process at once. */
-function interruptions(): AbortController {
-  const controller = new AbortController();
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (controller.signal.aborted) process.exit(130);
-      console.error(`\n${sig}: stopping and cleaning up (again to quit at once)`);
-      controller.abort(new InterruptedError(sig));
-    });
+/**
+ * Ctrl-C or SIGTERM aborts the work in hand, which then cleans up; a command that is itself the cleanup
+ * (`down`) is not aborted but finishes first. Either way the exit code is the signal's, and a second signal
+ * ends the process at once.
+ */
+class Interruptions {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  private finishing: string | null = null;
+  private advice: string | null = null;
+
+  constructor() {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => this.interrupt(sig));
   }
-  return controller;
+
+  /** From now on a signal does not stop the command: `what` runs to its end. */
+  finishFirst(what: string): void {
+    this.finishing = what;
+  }
+
+  /** What the user should know when a signal cut the command short. */
+  adviseWhenCut(text: string): void {
+    this.advice = text;
+  }
+
+  /** Whether an error is the work's answer to a signal (a command that finishes first has none). */
+  explains(err: unknown): boolean {
+    return err instanceof InterruptedError || (this.signal.aborted && this.finishing === null);
+  }
+
+  /** The exit code the signal calls for, null when none came; says how the command ended after it. */
+  end(completed: boolean): number | null {
+    if (!this.signal.aborted) return null;
+    const { signal, exitCode } = this.signal.reason as InterruptedError;
+    if (completed && this.finishing) console.error(`${signal}: ${this.finishing} finished`);
+    if (!completed && this.advice) console.error(`${signal}: ${this.advice}`);
+    return exitCode;
+  }
+
+  private interrupt(sig: NodeJS.Signals): void {
+    const interruption = new InterruptedError(sig);
+    if (this.signal.aborted) process.exit(interruption.exitCode);
+    const doing = this.finishing ? `finishing ${this.finishing} first` : 'stopping and cleaning up';
+    console.error(`\n${sig}: ${doing} (again to quit at once)`);
+    this.controller.abort(interruption);
+  }
 }
 
-const controller = interruptions();
+const interruptions = new Interruptions();
+let exitCode: number;
 try {
-  process.exitCode = await main(process.argv.slice(2), controller.signal);
+  exitCode = await main(process.argv.slice(2), interruptions);
 } catch (err) {
-  const aborted = controller.signal.aborted;
   if (err instanceof InputError) console.error(`error: ${err.describe()}`);
-  else console.error(`${aborted ? 'interrupted' : 'failed'}: ${(err as Error).message ?? err}`);
-  process.exitCode = aborted ? 130 : exitCodeOf(err);
+  else console.error(`${interruptions.explains(err) ? 'interrupted' : 'failed'}: ${(err as Error).message ?? err}`);
+  exitCode = exitCodeOf(err);
 }
+process.exitCode = interruptions.end(exitCode === 0) ?? exitCode;

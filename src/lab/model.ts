@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
 import { LocatedDocument } from '../yaml/located.js';
 import type { ProviderName } from '../providers/names.js';
 import { labSchema, type LabFile } from './schema.js';
@@ -57,3 +58,8 @@ export function vagrantfilePath(lab: Lab): string {
   return join(lab.dir, 'Vagrantfile');
 }
 
+
+/** A problem with a valid lab.yaml that only the host reveals (a box not installed, a subnet in use), pointed at its field. */
+export function labFieldError(lab: Lab, path: readonly PropertyKey[], message: string): InputError {
+  return InputError.at(LocatedDocument.read(lab.file).locate(path), message);
+}

@@ -4,7 +4,7 @@ import { InputError } from '../errors.js';
 import type { Provider } from '../providers/provider.js';
 import { SshPool } from '../ssh/pool.js';
 import { Vagrant } from '../vagrant/driver.js';
-import { runTasks } from './tasks.js';
+import { runTasks, stopOn } from './tasks.js';
 import { refreshTargets } from './targets.js';
 
 export interface UpResult {
@@ -25,7 +25,7 @@ export async function up(lab: Lab, provider: Provider, signal?: AbortSignal): Pr
 /** The steps of `up`, for a listr2 list of its own or as subtasks (the matrix brings several labs up). */
 export function upTasks(lab: Lab, provider: Provider, result: UpResult, signal?: AbortSignal): ListrTask[] {
   const vagrant = new Vagrant(lab, provider.name);
-  return [
+  return stopOn(signal, [
     {
       title: `preflight (${provider.name})`,
       task: async (_, task) => {
@@ -64,5 +64,5 @@ export function upTasks(lab: Lab, provider: Provider, result: UpResult, signal?:
         task.title = `reached ${targets.map((t) => `${t.node} (${t.host}) says ${result.hostnames[t.node]}`).join(', ')}`;
       },
     },
-  ];
+  ]);
 }

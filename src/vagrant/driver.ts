@@ -38,6 +38,9 @@ export class Vagrant {
       // Vagrant traps SIGINT to roll back; give it time to finish that before we insist.
       forceKillAfterDelay: 30_000,
       killSignal: 'SIGINT',
+      // A group of its own: Ctrl-C in a terminal reaches the whole foreground group, and a second SIGINT makes
+      // Vagrant quit without rolling back. Only the one we forward on the signal must reach it, and none during `down`.
+      detached: true,
     });
     if (opts.onLine) child.all?.on('data', lineSplitter(opts.onLine));
     const result = await child;
@@ -53,11 +56,8 @@ export class Vagrant {
     await this.run(['up', `--provider=${this.provider}`, opts.parallel ? '--parallel' : '--no-parallel'], opts);
   }
 
-  async halt(machines: string[] = [], opts: { onLine?: LineSink; signal?: AbortSignal } = {}): Promise<void> {
-    await this.run(['halt', ...machines], opts);
-  }
-
-  async destroy(opts: { onLine?: LineSink; signal?: AbortSignal } = {}): Promise<void> {
+  /** Takes no signal: destroying is the cleanup, and an interrupted one would leave the machines behind. */
+  async destroy(opts: { onLine?: LineSink } = {}): Promise<void> {
     await this.run(['destroy', '--force'], opts);
   }
 

@@ -3,8 +3,8 @@ import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { FailureError, InputError } from '../../errors.js';
-import type { Lab } from '../../lab/model.js';
+import { FailureError } from '../../errors.js';
+import { labFieldError, type Lab } from '../../lab/model.js';
 import { BOX_CACHE_DIR, PROVISION_DIR } from '../../paths.js';
 
 const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-box.sh');
@@ -36,19 +36,26 @@ async function installedRecipe(boxName: string): Promise<string | null> {
   }
 }
 
+/** Refuses a box that is not installed and that docker-lab cannot build. Quick and makes nothing, so it goes first. */
+export async function checkBox(lab: Lab): Promise<void> {
+  const boxName = lab.boxes.lxc!;
+  if (managedSuite(boxName) === null && (await installedRecipe(boxName)) === null) {
+    throw labFieldError(
+      lab,
+      ['boxes', 'lxc'],
+      `box '${boxName}' is not installed for lxc, and docker-lab builds only docker-lab/<suite> boxes; add it with \`vagrant box add\` or use docker-lab/${lab.suite}`,
+    );
+  }
+}
+
 /**
- * Makes sure the lab's lxc box is installed and built from the current recipe. Two labs asking for the same
- * box at once build it once: the second waits on the lock.
+ * Makes sure the lab's lxc box is installed and built from the current recipe (after `checkBox`: a box of the
+ * user's own is then there). Two labs asking for the same box at once build it once: the second waits on the lock.
  */
 export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: AbortSignal): Promise<void> {
   const boxName = lab.boxes.lxc!;
   const suite = managedSuite(boxName);
-  if (suite === null) {
-    if ((await installedRecipe(boxName)) === null) {
-      throw new InputError(`${lab.file}: boxes.lxc: box '${boxName}' is not installed for lxc; add it with \`vagrant box add\` or use docker-lab/${lab.suite}`);
-    }
-    return;
-  }
+  if (suite === null) return;
   const want = await recipeId(suite);
   if ((await installedRecipe(boxName)) === want) return;
 
@@ -57,10 +64,17 @@ export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: Abo
     if ((await installedRecipe(boxName)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${suite}-${want}.box`);
     log(`building box ${boxName} from Debian ${suite} (debootstrap; about 2 minutes)`);
-    const build = execa('bash', [BUILD_SCRIPT, suite, boxFile, want], { all: true, reject: false, cancelSignal: signal, stdin: 'ignore' });
+    // A process group of its own, stopped as a whole: debootstrap and its chroots run under the script, whose
+    // EXIT trap removes the work folder only once they are gone (and a terminal's Ctrl-C stays with us).
+    const build = execa('bash', [BUILD_SCRIPT, suite, boxFile, want], { all: true, reject: false, stdin: 'ignore', detached: true });
     build.all?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
-    const r = await build;
-    if (r.isCanceled) throw signal?.reason;
+    const stop = () => signalGroup(build.pid, 'SIGTERM');
+    signal?.addEventListener('abort', stop, { once: true });
+    const r = await build.finally(() => signal?.removeEventListener('abort', stop));
+    if (signal?.aborted) {
+      await rm(`${boxFile}.partial`, { force: true });
+      throw signal.reason;
+    }
     if (r.exitCode !== 0) throw new FailureError(`building box ${boxName} failed (exit ${r.exitCode}):\n${tail(String(r.all))}`);
     log(`adding box ${boxName}`);
     const add = await execa('vagrant', ['box', 'add', '--force', '--name', boxName, boxFile], {
@@ -99,6 +113,14 @@ async function withLock<T>(dir: string, log: (l: string) => void, signal: AbortS
   } finally {
     await rm(join(dir, 'pid'), { force: true });
     await rmdir(dir).catch(() => undefined);
+  }
+}
+
+function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
+  try {
+    if (pid) process.kill(-pid, sig);
+  } catch {
+    /* already gone */
   }
 }
 

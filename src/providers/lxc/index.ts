@@ -1,6 +1,6 @@
 import { hasCommand, hasDebianPackage } from '../../host/probe.js';
 import type { Provider } from '../provider.js';
-import { ensureBox } from './box.js';
+import { checkBox, ensureBox } from './box.js';
 import { bridgeName } from './naming.js';
 import { ensureBridge, removeBridge } from './bridge.js';
 
@@ -31,6 +31,8 @@ export const lxc: Provider = {
     return findings;
   },
   async beforeUp(lab, ctx) {
+    // Every refusal comes before anything is made on the host (the bridge checks before it makes itself).
+    await checkBox(lab);
     await ensureBridge(lab, ctx.log);
     await ensureBox(lab, ctx.log, ctx.signal);
   },
