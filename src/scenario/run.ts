@@ -222,6 +222,7 @@ class StepRunner {
         const final = outcome.kind === 'aborted' || outcome.kind === 'lost';
         const failures: CheckFailure[] = outcome.kind === 'timeout' ? [{ check: `finish within ${formatDuration(step.timeoutMs)}`, detail: `  ${outcome.error}` }] : [];
         if (final || !(await this.pauseBeforeRetry(step, deadline, signal))) {
+          if (!final) failures.push(...gaveUp(step, attempt, signal));
           return { ...base, status: outcome.kind === 'aborted' || signal?.aborted ? 'aborted' : 'failed', failures, error: outcome.error };
         }
         continue;
@@ -236,7 +237,7 @@ class StepRunner {
         failures.push({ check: `capture ${step.capture.name}`, detail: `  ${captured.message}` });
       }
       if (failures.length === 0) return { ...base, status: 'passed', failures };
-      if (!(await this.pauseBeforeRetry(step, deadline, signal))) return { ...base, status: signal?.aborted ? 'aborted' : 'failed', failures };
+      if (!(await this.pauseBeforeRetry(step, deadline, signal))) return { ...base, status: signal?.aborted ? 'aborted' : 'failed', failures: [...failures, ...gaveUp(step, attempt, signal)] };
     }
   }
 
@@ -335,6 +336,12 @@ class StepRunner {
     if (!r.ok) throw new Error(r.message);
     return r.value;
   }
+}
+
+/** Why a retried step stopped trying, when it was its deadline (not an interruption): said, not left to guess. */
+function gaveUp(step: CommandStep, attempts: number, signal: AbortSignal | undefined): CheckFailure[] {
+  if (!step.retry || signal?.aborted) return [];
+  return [{ check: `retry deadline of ${formatDuration(step.retry.forMs)} reached`, detail: `  gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}` }];
 }
 
 /** The status of a group from its parts: aborted beats failed beats passed; all skipped is skipped. */
