@@ -129,6 +129,14 @@ describe('the lab on real Vagrant + LXC', () => {
     }
   });
 
+  it('runs overlay 20 times in a row on one lab, every run passing', async () => {
+    const { r, report } = await scenarios(['overlay'], ['--repeat', '20']);
+    console.log(String(r.all).split('\n').filter((l) => /^(run \d+ of 20|overlay: \d+ of)/.test(l)).join('\n')); // per-run times, for the record
+    expect(report.scenarios.map((s) => s.status), r.all).toEqual(Array(20).fill('passed'));
+    expect(r.all).toMatch(/^overlay: 20 of 20 passed \(median [\d.]+ s, max [\d.]+ s\)$/m);
+    expect(r.exitCode).toBe(0);
+  });
+
   describe('faults', () => {
     let pool: SshPool;
     beforeAll(async () => {
@@ -140,8 +148,8 @@ describe('the lab on real Vagrant + LXC', () => {
     const on = async (node: string, command: string) => (await pool.session(node).exec(command, { timeoutMs: 30_000 })).stdout.trim();
 
     /** What a scenario that was cut short must not leave behind: the course daemons, containers, or a missing stock daemon. */
-    async function expectNodesRestored(): Promise<void> {
-      for (const node of ['docker-node1', 'docker-node2']) {
+    async function expectNodesRestored(nodes = ['docker-node1', 'docker-node2']): Promise<void> {
+      for (const node of nodes) {
         expect(await on(node, 'pgrep -x etcd || echo none'), `etcd on ${node}`).toBe('none');
         expect(await on(node, 'systemctl is-active docker'), `docker on ${node}`).toBe('active');
         expect(await on(node, "docker info --format '{{.ClusterStore}}'"), `cluster store on ${node}`).toBe('');
@@ -154,6 +162,7 @@ describe('the lab on real Vagrant + LXC', () => {
       const runDir = join(DIR, `runs-${Date.now()}`);
       const child = execa('node', [join(ROOT, 'bin/lab.js'), 'scenario', name, '--lab', LAB_FILE, '--run-dir', runDir], {
         reject: false,
+        forceKillAfterDelay: false, // execa would SIGKILL 5 s after a SIGTERM: cleanup takes longer, and must finish
         cwd: ROOT,
         env: { CI: 'true' },
         all: true,
@@ -190,11 +199,16 @@ describe('the lab on real Vagrant + LXC', () => {
       expect(await on('docker-node2', 'pgrep -f "slee[p] 321" || echo gone')).toBe('gone'); // [p]: not this command itself
     });
 
-    it('Ctrl-C in the middle of overlay: cleanup runs, exit 130, nothing left running', async () => {
+    // SIGTERM: 130 like Ctrl-C, as src/errors.ts has it (InterruptedError) when this was written.
+    it.each([
+      ['Ctrl-C', 130, 'SIGINT'],
+      ['SIGTERM', 130, 'SIGTERM'],
+    ] as const)('%s in the middle of overlay: cleanup runs, exit %d, nothing left running', async (_what, code, signal) => {
       const { child } = await startUntil('overlay', 'docker-node1', 'docker network create -d overlay demo');
-      child.kill('SIGINT');
+      child.kill(signal);
       const r = await child;
-      expect(r.exitCode, r.all).toBe(130);
+      expect(r.exitCode, r.all).toBe(code);
+      expect(r.all).toContain(`${signal}: stopping and cleaning up`);
       expect(r.all).toMatch(/interrupted/);
       expect(r.all).toMatch(/cleanup: the stock Docker daemon again/);
       await expectNodesRestored();
@@ -233,6 +247,66 @@ describe('the lab on real Vagrant + LXC', () => {
       expect(r.all).toMatch(/docker-node1/);
       expect(r.all).toMatch(/connection.*(lost|closed|dropped)/i);
       expect(r.all).toMatch(/✔ .*cleanup: after the drop/);
+    });
+
+    /** Resolves once the child's output matches `pattern` (it must, before the child ends). */
+    function untilOutput(child: ReturnType<typeof execa>, pattern: RegExp): Promise<void> {
+      let seen = '';
+      return new Promise((resolve, reject) => {
+        child.all!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (pattern.test(seen)) resolve();
+        });
+        child.all!.on('end', () => reject(new Error(`the run ended without printing ${pattern}:\n${seen}`)));
+      });
+    }
+
+    const NODE2 = 'dlab-e2e-docker-node2';
+    const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+    it('node2 halted in the middle of overlay: node, step and cause named, node1 cleaned up, node2 clean once it is back', async () => {
+      const { child } = await startUntil('overlay', 'docker-node2', 'docker run -d --rm --name test2');
+      const t0 = Date.now();
+      const halt = await execa('lxc-stop', ['-n', NODE2], { reject: false, all: true });
+      expect(halt.exitCode, halt.all).toBe(0);
+      const r = await child;
+      console.log(`node2 halted: the run ended ${seconds(t0)} after the halt began`);
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/step \d+ "[^"]+" failed on docker-node2/);
+      expect(r.all).toMatch(/error: lost docker-node2 \((it closed the connection|its SSH port refuses|nothing answers|it stopped answering)/);
+      expect(r.all).toMatch(/after step \d+ failed, the lab network:\n {2}(docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2})?docker-node2 does not answer over SSH \(/);
+      // Cleanup there is impossible, and says why; on node1 it ran.
+      expect(r.all).toMatch(/step c\d+ "the stock Docker daemon again" failed on docker-node2[^\n]*\n(.*\n){2}\s+error: lost docker-node2 \(/);
+      expect(r.all).not.toMatch(/failed on docker-node1/);
+      await expectNodesRestored(['docker-node1']);
+
+      const t1 = Date.now();
+      const up = await lab('up', '--provider', 'lxc');
+      console.log(`node2 back up in ${seconds(t1)}`);
+      expect(up.exitCode, up.all).toBe(0);
+      await expectNodesRestored();
+    });
+
+    it('node2 cut off the lab network during overlay: step, node and deadline named, the diagnosis says who cannot reach whom, cleanup completes once it is back', async () => {
+      const { child } = await startUntil('overlay', 'docker-node2', "docker inspect -f '{{.NetworkSettings.Networks.demo.IPAddress}}' test2");
+      const link = (state: 'up' | 'down') => execa('lxc-attach', ['-n', NODE2, '--', 'ip', 'link', 'set', 'eth1', state]);
+      const t0 = Date.now();
+      const diagnosed = untilOutput(child, /docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network/);
+      try {
+        await link('down');
+        await diagnosed;
+        console.log(`partition: diagnosed ${seconds(t0)} after eth1 went down`);
+      } finally {
+        await link('up');
+      }
+      const r = await child;
+      console.log(`partition: the run ended ${seconds(t0)} after eth1 went down`);
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/step \S+ "test1 pings test2 by address, across nodes" failed on docker-node1/);
+      expect(r.all).toMatch(/✗ retry deadline of 10 s reached\n\s+gave up after \d+ attempts?/);
+      expect(r.all).toMatch(/after step \d+ failed, the lab network:\n {2}docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2}docker-node2 does not answer over SSH \(/);
+      expect(r.all).not.toMatch(/step c\d+ "[^"]+" failed/); // every cleanup step passed, on both nodes
+      await expectNodesRestored();
     });
   });
 
