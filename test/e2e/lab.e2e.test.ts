@@ -199,7 +199,8 @@ describe('the lab on real Vagrant + LXC', () => {
       expect(await on('docker-node2', 'pgrep -f "slee[p] 321" || echo gone')).toBe('gone'); // [p]: not this command itself
     });
 
-    // SIGTERM: 130 like Ctrl-C, as src/errors.ts has it (InterruptedError) when this was written.
+    // SIGTERM: 130 like Ctrl-C, as this branch's src/errors.ts has it; main (lifecycle-faults) exits 128 + signal,
+    // so on merging this becomes 143.
     it.each([
       ['Ctrl-C', 130, 'SIGINT'],
       ['SIGTERM', 130, 'SIGTERM'],
