@@ -73,6 +73,11 @@ export class InterruptedError extends Error {
   }
 }
 
+/** The exit code of work an abort signal stopped: the signal's own (130, 143), or Ctrl-C's when it gave none. */
+export function interruptedExitCode(signal: AbortSignal | undefined): number {
+  return signal?.reason instanceof InterruptedError ? signal.reason.exitCode : 130;
+}
+
 export function exitCodeOf(err: unknown): number {
   if (err instanceof InputError || err instanceof FailureError || err instanceof InterruptedError) return err.exitCode;
   return 1;

@@ -34,6 +34,7 @@ options:
   --lab FILE              the lab file (default: ./lab.yaml)
   --provider NAME         virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then auto-detected)
   scenario: --list --keep --ignore-requires --reporter junit|json --output FILE --run-dir DIR
+            --repeat N (run them N times in a row: each run's status and time, then a summary)
   matrix:   --docker V1,V2 (a version or a Debian suite) --scenario A,B --ignore-requires
             --baseline matrix.json --jobs N (labs side by side, default 1) --out DIR (default runs/matrix)`;
 
@@ -47,6 +48,7 @@ const OPTIONS = {
   reporter: { type: 'string' },
   output: { type: 'string' },
   'run-dir': { type: 'string' },
+  repeat: { type: 'string' },
   docker: { type: 'string' },
   scenario: { type: 'string' },
   baseline: { type: 'string' },
@@ -156,6 +158,8 @@ async function scenario(lab: Lab, names: string[], args: Args, signal: AbortSign
   if (names.length === 0) throw new InputError(`scenario: name a scenario, or --list\n\n${USAGE}`);
   const reporter = args.values.reporter;
   if (reporter !== undefined && reporter !== 'junit' && reporter !== 'json') throw new InputError(`--reporter: '${reporter}' is not junit or json`);
+  const repeat = Number(args.values.repeat ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new InputError(`--repeat: '${args.values.repeat}' is not a whole number of at least 1`);
   // Every file is checked before anything runs on a node.
   const plans = names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }));
   const targets = await cachedTargets(lab);
@@ -168,6 +172,7 @@ async function scenario(lab: Lab, names: string[], args: Args, signal: AbortSign
     ...(reporter ? { reporter } : {}),
     ...(args.values.output ? { output: args.values.output } : {}),
     ...(args.values['run-dir'] ? { runDir: args.values['run-dir'] } : {}),
+    repeat,
     signal,
   });
   if (result.reportFile) console.log(`report: ${result.reportFile}`);

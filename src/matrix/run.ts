@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { ListrTask } from 'listr2';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError, interruptedExitCode } from '../errors.js';
 import { writeVagrantfile } from '../lab/files.js';
 import { loadLab, type Lab } from '../lab/model.js';
 import { downTasks } from '../lifecycle/down.js';
@@ -32,7 +32,8 @@ export interface MatrixOptions {
 }
 
 export interface MatrixResult {
-  exitCode: 0 | 1 | 130;
+  /** 0, 1, or 128 + the signal's number when interrupted. */
+  exitCode: number;
   cells: Cell[];
   columns: string[];
   table: string;
@@ -149,7 +150,7 @@ async function report(
   const found = baseline ? regressions(cells, baseline) : [];
   const aborted = opts.signal?.aborted ?? false;
   const failed = baseline ? found.length > 0 : cells.some((c) => c.status === 'failed' || c.status === 'aborted');
-  const exitCode = aborted ? 130 : failed ? 1 : 0;
+  const exitCode = aborted ? interruptedExitCode(opts.signal) : failed ? 1 : 0;
 
   const all = [...columns.values()].flatMap(({ column, results }) => results.map((r) => ({ ...r, name: `${r.name} [${column}]` })));
   await mkdir(opts.outDir, { recursive: true });

@@ -128,7 +128,9 @@ export class ConsoleReporter implements RunObserver {
     task.title = `${label} (${formatDuration(r.value.durationMs)})`;
     if (r.value.status !== 'passed') {
       const where = [...new Set([...r.value.nodes, ...(r.value.steps ?? []).flatMap((c) => c.nodes)].filter((n) => n.status !== 'passed').map((n) => n.node))];
-      throw new Error(`${label}: ${r.value.status}${where.length ? ` on ${where.join(', ')}` : ''}`);
+      // The diagnosis goes in the live line too: whoever watches the run learns why as soon as the step fails.
+      const why = r.value.diagnosis ? `; ${r.value.diagnosis.join('; ')}` : '';
+      throw new Error(`${label}: ${r.value.status}${where.length ? ` on ${where.join(', ')}` : ''}${why}`);
     }
   }
 

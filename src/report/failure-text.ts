@@ -20,9 +20,17 @@ export function describeNodeFailure(step: StepResult, run: NodeRun): string {
   return lines.join('\n');
 }
 
-/** Every failed node of every failed step of a scenario, cleanup included. */
+/** Every failed node of every failed step of a scenario, cleanup included, each step followed by its diagnosis. */
 export function describeScenarioFailures(result: ScenarioResult): string[] {
-  return leafResults([...result.steps, ...result.cleanup]).flatMap((step) => step.nodes.filter((n) => n.status !== 'passed').map((n) => describeNodeFailure(step, n)));
+  return [...result.steps, ...result.cleanup].flatMap((top) => [
+    ...leafResults([top]).flatMap((step) => step.nodes.filter((n) => n.status !== 'passed').map((n) => describeNodeFailure(step, n))),
+    ...(top.diagnosis ? [describeDiagnosis(top)] : []),
+  ]);
+}
+
+/** What the lab network probe found after `step` failed. */
+export function describeDiagnosis(step: StepResult): string {
+  return [`after step ${step.id} failed, the lab network:`, ...(step.diagnosis ?? []).map((l) => `  ${l}`)].join('\n');
 }
 
 function indent(text: string): string {

@@ -4,7 +4,7 @@
  */
 import type { ScenarioResult, StepResult } from '../scenario/results.js';
 import { leafResults } from '../scenario/results.js';
-import { describeNodeFailure } from './failure-text.js';
+import { describeDiagnosis, describeNodeFailure } from './failure-text.js';
 
 export function renderJunit(results: readonly ScenarioResult[]): string {
   const count = (pick: (s: StepResult) => boolean) => results.reduce((n, r) => n + cases(r).filter(pick).length, 0);
@@ -16,12 +16,12 @@ export function renderJunit(results: readonly ScenarioResult[]): string {
   for (const r of results) {
     const steps = cases(r);
     out.push(
-      `  <testsuite name="${attr(r.name)}" tests="${steps.length}" failures="${steps.filter(isFailure).length}" errors="0" skipped="${steps.filter((s) => s.status === 'skipped').length}" time="${seconds(r.durationMs)}" timestamp="${attr(r.startedAt.replace(/\.\d+Z$/, ''))}" file="${attr(r.file)}">`,
+      `  <testsuite name="${attr(r.run ? `${r.name} #${r.run}` : r.name)}" tests="${steps.length}" failures="${steps.filter(isFailure).length}" errors="0" skipped="${steps.filter((s) => s.status === 'skipped').length}" time="${seconds(r.durationMs)}" timestamp="${attr(r.startedAt.replace(/\.\d+Z$/, ''))}" file="${attr(r.file)}">`,
     );
     out.push('    <properties>', `      <property name="status" value="${attr(r.status)}"/>`, `      <property name="transcripts" value="${attr(r.transcriptDir)}"/>`);
     if (r.reason) out.push(`      <property name="reason" value="${attr(r.reason)}"/>`);
     out.push('    </properties>');
-    for (const s of steps) out.push(...testcase(r, s));
+    for (const top of [...r.steps, ...r.cleanup]) for (const s of leafResults([top])) out.push(...testcase(r, s, top));
     out.push('  </testsuite>');
   }
   out.push('</testsuites>', '');
@@ -36,14 +36,15 @@ function isFailure(s: StepResult): boolean {
   return s.status === 'failed' || s.status === 'aborted';
 }
 
-function testcase(r: ScenarioResult, s: StepResult): string[] {
+/** `top`: the step `s` belongs to (itself, or its parallel group), whose diagnosis explains its failure. */
+function testcase(r: ScenarioResult, s: StepResult, top: StepResult): string[] {
   const name = `${s.phase === 'cleanup' ? 'cleanup: ' : ''}${s.id === 'stop' ? '' : `${s.id} `}${s.name}`;
   const open = `    <testcase classname="${attr(`docker-lab.${r.name}`)}" name="${attr(name)}" time="${seconds(s.durationMs)}"`;
   if (s.status === 'passed') return [`${open}/>`];
   if (s.status === 'skipped') return [`${open}>`, `      <skipped message="${attr(s.reason ?? 'skipped')}"/>`, '    </testcase>'];
   const failed = s.nodes.filter((n) => n.status !== 'passed');
   const message = failed.map((n) => `${n.node}: ${n.error ?? n.failures.map((f) => f.check).join(', ') ?? 'failed'}`).join('; ') || s.status;
-  const body = failed.map((n) => describeNodeFailure(s, n)).join('\n\n');
+  const body = [...failed.map((n) => describeNodeFailure(s, n)), ...(top.diagnosis ? [describeDiagnosis(top)] : [])].join('\n\n');
   return [`${open}>`, `      <failure message="${attr(message)}" type="${s.status}">${text(body)}</failure>`, '    </testcase>'];
 }
 

@@ -3,13 +3,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, interruptedExitCode } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
 import { ConsoleReporter } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { repeatLine, repeatSummary } from '../report/repeat.js';
 import { LocatedDocument } from '../yaml/located.js';
 import { listYaml, loadScenarioFile, scenarioPath } from './load.js';
 import type { ScenarioPlan } from './plan.js';
@@ -59,16 +60,26 @@ export interface RunScenariosOptions {
   reporter?: 'junit' | 'json';
   /** Where the junit/json report goes; default `<runDir>/report.xml` or `<runDir>/report.json`. */
   output?: string;
-  /** Ctrl-C: aborts the current step, then cleanup runs; exit code 130. */
+  /** Ctrl-C or SIGTERM: aborts the current step, then cleanup runs; exit code 128 + the signal's number. */
   signal?: AbortSignal;
   /** Parent folder of the per-run transcript folders; default `runs`. */
   runDir?: string;
   /** No console report (tests, or when only the junit/json report is wanted). */
   quiet?: boolean;
+  /** Run the scenarios this many times in a row (default 1); each run is a result of its own, numbered. */
+  repeat?: number;
 }
 
+/**
+ * Lab nodes sit on a local bridge, where a handshake takes well under a second: a node that needs 8 s is gone,
+ * and a silent connection is declared dead after 3 unanswered keepalives 2 s apart, not after 20 s. Both bound
+ * how long a run that lost a node waits before it says so and cleans up the others.
+ */
+const SESSION_OPTIONS = { readyTimeoutMs: 8_000, keepaliveIntervalMs: 2_000, keepaliveCountMax: 3 };
+
 export interface RunScenariosResult {
-  exitCode: 0 | 1 | 130;
+  /** 0, 1, or 128 + the signal's number when interrupted. */
+  exitCode: number;
   results: ScenarioResult[];
   /** The junit/json report file, when one was written. */
   reportFile?: string;
@@ -76,7 +87,7 @@ export interface RunScenariosResult {
 
 /**
  * Runs plans one after the other over one SSH connection per node. Exit code: 0 all passed or skipped,
- * 1 a step failed, 130 interrupted (cleanup ran). Unreachable nodes or missing targets throw InputError
+ * 1 a step failed, 130/143 interrupted (cleanup ran). Unreachable nodes or missing targets throw InputError
  * before anything runs.
  */
 export async function runScenarios(plans: readonly ScenarioPlan[], options: RunScenariosOptions): Promise<RunScenariosResult> {
@@ -85,15 +96,19 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
   if (missing.length) throw new InputError(`no SSH target for ${missing.join(', ')} (read from vagrant ssh-config; is the lab up?)`);
   const targets = options.targets.filter((t) => options.lab.nodes.some((n) => n.name === t.node));
 
-  const pool = await SshPool.open(targets);
+  const pool = await SshPool.open(targets, SESSION_OPTIONS);
   const results: ScenarioResult[] = [];
   const observer: RunObserver | undefined = options.quiet ? undefined : new ConsoleReporter();
   const dockerVersions = new Map<string, Promise<string | Error>>();
+  const repeat = options.repeat ?? 1;
+  const say = (line: string) => {
+    if (!options.quiet) process.stdout.write(`${line}\n`);
+  };
   try {
-    for (const plan of plans) {
-      if (options.signal?.aborted) break; // the interrupted scenario has cleaned up; the rest do not start
-      results.push(
-        await runScenario(plan, {
+    for (let run = 1; run <= repeat; run++) {
+      for (const plan of plans) {
+        if (options.signal?.aborted) break; // the interrupted scenario has cleaned up; the rest do not start
+        const result = await runScenario(plan, {
           pool,
           lab: options.lab,
           keep: options.keep ?? false,
@@ -102,14 +117,17 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
           dockerVersions,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(observer ? { observer } : {}),
-        }),
-      );
+        });
+        results.push(repeat > 1 ? { ...result, run } : result);
+        if (repeat > 1) say(repeatLine(results[results.length - 1]!, repeat));
+      }
     }
   } finally {
     await pool.close();
   }
+  if (repeat > 1) for (const line of repeatSummary(results)) say(line);
 
-  const exitCode: 0 | 1 | 130 = options.signal?.aborted || results.some((r) => r.status === 'aborted') ? 130 : results.some((r) => r.status === 'failed') ? 1 : 0;
+  const exitCode = options.signal?.aborted || results.some((r) => r.status === 'aborted') ? interruptedExitCode(options.signal) : results.some((r) => r.status === 'failed') ? 1 : 0;
   if (!options.reporter) return { exitCode, results };
   const reportFile = options.output ?? join(runDir, options.reporter === 'junit' ? 'report.xml' : 'report.json');
   mkdirSync(dirname(reportFile), { recursive: true });

@@ -84,3 +84,23 @@ export function parseDeadDaemons(output: string): Map<number, string> {
   }
   return dead;
 }
+
+/** A node as seen by the lab network probe. */
+export interface LabAddress {
+  name: string;
+  ip: string;
+}
+
+/**
+ * Pings each of `others` once, all at once, 1 s each, and prints `\x1eunreachable <index>` for each that did
+ * not answer. A node without ping prints nothing: it can tell nothing, and silence beats a false alarm.
+ */
+export function labNetworkProbe(others: readonly LabAddress[]): string {
+  const pings = others.map((o, i) => `{ ping -c 1 -W 1 ${shellQuote(o.ip)} >/dev/null 2>&1 || printf '\\036unreachable ${i}\\n'; } &`);
+  return ['command -v ping >/dev/null || exit 0', ...pings, 'wait'].join('\n');
+}
+
+/** The output of labNetworkProbe: the indexes of the addresses that did not answer. */
+export function parseLabNetwork(output: string): Set<number> {
+  return new Set([...output.matchAll(/\x1eunreachable (\d+)/g)].map((m) => Number(m[1])));
+}

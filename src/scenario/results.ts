@@ -41,6 +41,8 @@ export interface StepResult {
   /** The steps of a parallel group. */
   steps?: StepResult[];
   origin?: Origin;
+  /** After a failed step: what the lab network probe found wrong between the nodes (nothing when all is well). */
+  diagnosis?: string[];
 }
 
 export interface ScenarioResult {
@@ -50,6 +52,8 @@ export interface ScenarioResult {
   status: StepStatus;
   /** Why it was skipped (requires) or aborted. */
   reason?: string;
+  /** Which run of the scenario this is, from 1, under `--repeat`. */
+  run?: number;
   startedAt: string;
   durationMs: number;
   /** Names the folder of background logs on the nodes: /var/tmp/docker-lab/<runId>/. */

@@ -15,7 +15,8 @@ import { formatDuration } from './duration.js';
 import { checkOutcome, describeExpectation, fillExpectation, type CheckFailure } from './expect.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
 import type { BackgroundStep, CommandStep, LeafStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
-import { backgroundLaunch, backgroundLogPath, backgroundStop, commandLine, deadDaemonsProbe, DOCKER_SERVER_VERSION, parseDeadDaemons } from './remote.js';
+import { describeLabNetwork, explainConnectionError, type NodeView } from './lab-network.js';
+import { backgroundLaunch, backgroundLogPath, backgroundStop, commandLine, deadDaemonsProbe, DOCKER_SERVER_VERSION, labNetworkProbe, parseDeadDaemons, parseLabNetwork } from './remote.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
 import { resolveExpression } from './scope.js';
 import { Transcript } from './transcript.js';
@@ -49,6 +50,8 @@ export interface RunScenarioOptions {
 
 const STOP_TIMEOUT_MS = 15_000;
 const VERSION_TIMEOUT_MS = 15_000;
+/** Per node, for the lab network probe: its pings take 1 s; a node slower than this to answer is itself a finding. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 interface Started {
   node: string;
@@ -126,19 +129,24 @@ class StepRunner {
     private readonly observer: RunObserver,
   ) {}
 
-  async step(step: PlanStep, phase: Phase, signal: AbortSignal | undefined): Promise<StepResult> {
+  /** `inner`: a step of a parallel group, whose group looks at the lab network once for all of them. */
+  async step(step: PlanStep, phase: Phase, signal: AbortSignal | undefined, inner = false): Promise<StepResult> {
     this.observer.stepStart?.(step, phase);
     const t0 = performance.now();
     let result: StepResult;
     if (step.kind === 'stop-background') {
       result = await this.stopBackground(step);
     } else if (step.kind === 'parallel') {
-      const children = await Promise.all(step.steps.map((s) => this.step(s, phase, signal)));
+      const children = await Promise.all(step.steps.map((s) => this.step(s, phase, signal, true)));
       result = { id: step.id, name: step.name, kind: 'parallel', phase, status: worst(children.map((c) => c.status)), durationMs: performance.now() - t0, nodes: [], steps: children, origin: step.origin };
     } else {
       const leaf = step;
       const nodes = await Promise.all(leaf.nodes.map((node) => this.onNode(leaf, node, signal)));
       result = { id: step.id, name: step.name, kind: step.kind, phase, status: worst(nodes.map((n) => n.status)), durationMs: performance.now() - t0, nodes, origin: step.origin };
+    }
+    if (!inner && phase === 'main' && result.status === 'failed') {
+      const diagnosis = await this.labNetwork();
+      if (diagnosis.length) result.diagnosis = diagnosis;
     }
     this.observer.stepEnd?.(step, result);
     return result;
@@ -176,6 +184,26 @@ class StepRunner {
     }
   }
 
+  /**
+   * After a failed step: can every node be asked, and can each reach the others on the lab network? A step
+   * that fails because a node went away or the network was cut should say so, not only what timed out.
+   */
+  private async labNetwork(): Promise<string[]> {
+    const nodes = this.options.lab.nodes;
+    const views = await Promise.all(
+      nodes.map(async ({ name }): Promise<NodeView> => {
+        const others = nodes.filter((o) => o.name !== name);
+        try {
+          const probe = await this.options.pool.session(name).exec(labNetworkProbe(others), { timeoutMs: PROBE_TIMEOUT_MS });
+          return { node: name, cannotReach: [...parseLabNetwork(probe.stdout)].map((i) => others[i]!.name) };
+        } catch (err) {
+          return { node: name, noAnswer: (err as Error).message };
+        }
+      }),
+    );
+    return describeLabNetwork(nodes, views);
+  }
+
   /** Runs a command until its expectation holds, the retry deadline passes, or something rules out another try. */
   private async attempts(step: CommandStep, node: string, command: string, signal: AbortSignal | undefined): Promise<NodeRun> {
     const session = this.options.pool.session(node);
@@ -194,6 +222,7 @@ class StepRunner {
         const final = outcome.kind === 'aborted' || outcome.kind === 'lost';
         const failures: CheckFailure[] = outcome.kind === 'timeout' ? [{ check: `finish within ${formatDuration(step.timeoutMs)}`, detail: '  it was still running, and was killed on the node with everything it started' }] : [];
         if (final || !(await this.pauseBeforeRetry(step, deadline, signal))) {
+          if (!final) failures.push(...gaveUp(step, attempt, signal));
           return { ...base, status: outcome.kind === 'aborted' || signal?.aborted ? 'aborted' : 'failed', failures, error: outcome.error };
         }
         continue;
@@ -208,7 +237,7 @@ class StepRunner {
         failures.push({ check: `capture ${step.capture.name}`, detail: `  ${captured.message}` });
       }
       if (failures.length === 0) return { ...base, status: 'passed', failures };
-      if (!(await this.pauseBeforeRetry(step, deadline, signal))) return { ...base, status: signal?.aborted ? 'aborted' : 'failed', failures };
+      if (!(await this.pauseBeforeRetry(step, deadline, signal))) return { ...base, status: signal?.aborted ? 'aborted' : 'failed', failures: [...failures, ...gaveUp(step, attempt, signal)] };
     }
   }
 
@@ -282,7 +311,8 @@ class StepRunner {
     } catch (err) {
       const partial = err instanceof ExecTimeoutError || err instanceof ExecAbortedError || err instanceof ConnectionLostError ? err.partial : undefined;
       const kind = err instanceof ExecTimeoutError ? 'timeout' : err instanceof ExecAbortedError ? 'aborted' : err instanceof ConnectionLostError ? 'lost' : 'error';
-      out = { result: { exitCode: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', durationMs: partial?.durationMs ?? 0 }, error: (err as Error).message, kind };
+      const message = kind === 'lost' ? explainConnectionError(node, (err as Error).message) : (err as Error).message;
+      out = { result: { exitCode: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', durationMs: partial?.durationMs ?? 0 }, error: message, kind };
     }
     this.transcript.record({
       node,
@@ -306,6 +336,12 @@ class StepRunner {
     if (!r.ok) throw new Error(r.message);
     return r.value;
   }
+}
+
+/** Why a retried step stopped trying, when it was its deadline (not an interruption): said, not left to guess. */
+function gaveUp(step: CommandStep, attempts: number, signal: AbortSignal | undefined): CheckFailure[] {
+  if (!step.retry || signal?.aborted) return [];
+  return [{ check: `retry deadline of ${formatDuration(step.retry.forMs)} reached`, detail: `  gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}` }];
 }
 
 /** The status of a group from its parts: aborted beats failed beats passed; all skipped is skipped. */

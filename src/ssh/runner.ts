@@ -144,7 +144,9 @@ export class Runner {
             clearTimeout(timer);
             reject(new Error(/perl: (command )?not found/.test(stderr) ? 'the node has no perl (Debian: perl-base)' : why));
           }
-          runner.lose(why);
+          // When the whole connection went, its own reason (reset, keepalive timeout) is the one to give:
+          // the client reports it right after its channels close.
+          setImmediate(() => runner.lose(why));
         });
       });
     });

@@ -86,6 +86,7 @@ export class SshSession {
   /** Why the last connection went away; set until it is reopened. */
   private lostReason: string | null = null;
   private closing = false;
+  private reopening: Promise<void> | null = null;
 
   private constructor(
     readonly target: SshTarget,
@@ -222,8 +223,13 @@ export class SshSession {
     runner.forget(job);
   }
 
-  /** After a drop: one new connection. Nothing that was in flight is sent again. */
-  private async reopen(): Promise<void> {
+  /** After a drop: one new connection, shared by every exec that asks for it meanwhile. Nothing that was in flight is sent again. */
+  private reopen(): Promise<void> {
+    this.reopening ??= this.reconnect().finally(() => (this.reopening = null));
+    return this.reopening;
+  }
+
+  private async reconnect(): Promise<void> {
     const reason = this.lostReason ?? this.runner?.lost ?? 'not connected';
     this.client?.destroy(); // a connection whose runner died is of no further use
     this.client = null;

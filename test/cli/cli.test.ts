@@ -49,6 +49,14 @@ describe('lab command line', () => {
     expect(prov.stderr).toContain("--provider: unknown provider 'hyperv'");
   });
 
+  it('rejects a --repeat that is not a whole number of at least 1, with exit 2', async () => {
+    for (const n of ['0', '2.5', 'x']) {
+      const r = await lab('scenario', 'sample', '--repeat', n);
+      expect(r.exitCode, n).toBe(2);
+      expect(r.stderr).toContain(`--repeat: '${n}' is not a whole number`);
+    }
+  });
+
   it('refuses to run scenarios on a lab that is not up, with exit 2', async () => {
     const dir = labDir((s) => s.replace('name: docker-lab', 'name: never-up'));
     const r = await lab('scenario', 'sample', '--lab', join(dir, 'lab.yaml'));

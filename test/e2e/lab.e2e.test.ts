@@ -3,31 +3,21 @@
  * and etcd; ssh2 reaches them; the course scenarios run on them; `down` leaves nothing. The lab has a name and
  * subnet of its own, so it never collides with a lab a user left running on this machine.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { cachedTargets } from '../../src/lifecycle/targets.js';
-import { bridgeName } from '../../src/providers/lxc/naming.js';
 import { SshPool } from '../../src/ssh/pool.js';
+import { e2eLab, leftovers, ROOT, waitFor } from '../support/e2e.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const DIR = '/var/tmp/docker-lab-e2e';
-const LAB_FILE = join(DIR, 'lab.yaml');
 const SUBNET = '192.168.215';
-
-const lab = (...args: string[]) =>
-  execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', LAB_FILE], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true });
-
-function lxcContainers(): Promise<string[]> {
-  return execa('lxc-ls', ['-1']).then((r) => String(r.stdout).split('\n').filter((n) => n.startsWith('dlab-e2e-')));
-}
-
-async function linkExists(name: string): Promise<boolean> {
-  return (await execa('ip', ['link', 'show', 'dev', name], { reject: false })).exitCode === 0;
-}
+const e2e = e2eLab('dlab-e2e', DIR, SUBNET);
+const LAB_FILE = e2e.file;
+const lab = e2e.run;
 
 /** Runs scenarios through the real CLI and returns the JSON report. */
 async function scenarios(names: string[], extra: string[] = []) {
@@ -39,9 +29,6 @@ async function scenarios(names: string[], extra: string[] = []) {
 
 describe('the lab on real Vagrant + LXC', () => {
   beforeAll(async () => {
-    mkdirSync(DIR, { recursive: true });
-    const text = readFileSync(join(ROOT, 'lab.yaml'), 'utf8').replace('name: docker-lab', 'name: dlab-e2e').replaceAll('192.168.205.', `${SUBNET}.`);
-    writeFileSync(LAB_FILE, text);
     await lab('down'); // a lab left behind by an interrupted run
     // This folder outlives checkouts: its Vagrantfile may name another checkout's provision script.
     const written = await lab('vagrantfile');
@@ -129,6 +116,14 @@ describe('the lab on real Vagrant + LXC', () => {
     }
   });
 
+  it('runs overlay 20 times in a row on one lab, every run passing', async () => {
+    const { r, report } = await scenarios(['overlay'], ['--repeat', '20']);
+    console.log(String(r.all).split('\n').filter((l) => /^(run \d+ of 20|overlay: \d+ of)/.test(l)).join('\n')); // per-run times, for the record
+    expect(report.scenarios.map((s) => s.status), r.all).toEqual(Array(20).fill('passed'));
+    expect(r.all).toMatch(/^overlay: 20 of 20 passed \(median [\d.]+ s, max [\d.]+ s\)$/m);
+    expect(r.exitCode).toBe(0);
+  });
+
   describe('faults', () => {
     let pool: SshPool;
     beforeAll(async () => {
@@ -140,8 +135,8 @@ describe('the lab on real Vagrant + LXC', () => {
     const on = async (node: string, command: string) => (await pool.session(node).exec(command, { timeoutMs: 30_000 })).stdout.trim();
 
     /** What a scenario that was cut short must not leave behind: the course daemons, containers, or a missing stock daemon. */
-    async function expectNodesRestored(): Promise<void> {
-      for (const node of ['docker-node1', 'docker-node2']) {
+    async function expectNodesRestored(nodes = ['docker-node1', 'docker-node2']): Promise<void> {
+      for (const node of nodes) {
         expect(await on(node, 'pgrep -x etcd || echo none'), `etcd on ${node}`).toBe('none');
         expect(await on(node, 'systemctl is-active docker'), `docker on ${node}`).toBe('active');
         expect(await on(node, "docker info --format '{{.ClusterStore}}'"), `cluster store on ${node}`).toBe('');
@@ -152,20 +147,13 @@ describe('the lab on real Vagrant + LXC', () => {
     /** Starts a scenario through the CLI and waits until a node's transcript shows `marker`. */
     async function startUntil(name: string, node: string, marker: string) {
       const runDir = join(DIR, `runs-${Date.now()}`);
-      const child = execa('node', [join(ROOT, 'bin/lab.js'), 'scenario', name, '--lab', LAB_FILE, '--run-dir', runDir], {
-        reject: false,
-        cwd: ROOT,
-        env: { CI: 'true' },
-        all: true,
-      });
-      const deadline = Date.now() + 120_000;
-      for (;;) {
+      const child = lab('scenario', name, '--run-dir', runDir);
+      const transcript = async () => {
         const dirs = await readdir(runDir).catch(() => [] as string[]);
-        const text = dirs[0] ? await readFile(join(runDir, dirs[0], `${node}.log`), 'utf8').catch(() => '') : '';
-        if (text.includes(marker)) return { child }; // wrapped: an execa child is a thenable
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`never saw '${marker}' on ${node}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+        return dirs[0] ? await readFile(join(runDir, dirs[0], `${node}.log`), 'utf8').catch(() => '') : '';
+      };
+      await waitFor(`'${marker}' on ${node}`, async () => (await transcript()).includes(marker), () => child.exitCode !== null);
+      return { child }; // wrapped: an execa child is a thenable
     }
 
     it('a step that outlives its timeout is stopped on the node, named, and cleanup runs', async () => {
@@ -190,11 +178,15 @@ describe('the lab on real Vagrant + LXC', () => {
       expect(await on('docker-node2', 'pgrep -f "slee[p] 321" || echo gone')).toBe('gone'); // [p]: not this command itself
     });
 
-    it('Ctrl-C in the middle of overlay: cleanup runs, exit 130, nothing left running', async () => {
+    it.each([
+      ['Ctrl-C', 130, 'SIGINT'],
+      ['SIGTERM', 143, 'SIGTERM'],
+    ] as const)('%s in the middle of overlay: cleanup runs, exit %d, nothing left running', async (_what, code, signal) => {
       const { child } = await startUntil('overlay', 'docker-node1', 'docker network create -d overlay demo');
-      child.kill('SIGINT');
+      child.kill(signal);
       const r = await child;
-      expect(r.exitCode, r.all).toBe(130);
+      expect(r.exitCode, r.all).toBe(code);
+      expect(r.all).toContain(`${signal}: stopping and cleaning up`);
       expect(r.all).toMatch(/interrupted/);
       expect(r.all).toMatch(/cleanup: the stock Docker daemon again/);
       await expectNodesRestored();
@@ -222,8 +214,9 @@ describe('the lab on real Vagrant + LXC', () => {
           'name: drop',
           'description: the SSH connection to node1 is cut during a long step',
           'steps:',
-          // $PPID is this connection's sshd session process: killing it cuts the connection, as a network fault would.
-          '  - { name: a long step, on: docker-node1, run: "sudo kill -9 $PPID; sleep 30" }',
+          // $PPID is docker-lab's command runner; its parent is this connection's sshd session process.
+          // Killing that cuts the connection, as a network fault would.
+          '  - { name: a long step, on: docker-node1, run: "sudo kill -9 $(ps -o ppid= -p $PPID); sleep 30" }',
           'cleanup:',
           '  - { name: after the drop, on: docker-node1, run: echo reconnected, expect: { stdout: reconnected } }',
         ].join('\n'),
@@ -231,16 +224,75 @@ describe('the lab on real Vagrant + LXC', () => {
       const r = await lab('scenario', file, '--run-dir', join(DIR, 'runs'));
       expect(r.exitCode, r.all).toBe(1);
       expect(r.all).toMatch(/docker-node1/);
-      expect(r.all).toMatch(/connection.*(lost|closed|dropped)/i);
+      expect(r.all).toMatch(/lost docker-node1 \(it closed the connection/);
       expect(r.all).toMatch(/✔ .*cleanup: after the drop/);
+    });
+
+    /** Resolves once the child's output matches `pattern` (it must, before the child ends). */
+    function untilOutput(child: ReturnType<typeof execa>, pattern: RegExp): Promise<void> {
+      let seen = '';
+      return new Promise((resolve, reject) => {
+        child.all!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (pattern.test(seen)) resolve();
+        });
+        child.all!.on('end', () => reject(new Error(`the run ended without printing ${pattern}:\n${seen}`)));
+      });
+    }
+
+    const NODE2 = 'dlab-e2e-docker-node2';
+    const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+    it('node2 halted in the middle of overlay: node, step and cause named, node1 cleaned up, node2 clean once it is back', async () => {
+      const { child } = await startUntil('overlay', 'docker-node2', 'docker run -d --rm --name test2');
+      const t0 = Date.now();
+      const halt = await execa('lxc-stop', ['-n', NODE2], { reject: false, all: true });
+      expect(halt.exitCode, halt.all).toBe(0);
+      const r = await child;
+      console.log(`node2 halted: the run ended ${seconds(t0)} after the halt began`);
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/step \d+ "[^"]+" failed on docker-node2/);
+      expect(r.all).toMatch(/error: lost docker-node2 \((it closed the connection|its SSH port refuses|nothing answers|it stopped answering)/);
+      expect(r.all).toMatch(/after step \d+ failed, the lab network:\n {2}(docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2})?docker-node2 does not answer over SSH \(/);
+      // Cleanup there is impossible, and says why; on node1 it ran.
+      expect(r.all).toMatch(/step c\d+ "the stock Docker daemon again" failed on docker-node2[^\n]*\n(.*\n){2}\s+error: lost docker-node2 \(/);
+      expect(r.all).not.toMatch(/failed on docker-node1/);
+      await expectNodesRestored(['docker-node1']);
+
+      const t1 = Date.now();
+      const up = await lab('up', '--provider', 'lxc');
+      console.log(`node2 back up in ${seconds(t1)}`);
+      expect(up.exitCode, up.all).toBe(0);
+      await expectNodesRestored();
+    });
+
+    it('node2 cut off the lab network during overlay: step, node and deadline named, the diagnosis says who cannot reach whom, cleanup completes once it is back', async () => {
+      const { child } = await startUntil('overlay', 'docker-node2', "docker inspect -f '{{.NetworkSettings.Networks.demo.IPAddress}}' test2");
+      const link = (state: 'up' | 'down') => execa('lxc-attach', ['-n', NODE2, '--', 'ip', 'link', 'set', 'eth1', state]);
+      const t0 = Date.now();
+      const diagnosed = untilOutput(child, /docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network/);
+      try {
+        await link('down');
+        await diagnosed;
+        console.log(`partition: diagnosed ${seconds(t0)} after eth1 went down`);
+      } finally {
+        await link('up');
+      }
+      const r = await child;
+      console.log(`partition: the run ended ${seconds(t0)} after eth1 went down`);
+      expect(r.exitCode, r.all).toBe(1);
+      expect(r.all).toMatch(/step \S+ "test1 pings test2 by address, across nodes" failed on docker-node1/);
+      expect(r.all).toMatch(/✗ retry deadline of 10 s reached\n\s+gave up after \d+ attempts?/);
+      expect(r.all).toMatch(/after step \d+ failed, the lab network:\n {2}docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2}docker-node2 does not answer over SSH \(/);
+      expect(r.all).not.toMatch(/step c\d+ "[^"]+" failed/); // every cleanup step passed, on both nodes
+      await expectNodesRestored();
     });
   });
 
   it('comes down completely, and a second down has nothing to do', async () => {
     const r = await lab('down');
     expect(r.exitCode, r.all).toBe(0);
-    expect(await lxcContainers()).toEqual([]);
-    expect(await linkExists(bridgeName({ name: 'dlab-e2e' }))).toBe(false);
+    expect(await leftovers(e2e)).toEqual([]);
     const again = await lab('down');
     expect(again.exitCode, again.all).toBe(0);
   });

@@ -141,6 +141,7 @@ steps:
     expect(node.status).toBe('failed');
     expect(node.attempts).toBeGreaterThan(1);
     expect(node.failures[0]!.check).toBe('stdout equals "yes"');
+    expect(node.failures[1]).toEqual({ check: 'retry deadline of 300 ms reached', detail: `  gave up after ${node.attempts} attempts` });
   });
 
   it('passes captures across nodes, quoted, including regex and JSON captures', async () => {
@@ -339,6 +340,42 @@ cleanup:
     expect(existsSync(join(m, 'finished'))).toBe(false);
   });
 
+  it('names a node that went away behind a failed step, in plain words, and reports its cleanup as impossible', async () => {
+    const own = await startSshdLab(); // its node2 is stopped for good
+    try {
+      const m = tempDir('docker-lab-m-');
+      const dir = scenarioDir({
+        'gone.yaml': `
+name: gone
+description: node2 goes away in the middle of a step
+steps:
+  - on: docker-node2
+    run: touch ${m}/started; sleep 30
+cleanup:
+  - { on: all, run: "touch ${m}/cleaned-\${{ node.name }}" }
+`,
+      });
+      const running = runScenarios([loadScenario('gone', { scenariosDir: dir, lab: own.lab })], { lab: own.lab, targets: own.targets, quiet: true, runDir: join(dir, 'runs') });
+      await waitFor(join(m, 'started'));
+      // Both before anything else runs here: the runner must not reconnect in between.
+      own.nodes[1]!.dropConnections();
+      await own.nodes[1]!.stop();
+      const { exitCode, results } = await running;
+      runIds.push(...results.map((r) => r.runId));
+      expect(exitCode).toBe(1);
+      const [step] = results[0]!.steps;
+      expect(step!.nodes[0]!.error).toMatch(/^lost docker-node2 \(it closed the connection: /);
+      expect(step!.diagnosis).toEqual(['docker-node2 does not answer over SSH (its SSH port refuses connections: the node is shutting down, or sshd is stopped)']);
+      const cleanup = results[0]!.cleanup[0]!;
+      expect(cleanup.nodes.map((n) => [n.node, n.status])).toEqual([['docker-node1', 'passed'], ['docker-node2', 'failed']]);
+      expect(cleanup.nodes[1]!.error).toMatch(/^lost docker-node2 \(its SSH port refuses connections: .*could not be reopened/);
+      expect(existsSync(join(m, 'cleaned-docker-node1'))).toBe(true);
+      expect(describeScenarioFailures(results[0]!).join('\n')).toContain('after step 1 failed, the lab network:\n  docker-node2 does not answer over SSH (');
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('reports a dropped connection with the node name, then reconnects for cleanup', async () => {
     const m = tempDir('docker-lab-m-');
     const node2 = lab.nodes[1]!;
@@ -361,7 +398,7 @@ cleanup:
     const node = result.steps[0]!.nodes[0]!;
     expect(node.status).toBe('failed');
     expect(node.attempts).toBe(1); // never re-sent
-    expect(node.error).toMatch(/^docker-node2 \(.*\): connection lost .* while running: touch \S*started; sleep 30; the command may or may not have completed$/);
+    expect(node.error).toMatch(/^lost docker-node2 \(it closed the connection: [^)]*\); docker-node2 \(.*\): connection lost .* while running: touch \S*started; sleep 30; the command may or may not have completed$/);
     expect(existsSync(join(m, 'cleaned'))).toBe(true);
   });
 

@@ -112,8 +112,10 @@ describe('SshSession against a real sshd', () => {
       // The runner saw its channel end and killed the command: nothing runs on for nobody.
       await waitFor(() => gone(pidIn(join(dir, 'shell'))));
       rmSync(dir, { recursive: true, force: true });
-      const again = await s.exec('echo back', { timeoutMs: 5000 });
-      expect(again.stdout).toBe('back\n');
+      // Two commands at once after the drop share one new connection.
+      const again = await Promise.all(['back', 'too'].map((w) => s.exec(`echo ${w}`, { timeoutMs: 5000 })));
+      expect(again.map((r) => r.stdout)).toEqual(['back\n', 'too\n']);
+      expect(node.connectionPids()).toHaveLength(1);
     } finally {
       await s.close();
     }

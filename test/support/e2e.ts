@@ -23,7 +23,8 @@ export interface E2eLab {
 }
 
 function cli(file: string, args: string[], detached = false) {
-  return execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', file], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true, detached });
+  // No SIGKILL 5 s after a test's signal (execa's default): the cleanup it starts takes longer, and must finish.
+  return execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', file], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true, detached, forceKillAfterDelay: false });
 }
 
 /** Writes `dir/lab.yaml`: the repo's lab with another name and subnet, and whatever `edit` changes. */
