@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --lab FILE] [--steps N] [--scenarios a,b]`: measured side by side in one run on warm
  * nodes of a lab that is up.
- *  1. Per-step overhead: the engine running a `true` step (N times, through the real loader and runner)
- *     against a fresh `ssh -F <ssh-config> node true` and `vagrant ssh node -c true`. Medians and ratios.
+ *  1. Per-step overhead: the engine running a `true` step (N times, through the real loader and runner; in a
+ *     scenario and back to back) against a fresh `ssh -F <ssh-config> node true` and `vagrant ssh node -c
+ *     true`. Medians and ratios.
  *  2. Wall time of each scenario.
  * Nothing here asserts a time: it reports.
  */
@@ -22,11 +23,12 @@ const { values } = parseArgs({
   options: { lab: { type: 'string' }, steps: { type: 'string' }, scenarios: { type: 'string' }, 'ssh-runs': { type: 'string' }, 'vagrant-runs': { type: 'string' } },
 });
 const lab = loadLab(resolve(values.lab ?? 'lab.yaml'));
-const targets = await cachedTargets(lab);
-if (!targets) {
+const cached = await cachedTargets(lab);
+if (!cached) {
   console.error(`lab ${lab.name} is not up: run \`npm run up\` first`);
   process.exit(2);
 }
+const targets = cached;
 const node = lab.nodes[0]!.name;
 const steps = Number(values.steps ?? 200);
 
@@ -42,16 +44,21 @@ async function timed(cmd: string, args: string[], env: Record<string, string> = 
   return performance.now() - t0;
 }
 
-// 1. The engine: one scenario of N `true` steps, each step's duration as the runner measured it.
+// 1. The engine: N `true` steps, each step's duration as the runner measured it. Back to back, every step
+//    waits for a bash to start; in a scenario the next bash starts while the step before it runs, which the
+//    second series shows with a short `sleep` step before each `true`.
 const dir = mkdtempSync(join(tmpdir(), 'docker-lab-bench-'));
-const file = join(dir, 'overhead.yaml');
-writeFileSync(
-  file,
-  ['name: overhead', 'description: N times `true` on one node', 'steps:', ...Array.from({ length: steps }, (_, i) => `  - { name: "true ${i}", on: ${node}, run: "true" }`)].join('\n'),
-);
-const plan = loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab });
-const run = await runScenarios([plan], { lab, targets, quiet: true, runDir: join(dir, 'runs') });
-const engine = leafResults(run.results[0]!.steps).map((s) => s.durationMs);
+async function trueSteps(label: string, before: string | null): Promise<number[]> {
+  const file = join(dir, `${label}.yaml`);
+  const step = (i: number) => [...(before ? [`  - { name: "before ${i}", on: ${node}, run: "${before}" }`] : []), `  - { name: "true ${i}", on: ${node}, run: "true" }`];
+  writeFileSync(file, [`name: ${label}`, 'description: N times `true` on one node', 'steps:', ...Array.from({ length: steps }, (_, i) => step(i)).flat()].join('\n'));
+  const run = await runScenarios([loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets, quiet: true, runDir: join(dir, 'runs') });
+  return leafResults(run.results[0]!.steps)
+    .filter((s) => s.name.startsWith('true '))
+    .map((s) => s.durationMs);
+}
+const backToBack = await trueSteps('back-to-back', null);
+const inScenario = await trueSteps('in-a-scenario', 'sleep 0.05');
 
 const sshRuns = Number(values['ssh-runs'] ?? 30);
 const ssh: number[] = [];
@@ -72,12 +79,15 @@ const floor = await (async () => {
   }
 })();
 
-const e = median(engine);
+const e = median(inScenario);
+const b = median(backToBack);
+const ratios = (x: number) => `${(median(ssh) / x).toFixed(0)}x faster than ssh, ${(median(vagrant) / x).toFixed(0)}x than vagrant ssh`;
 console.log(`\nper-step overhead on ${node} (lab ${lab.name}), medians:`);
-console.log(`  docker-lab step (ssh2 + runner)  ${ms(e).padStart(10)}   n=${engine.length}`);
-console.log(`    of which bash starting on the node  ${ms(floor)} (mean of 100, timed on the node)`);
-console.log(`  ssh -F ssh-config node true      ${ms(median(ssh)).padStart(10)}   n=${ssh.length}   ${(median(ssh) / e).toFixed(0)}x the engine`);
-console.log(`  vagrant ssh node -c true         ${ms(median(vagrant)).padStart(10)}   n=${vagrant.length}   ${(median(vagrant) / e).toFixed(0)}x the engine`);
+console.log(`  docker-lab step, in a scenario     ${ms(e).padStart(10)}   n=${inScenario.length}   ${ratios(e)}`);
+console.log(`  docker-lab step, back to back      ${ms(b).padStart(10)}   n=${backToBack.length}   ${ratios(b)}`);
+console.log(`    (starting bash on the node: ${ms(floor)}, mean of 100 timed there)`);
+console.log(`  ssh -F ssh-config node true        ${ms(median(ssh)).padStart(10)}   n=${ssh.length}`);
+console.log(`  vagrant ssh node -c true           ${ms(median(vagrant)).padStart(10)}   n=${vagrant.length}`);
 console.log(`  targets: step <= 10 ms, >= 25x faster than ssh, >= 200x faster than vagrant ssh`);
 
 // 2. Scenario wall times on warm nodes.

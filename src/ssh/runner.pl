@@ -1,6 +1,6 @@
 # The command runner docker-lab keeps on each node: one long-lived process on one SSH channel that starts
-# every command of a scenario. A step then costs a fork and an exec on the node instead of a new SSH
-# channel, which sshd serves by forking a session process and a login shell (about 30 ms).
+# every command of a scenario. A step then costs a request on an open channel instead of a new SSH channel,
+# which sshd serves by forking a session process and a shell (about 30 ms).
 #
 # Perl, because Debian's perl-base is essential (on every node, every suite) and can multiplex pipes with
 # select; no module beyond perl-base is used.
@@ -8,9 +8,11 @@
 # Requests on stdin:   run <id> <length>\n<command>    kill <id>\n
 # Replies on stdout:   ready <pid>\n   out|err <id> <length>\n<bytes>   exit <id> <code|-> <signal|->\n
 #
-# Each command runs as `bash -c command` (the shell the course commands are written for) in a session and
-# process group of its own, so `kill` reaches everything it started. When stdin ends (the channel closed or the connection
-# dropped), every command still running is killed: a node never keeps work nobody waits for.
+# Each command runs in bash (the shell the course commands are written for), in a session and process group
+# of its own, so `kill` reaches everything it started. Starting bash is most of what a step costs (about
+# 6 ms), so one bash is always started ahead, waiting for its command on stdin: a step takes it, and the
+# next one starts while the step runs. When stdin ends (the channel closed or the connection dropped),
+# every command still running is killed: a node never keeps work nobody waits for.
 use strict;
 use warnings;
 use POSIX ();
@@ -26,7 +28,8 @@ my $input = "";
 # starts and be missed until the next event).
 pipe(my $wake_r, my $wake_w) or die "pipe: $!";
 $wake_w->blocking(0);
-$SIG{PIPE} = "IGNORE";
+# Handlers, not IGNORE: exec resets handlers to the default, so commands start with ordinary signals.
+$SIG{PIPE} = sub { quit() };    # the channel is gone: nobody reads any more
 $SIG{CHLD} = sub { syswrite $wake_w, "x" };
 binmode STDIN;
 binmode STDOUT;
@@ -40,15 +43,35 @@ sub reply {
     }
 }
 
-# The exec'd side of a fork: signals back to default (an ignored SIGPIPE would be inherited).
+# The exec'd side of a fork, kept to a few system calls: every Perl-level step in a forked child copies
+# pages it shares with the runner, and that showed as milliseconds per command.
+open my $null_handle, "+<", "/dev/null" or die "/dev/null: $!";    # Perl marks it close-on-exec
+my $null = fileno $null_handle;
 sub become {
-    my ($out, $err, @argv) = @_;
-    $SIG{PIPE} = "DEFAULT";
-    $SIG{CHLD} = "DEFAULT";
-    open STDIN, "<", "/dev/null";
-    open STDOUT, ">&", $out;
-    open STDERR, ">&", $err;
+    my ($in, $out, $err, @argv) = @_;
+    POSIX::dup2($in, 0);
+    POSIX::dup2($out, 1);
+    POSIX::dup2($err, 2);
     exec { $argv[0] } @argv or POSIX::_exit(127);
+}
+
+# What the bash started ahead runs: the command arrives on stdin, NUL-terminated; stdin is then at its
+# end, as /dev/null would be. `exit` and `$?` in the command behave as under `bash -c`.
+my $AHEAD = q{IFS= read -r -d "" docker_lab_command; unset IFS; eval "$docker_lab_command"};
+my @ahead;    # bashes started ahead, each { pid, in, out, err }
+my $AHEAD_COUNT = 2;    # two keep up with back-to-back steps on a two-core node
+
+sub start_ahead {
+    my ($in_r, $in_w, $out_r, $out_w, $err_r, $err_w);
+    pipe($in_r, $in_w) && pipe($out_r, $out_w) && pipe($err_r, $err_w) or return;
+    my $pid = fork;
+    return if !defined $pid;
+    if ($pid == 0) {
+        POSIX::setsid();
+        become(fileno $in_r, fileno $out_w, fileno $err_w, "bash", "-c", $AHEAD);
+    }
+    close $_ for $in_r, $out_w, $err_w;
+    push @ahead, { pid => $pid, in => $in_w, out => $out_r, err => $err_r };
 }
 
 # A command that could not be started ends as a shell would end it: a message and code 127.
@@ -60,20 +83,19 @@ sub refuse {
 
 sub start {
     my ($id, $command) = @_;
-    my ($out_r, $out_w, $err_r, $err_w);
-    return refuse($id, "pipe: $!") if !pipe($out_r, $out_w) || !pipe($err_r, $err_w);
-    my $pid = fork;
-    return refuse($id, "fork: $!") if !defined $pid;
-    if ($pid == 0) {
-        POSIX::setsid();
-        become($out_w, $err_w, "bash", "-c", $command);
+    start_ahead() if !@ahead;
+    my $bash = shift @ahead or return refuse($id, "cannot start bash: $!");
+    my $text = "$command\0";
+    while (length $text) {
+        my $n = syswrite $bash->{in}, $text;
+        if (!defined $n) { next if $!{EINTR}; last }    # bash is gone: its exit tells
+        substr($text, 0, $n) = "";
     }
-    close $out_w;
-    close $err_w;
-    $jobs{$id} = { pid => $pid, open => 2 };
-    $job_of{$pid} = $id;
-    $pipes{fileno $out_r} = [$id, "out", $out_r];
-    $pipes{fileno $err_r} = [$id, "err", $err_r];
+    close $bash->{in};
+    $jobs{$id} = { pid => $bash->{pid}, open => 2 };
+    $job_of{$bash->{pid}} = $id;
+    $pipes{fileno $bash->{out}} = [$id, "out", $bash->{out}];
+    $pipes{fileno $bash->{err}} = [$id, "err", $bash->{err}];
 }
 
 # KILL to the command's process group, as the login user and as root: what a `sudo` command started
@@ -84,13 +106,13 @@ sub stop {
     kill "KILL", -$job->{pid};
     my $helper = fork;
     if (defined $helper && $helper == 0) {
-        open my $null, ">", "/dev/null";
-        become($null, $null, "sudo", "-n", "kill", "-KILL", "--", "-$job->{pid}");
+        become($null, $null, $null, "sudo", "-n", "kill", "-KILL", "--", "-$job->{pid}");
     }
 }
 
 sub quit {
     stop($_) for keys %jobs;
+    kill "KILL", $_->{pid} for @ahead;
     POSIX::_exit(0);
 }
 
@@ -107,6 +129,7 @@ sub finish_if_done {
 
 sub reap {
     while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
+        @ahead = grep { $_->{pid} != $pid } @ahead;    # one that died waiting (killed by hand) is replaced
         my $id = delete $job_of{$pid};
         next unless defined $id;    # a kill helper
         $jobs{$id}{status} = $?;
@@ -134,11 +157,15 @@ sub requests {
     }
 }
 
+start_ahead();
 reply("ready $$\n");
 for (;;) {
     my $wanted = "";
     vec($wanted, $_, 1) = 1 for 0, fileno $wake_r, keys %pipes;
-    my $ready = select(my $readable = $wanted, undef, undef, undef);
+    # The next bash is started once the runner has been idle a moment: forking the runner takes it
+    # away from relaying a command that is just ending.
+    my $ready = select(my $readable = $wanted, undef, undef, @ahead < $AHEAD_COUNT ? 0.001 : undef);
+    start_ahead() if $ready == 0;
     next if $ready <= 0;
     if (vec($readable, fileno $wake_r, 1)) {
         sysread $wake_r, my $ignored, 4096;

@@ -87,11 +87,14 @@ describe('SshSession against a real sshd', () => {
     const s = await SshSession.open(lab.targets[0]!);
     try {
       const ac = new AbortController();
-      const p = s.exec('echo go; sleep 30', { timeoutMs: 60_000, signal: ac.signal });
+      const dir = mkdtempSync(join(tmpdir(), 'docker-lab-abort-'));
+      const p = s.exec(`echo $$ > ${dir}/shell; sleep 30`, { timeoutMs: 60_000, signal: ac.signal });
       // Abort once the command has visibly started.
-      await waitFor(async () => (await s.exec("pgrep -f 'echo go; sleep 30' || true", { timeoutMs: 5000 })).stdout.trim() !== '');
+      await waitFor(() => existsSync(join(dir, 'shell')) && readFileSync(join(dir, 'shell'), 'utf8').endsWith('\n'));
       ac.abort();
       await expect(p).rejects.toBeInstanceOf(ExecAbortedError);
+      await waitFor(() => gone(pidIn(join(dir, 'shell'))));
+      rmSync(dir, { recursive: true, force: true });
     } finally {
       await s.close();
     }
