@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { expectedVagrantfile } from '../../src/lab/files.js';
+import { loadLab, vagrantfilePath } from '../../src/lab/model.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -27,12 +29,18 @@ function cli(file: string, args: string[], detached = false) {
   return execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', file], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true, detached, forceKillAfterDelay: false });
 }
 
-/** Writes `dir/lab.yaml`: the repo's lab with another name and subnet, and whatever `edit` changes. */
+/**
+ * Writes `dir/lab.yaml` (the repo's lab with another name and subnet, and whatever `edit` changes) and its
+ * Vagrantfile. The folder outlives checkouts, and a Vagrantfile another checkout wrote names that checkout's
+ * provision script: `up` would refuse it as drifted.
+ */
 export function e2eLab(name: string, dir: string, subnet: string, edit: (text: string) => string = (t) => t): E2eLab {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'lab.yaml');
   const text = readFileSync(join(ROOT, 'lab.yaml'), 'utf8').replace('name: docker-lab', `name: ${name}`).replaceAll('192.168.205.', `${subnet}.`);
   writeFileSync(file, edit(text));
+  const lab = loadLab(file);
+  writeFileSync(vagrantfilePath(lab), expectedVagrantfile(lab));
   return {
     name,
     dir,
