@@ -190,7 +190,7 @@ describe('the lab on real Vagrant + LXC', () => {
     });
 
     it('dockerd killed on node2 in the middle of overlay: node and step named, cleanup runs, overlay passes again', async () => {
-      const { child } = await startUntil('overlay', 'docker-node2', 'docker run -d --name test2');
+      const { child } = await startUntil('overlay', 'docker-node2', 'docker run -d --rm --name test2');
       await on('docker-node2', 'sudo kill -9 $(cat /var/run/docker.pid)');
       const r = await child;
       expect(r.exitCode, r.all).toBe(1);
