@@ -10,9 +10,9 @@
 #
 # Each command runs in bash (the shell the course commands are written for), in a session and process group
 # of its own, so `kill` reaches everything it started. Starting bash is most of what a step costs (about
-# 6 ms), so one bash is always started ahead, waiting for its command on stdin: a step takes it, and the
-# next one starts while the step runs. When stdin ends (the channel closed or the connection dropped),
-# every command still running is killed: a node never keeps work nobody waits for.
+# 6 ms), so two are kept started ahead, each waiting for its command on stdin: a step takes one, and the
+# runner starts the next when it has a moment. When stdin ends (the channel closed or the connection
+# dropped), every command still running is killed: a node never keeps work nobody waits for.
 use strict;
 use warnings;
 use POSIX ();
@@ -86,9 +86,10 @@ sub start {
     start_ahead() if !@ahead;
     my $bash = shift @ahead or return refuse($id, "cannot start bash: $!");
     my $text = "$command\0";
+    local $SIG{PIPE} = "IGNORE";    # a bash that died waiting is not a lost channel: its exit tells
     while (length $text) {
         my $n = syswrite $bash->{in}, $text;
-        if (!defined $n) { next if $!{EINTR}; last }    # bash is gone: its exit tells
+        if (!defined $n) { next if $!{EINTR}; last }
         substr($text, 0, $n) = "";
     }
     close $bash->{in};

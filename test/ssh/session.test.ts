@@ -62,6 +62,18 @@ describe('SshSession against a real sshd', () => {
     }
   });
 
+  it('replaces the bashes started ahead when they die waiting', async () => {
+    const s = await SshSession.open(lab.targets[0]!);
+    try {
+      // The runner's other children are its bashes waiting for a command: this step kills them, by PID.
+      const killed = await s.exec('for p in $(ps -o pid= --ppid $PPID); do [ "$p" != $$ ] && kill -9 "$p" && echo "$p"; done; true', { timeoutMs: 5000 });
+      expect(killed.stdout.trim().split('\n').length).toBeGreaterThan(0);
+      for (let i = 0; i < 5; i++) expect((await s.exec(`echo ${i}`, { timeoutMs: 5000 })).stdout).toBe(`${i}\n`);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('kills a command that outlives its timeout and names the node', async () => {
     const s = await SshSession.open(lab.targets[1]!);
     try {
