@@ -4,6 +4,7 @@
  * the placeholder. Docker's own `{{ ... }}` templates are not placeholders and pass through untouched.
  * Pure functions only.
  */
+import { shellQuote } from '../shell/quote.js';
 
 export interface Placeholder {
   /** The expression text between `${{` and `}}`, trimmed. */
@@ -58,15 +59,6 @@ export function lookup(tree: ValueTree, segments: readonly (string | number)[]):
   }
   if (typeof here === 'object') return { ok: false, depth: segments.length, reason: 'not-a-value' };
   return { ok: true, value: String(here) };
-}
-
-/** Characters that need no quoting anywhere in a shell word. */
-const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** One shell word with the literal value `value`: as is when plain, else single-quoted. */
-export function shellQuote(value: string): string {
-  if (PLAIN_WORD.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Where in shell syntax a placeholder sits; decides how its value is inserted. */

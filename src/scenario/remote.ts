@@ -3,7 +3,7 @@
  * and tested without a node.
  */
 import { NODE_PATH } from '../ssh/runner.js';
-import { shellQuote } from './interpolate.js';
+import { shellQuote } from '../shell/quote.js';
 
 /** Where background logs live on a node. */
 export const REMOTE_RUN_ROOT = '/var/tmp/docker-lab';

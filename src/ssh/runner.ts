@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, ClientChannel } from 'ssh2';
+import { shellQuote } from '../shell/quote.js';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, 'runner.pl'), 'utf8');
 
@@ -114,7 +115,7 @@ export class Runner {
   static start(client: Client, timeoutMs: number): Promise<Runner> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the command runner did not start within ${timeoutMs} ms`)), timeoutMs);
-      client.exec(`exec env PATH=${NODE_PATH} perl -e ${quote(SCRIPT)}`, (err, channel) => {
+      client.exec(`exec env PATH=${NODE_PATH} perl -e ${shellQuote(SCRIPT)}`, (err, channel) => {
         if (err) return (clearTimeout(timer), reject(err));
         const runner = new Runner(channel);
         const reader = new ReplyReader();
@@ -200,9 +201,4 @@ export class Runner {
       job.finish(reply.exit);
     } else job.add(reply.kind, reply.data);
   }
-}
-
-/** POSIX single quotes: the script is sent as one word of the command line. */
-function quote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

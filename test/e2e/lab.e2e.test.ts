@@ -19,6 +19,13 @@ const e2e = e2eLab('dlab-e2e', DIR, SUBNET);
 const LAB_FILE = e2e.file;
 const lab = e2e.run;
 
+/** Writes a scenario of the test's own into the lab folder (its file name must be its name). */
+function scenarioFile(name: string, description: string, lines: string[]): string {
+  const file = join(DIR, `${name}.yaml`);
+  writeFileSync(file, [`name: ${name}`, `description: ${description}`, ...lines].join('\n'));
+  return file;
+}
+
 /** Runs scenarios through the real CLI and returns the JSON report. */
 async function scenarios(names: string[], extra: string[] = []) {
   const out = join(DIR, `report-${Date.now()}.json`);
@@ -154,18 +161,12 @@ describe('the lab on real Vagrant + LXC', () => {
     }
 
     it('a step that outlives its timeout is stopped on the node, named, and cleanup runs', async () => {
-      const file = join(DIR, 'hang.yaml');
-      writeFileSync(
-        file,
-        [
-          'name: hang',
-          'description: a step that hangs past its timeout',
-          'steps:',
-          '  - { name: wait forever, on: docker-node2, run: "sleep 321; echo never", timeout: 2s }',
-          'cleanup:',
-          '  - { name: leave a mark, on: docker-node2, run: touch /tmp/hang-cleanup-ran }',
-        ].join('\n'),
-      );
+      const file = scenarioFile('hang', 'a step that hangs past its timeout', [
+        'steps:',
+        '  - { name: wait forever, on: docker-node2, run: "sleep 321; echo never", timeout: 2s }',
+        'cleanup:',
+        '  - { name: leave a mark, on: docker-node2, run: touch /tmp/hang-cleanup-ran }',
+      ]);
       await on('docker-node2', 'rm -f /tmp/hang-cleanup-ran');
       const r = await lab('scenario', file, '--run-dir', join(DIR, 'runs'));
       expect(r.exitCode, r.all).toBe(1);
@@ -205,20 +206,14 @@ describe('the lab on real Vagrant + LXC', () => {
     });
 
     it('a dropped SSH connection is reported with the node, and the next step reconnects', async () => {
-      const file = join(DIR, 'drop.yaml');
-      writeFileSync(
-        file,
-        [
-          'name: drop',
-          'description: the SSH connection to node1 is cut during a long step',
-          'steps:',
-          // $PPID is docker-lab's command runner; its parent is this connection's sshd session process.
-          // Killing that cuts the connection, as a network fault would.
-          '  - { name: a long step, on: docker-node1, run: "sudo kill -9 $(ps -o ppid= -p $PPID); sleep 30" }',
-          'cleanup:',
-          '  - { name: after the drop, on: docker-node1, run: echo reconnected, expect: { stdout: reconnected } }',
-        ].join('\n'),
-      );
+      const file = scenarioFile('drop', 'the SSH connection to node1 is cut during a long step', [
+        'steps:',
+        // $PPID is docker-lab's command runner; its parent is this connection's sshd session process.
+        // Killing that cuts the connection, as a network fault would.
+        '  - { name: a long step, on: docker-node1, run: "sudo kill -9 $(ps -o ppid= -p $PPID); sleep 30" }',
+        'cleanup:',
+        '  - { name: after the drop, on: docker-node1, run: echo reconnected, expect: { stdout: reconnected } }',
+      ]);
       const r = await lab('scenario', file, '--run-dir', join(DIR, 'runs'));
       expect(r.exitCode, r.all).toBe(1);
       expect(r.all).toMatch(/docker-node1/);

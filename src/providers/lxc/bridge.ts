@@ -33,9 +33,9 @@ interface IpAddrs {
 /**
  * Refuses a host where the lab network would collide: an interface of that name docker-lab did not make, or
  * an address or route in the lab's subnet elsewhere (an address counts even on an interface that is down: it
- * takes the route as soon as it comes up).
+ * takes the route as soon as it comes up). Says whether the lab's own bridge is there already.
  */
-async function checkBridge(lab: Lab): Promise<void> {
+async function checkBridge(lab: Lab): Promise<{ exists: boolean }> {
   const name = bridgeName(lab);
   const links = await ipJson<IpLink[]>(['link', 'show']);
   const mine = links.find((l) => l.ifname === name);
@@ -57,6 +57,7 @@ async function checkBridge(lab: Lab): Promise<void> {
         'Bring that down, or give this lab another subnet (and node addresses), then run `lab vagrantfile`.',
     );
   }
+  return { exists: mine !== undefined };
 }
 
 /**
@@ -65,9 +66,9 @@ async function checkBridge(lab: Lab): Promise<void> {
  * no route out: nodes reach each other and the host, nothing else.
  */
 export async function ensureBridge(lab: Lab, log: (l: string) => void): Promise<void> {
-  await checkBridge(lab);
+  const { exists } = await checkBridge(lab);
   const name = bridgeName(lab);
-  if (!(await ipJson<IpLink[]>(['link', 'show'])).some((l) => l.ifname === name)) {
+  if (!exists) {
     log(`creating host bridge ${name} with ${lab.network.hostAddress}/${lab.network.prefix}`);
     await execa('ip', ['link', 'add', name, 'type', 'bridge']);
     await execa('ip', ['link', 'set', 'dev', name, 'alias', bridgeAlias(lab)]);
@@ -87,5 +88,3 @@ export async function removeBridge(lab: Lab, log: (l: string) => void): Promise<
   log(`removing host bridge ${name}`);
   await execa('ip', ['link', 'del', 'dev', name]);
 }
-
-
