@@ -15,7 +15,8 @@ import { execa } from 'execa';
 import { loadLab } from '../src/lab/model.js';
 import { cachedTargets, sshConfigPath } from '../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../src/paths.js';
-import { listScenarios, loadScenario, runScenarios } from '../src/scenario/command.js';
+import { runScenarios } from '../src/run/scenarios.js';
+import { listScenarios, loadScenario } from '../src/scenario/catalog.js';
 import { leafResults } from '../src/scenario/results.js';
 import { SshPool } from '../src/ssh/pool.js';
 

@@ -1,7 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { LocatedDocument } from '../yaml/located.js';
-import type { ProviderName } from '../providers/names.js';
 import { labSchema, type LabFile } from './schema.js';
 import { parseCidr, type Cidr } from './ipv4.js';
 
@@ -22,7 +21,8 @@ export interface Lab {
   suite: LabFile['suite'];
   docker: { version: string };
   etcd: { version: string };
-  boxes: Partial<Record<ProviderName, string>>;
+  /** Provider name -> box; the provider registry checks the names. */
+  boxes: Record<string, string>;
   nodes: LabNode[];
 }
 

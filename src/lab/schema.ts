@@ -1,7 +1,6 @@
 import { isIPv4 } from 'node:net';
 import semver from 'semver';
 import { z } from 'zod';
-import { PROVIDER_NAMES } from '../providers/names.js';
 import { cidrContains, parseCidr } from './ipv4.js';
 
 /** Debian suites a box can be built from; each pins Docker and etcd through Debian's own packages. */
@@ -33,15 +32,11 @@ export const labSchema = z
     suite: z.enum(SUITES).describe('Debian suite of the nodes (lxc box, and the Docker/etcd packages on VMs).'),
     docker: z.strictObject({ version }),
     etcd: z.strictObject({ version }),
-    boxes: z.partialRecord(z.enum(PROVIDER_NAMES), z.string().min(1)),
+    boxes: z.record(z.string(), z.string().min(1)).describe('a box per Vagrant provider (the provider registry checks the names)'),
     resources: resources.default({}),
     nodes: z.array(node).min(2, 'the course needs two nodes').max(9, 'at most 9 nodes'),
   })
   .superRefine((lab, ctx) => {
-    const managed = /^docker-lab\/(.+)$/.exec(lab.boxes.lxc ?? '');
-    if (managed && managed[1] !== lab.suite) {
-      ctx.addIssue({ code: 'custom', path: ['boxes', 'lxc'], message: `docker-lab builds docker-lab/${lab.suite} for suite ${lab.suite}, not ${lab.boxes.lxc}` });
-    }
     const net = parseCidr(lab.network.subnet);
     const seenNames = new Map<string, number>();
     const seenIps = new Map<string, number>();

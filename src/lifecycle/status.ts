@@ -1,5 +1,5 @@
 import type { Lab } from '../lab/model.js';
-import type { Provider } from '../providers/provider.js';
+import type { RegisteredProvider } from '../providers/index.js';
 import { Vagrant } from '../vagrant/driver.js';
 
 export interface NodeStatus {
@@ -8,12 +8,12 @@ export interface NodeStatus {
   state: string;
 }
 
-export async function status(lab: Lab, provider: Provider): Promise<NodeStatus[]> {
+export async function status(lab: Lab, provider: RegisteredProvider): Promise<NodeStatus[]> {
   const machines = await new Vagrant(lab, provider.name).status();
   return lab.nodes.map((n) => ({ name: n.name, ip: n.ip, state: machines.find((m) => m.name === n.name)?.state ?? 'unknown' }));
 }
 
-export function formatStatus(lab: Lab, provider: Provider, nodes: NodeStatus[]): string {
+export function formatStatus(lab: Lab, provider: RegisteredProvider, nodes: NodeStatus[]): string {
   const rows = nodes.map((n) => `  ${n.name.padEnd(16)} ${n.ip.padEnd(16)} ${n.state}`);
   return [`lab ${lab.name} (${provider.name}, ${lab.network.cidr}, Debian ${lab.suite}, Docker ${lab.docker.version})`, ...rows].join('\n');
 }

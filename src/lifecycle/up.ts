@@ -1,7 +1,8 @@
 import type { ListrTask } from 'listr2';
 import type { Lab } from '../lab/model.js';
 import { InputError } from '../errors.js';
-import type { Provider } from '../providers/provider.js';
+import type { RegisteredProvider } from '../providers/index.js';
+import { claimLab, releaseLab } from './record.js';
 import { SshPool } from '../ssh/pool.js';
 import { Vagrant } from '../vagrant/driver.js';
 import { runTasks, stopOn } from './tasks.js';
@@ -16,15 +17,16 @@ export interface UpResult {
  * Brings the lab up: preflight, the provider's host preparation, `vagrant up`, then one ssh2 connection per
  * node that must answer with its hostname. A second `up` finds everything in place and only checks it.
  */
-export async function up(lab: Lab, provider: Provider, signal?: AbortSignal): Promise<UpResult> {
+export async function up(lab: Lab, provider: RegisteredProvider, signal?: AbortSignal): Promise<UpResult> {
   const result: UpResult = { hostnames: {} };
   await runTasks(upTasks(lab, provider, result, signal), {});
   return result;
 }
 
 /** The steps of `up`, for a listr2 list of its own or as subtasks (the matrix brings several labs up). */
-export function upTasks(lab: Lab, provider: Provider, result: UpResult, signal?: AbortSignal): ListrTask[] {
+export function upTasks(lab: Lab, provider: RegisteredProvider, result: UpResult, signal?: AbortSignal): ListrTask[] {
   const vagrant = new Vagrant(lab, provider.name);
+  let claimed = false;
   return stopOn(signal, [
     {
       title: `preflight (${provider.name})`,
@@ -33,13 +35,23 @@ export function upTasks(lab: Lab, provider: Provider, result: UpResult, signal?:
         if (missing.length > 0) {
           throw new InputError(`missing prerequisites for ${provider.name}:\n${missing.map((f) => `  - ${f.what}${f.fix ? `\n      fix: ${f.fix}` : ''}`).join('\n')}`);
         }
+        // Last, as the only one that writes: the record that this folder owns the lab from now until `down`.
+        claimed = await claimLab(lab, provider.name);
         task.title = `preflight (${provider.name}): ok`;
       },
     },
     {
       title: 'prepare the host',
       enabled: () => provider.beforeUp !== undefined,
-      task: async (_, task) => provider.beforeUp!(lab, { log: (l) => (task.output = l), signal }),
+      task: async (_, task) => {
+        try {
+          await provider.beforeUp!(lab, { log: (l) => (task.output = l), signal });
+        } catch (err) {
+          // A refusal (bad box, subnet in use) made nothing: the lab is not up, so this folder does not hold it.
+          if (err instanceof InputError && claimed) await releaseLab(lab);
+          throw err;
+        }
+      },
       rendererOptions: { persistentOutput: false },
     },
     {

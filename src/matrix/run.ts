@@ -3,17 +3,19 @@ import type { ListrTask } from 'listr2';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { InputError, interruptedExitCode } from '../errors.js';
-import { writeVagrantfile } from '../lab/files.js';
+import { writeVagrantfile } from '../providers/vagrantfile-file.js';
 import { loadLab, type Lab } from '../lab/model.js';
 import { downTasks } from '../lifecycle/down.js';
 import { runTasks } from '../lifecycle/tasks.js';
 import { cachedTargets } from '../lifecycle/targets.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
-import { PROVIDERS } from '../providers/index.js';
+import { providerNamed } from '../providers/index.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
-import { loadScenario, runScenarios, type ScenarioResult } from '../scenario/command.js';
+import { runScenarios } from '../run/scenarios.js';
+import { loadScenario } from '../scenario/catalog.js';
+import type { ScenarioResult } from '../scenario/results.js';
 import { SshPool } from '../ssh/pool.js';
 import { cellOf, lastMeaningfulLine, regressions, renderTable, type Cell } from './cells.js';
 import { SUITE_VERSIONS, type Suite } from './suites.js';
@@ -84,7 +86,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   // Bad input is found before any lab comes up.
   const plans = opts.scenarios.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab: opts.base }));
   const baseline = opts.baseline ? await readBaseline(opts.baseline) : null;
-  const provider = PROVIDERS.lxc;
+  const provider = providerNamed('lxc');
   const columns = new Map<Suite, { column: string; results: ScenarioResult[]; error?: string }>();
 
   const suiteTask = (suite: Suite): ListrTask => ({

@@ -1,12 +1,5 @@
 import type { Lab, LabNode } from '../lab/model.js';
 
-/**
- * What a provider contributes to the Vagrantfile for one node: the lines inside
- * `node.vm.provider "<name>" do |p, override| ... end`. Pure, so the Vagrantfile can be rendered and
- * checked without touching the machine.
- */
-export type VagrantfileFragment = (lab: Lab, node: LabNode) => string[];
-
 /** A Ruby string literal. */
 export function rb(value: string | number): string {
   return typeof value === 'number' ? String(value) : JSON.stringify(value);
@@ -20,4 +13,9 @@ export function privateNetwork(lab: Lab, node: LabNode): string {
 function netmask(prefix: number): string {
   const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
   return [24, 16, 8, 0].map((s) => (bits >>> s) & 255).join('.');
+}
+
+/** The box line every provider block starts with; the registry made sure the lab names one for this provider. */
+export function boxLine(lab: Lab, provider: string): string {
+  return `override.vm.box = ${rb(lab.boxes[provider]!)}`;
 }

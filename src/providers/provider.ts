@@ -1,5 +1,4 @@
-import type { Lab } from '../lab/model.js';
-import type { ProviderName } from './names.js';
+import type { Lab, LabNode } from '../lab/model.js';
 
 /** A finding of the preflight: what is wrong and the exact command or change that fixes it. */
 export interface Finding {
@@ -8,6 +7,9 @@ export interface Finding {
   fix?: string;
 }
 
+/** Whether this machine can really run a provider; when it cannot, why, in words a user can act on. */
+export type Usability = { ok: true } | { ok: false; why: string };
+
 export interface HookContext {
   /** Progress lines for the user (shown under the current task). */
   log: (line: string) => void;
@@ -15,19 +17,34 @@ export interface HookContext {
 }
 
 /**
- * A provider is a module with hooks around the lab's life, in the manner of netlab's provider framework:
- * its Vagrantfile fragment lives beside it (`<name>/vagrantfile.ts`), and these hooks prepare and clean the host.
+ * What a provider contributes to the Vagrantfile for one node: the lines inside
+ * `node.vm.provider "<name>" do |p, override| ... end`. Pure, so the Vagrantfile renders without the machine.
  */
-export interface Provider {
-  name: ProviderName;
+export type VagrantfileFragment = (lab: Lab, node: LabNode) => string[];
+
+/**
+ * A provider is one folder under src/providers/ and one entry in the registry (index.ts): its Vagrantfile
+ * fragment, how to tell whether the machine can run it, and hooks around the lab's life, in the manner of
+ * netlab's provider modules. Nothing outside its folder knows a provider by name.
+ */
+export interface Provider<N extends string = string> {
+  name: N;
   /** Whether `vagrant up --parallel` works (VirtualBox refuses it). */
   parallelUp: boolean;
-  /** Can this machine run the provider at all? Used by auto-detection; must be quick and side-effect free. */
-  available(): Promise<boolean>;
+  vagrantfile: VagrantfileFragment;
+  /**
+   * Can this machine run the provider? Auto-detection trusts only this, so it must prove it (a device that
+   * exists is not a hypervisor that works). Side-effect free, and quick enough to run on every `up`.
+   */
+  usable(): Promise<Usability>;
   /** Prerequisites and host configuration, each with its fix. Nothing is changed. */
   preflight(lab: Lab): Promise<Finding[]>;
+  /** What a lab on this provider can do to its host, said by `lab doctor` (and the README). */
+  hostExposure: string;
   /** Host preparation before `vagrant up` (the lxc bridge and box). Idempotent. */
   beforeUp?(lab: Lab, ctx: HookContext): Promise<void>;
-  /** Host cleanup after `vagrant destroy` (the lxc bridge). Idempotent. */
+  /** After `vagrant destroy`: whatever of the machines Vagrant lost track of. Idempotent. */
+  afterDestroy?(lab: Lab, ctx: HookContext): Promise<void>;
+  /** Host cleanup once the machines are gone (the lxc bridge). Idempotent. */
   afterDown?(lab: Lab, ctx: HookContext): Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** Readable "expected vs actual" text for failure reports. Pure functions. */
+import { diffLines } from 'diff';
 
 /** The last `lines` lines of `text` (reports show tails, transcripts keep everything). */
 export function tail(text: string, lines = 20): string {
@@ -8,23 +9,15 @@ export function tail(text: string, lines = 20): string {
 }
 
 /**
- * A unified-style line diff (`-` expected, `+` actual) for multi-line values; for one-liners, the two
- * values one above the other, which reads better than a diff.
+ * A line diff (`-` expected, `+` actual) for multi-line values; for one-liners, the two values one above the
+ * other, which reads better than a diff.
  */
 export function diffText(expected: string, actual: string): string {
-  const a = expected.split('\n');
-  const b = actual.split('\n');
-  if (a.length === 1 && b.length === 1) return `  expected: ${JSON.stringify(expected)}\n  actual:   ${JSON.stringify(actual)}`;
-  // Longest common subsequence table; outputs here are small (a few hundred lines at most).
-  const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
-  for (let i = a.length - 1; i >= 0; i--) for (let j = b.length - 1; j >= 0; j--) lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-  const out: string[] = ['  --- expected', '  +++ actual'];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) (out.push(`    ${a[i]}`), i++, j++);
-    else if (j < b.length && (i >= a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) (out.push(`  + ${b[j]}`), j++);
-    else (out.push(`  - ${a[i]}`), i++);
+  if (!expected.includes('\n') && !actual.includes('\n')) return `  expected: ${JSON.stringify(expected)}\n  actual:   ${JSON.stringify(actual)}`;
+  const out = ['  --- expected', '  +++ actual'];
+  for (const part of diffLines(expected, actual)) {
+    const mark = part.added ? '+' : part.removed ? '-' : ' ';
+    for (const line of part.value.replace(/\n$/, '').split('\n')) out.push(`  ${mark} ${line}`);
   }
   return out.join('\n');
 }

@@ -1,31 +1,41 @@
 import { execa, type ResultPromise } from 'execa';
 import { FailureError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
-import type { ProviderName } from '../providers/names.js';
 import type { SshTarget } from '../ssh/target.js';
 import { parseSshConfig, parseStatus, type MachineStatus } from './parse.js';
 
 export type LineSink = (line: string) => void;
 
+/** No call reaches the network: the checkpoint and box-update checks are off. */
+const QUIET = { VAGRANT_CHECKPOINT_DISABLE: '1', VAGRANT_BOX_UPDATE_CHECK_DISABLE: '1', VAGRANT_NO_COLOR: '1' };
+
+/** The installed Vagrant plugins' names (Debian's system plugins included). */
+export async function vagrantPlugins(): Promise<string[]> {
+  const r = await execa('vagrant', ['plugin', 'list'], { reject: false, env: QUIET });
+  return String(r.stdout)
+    .split('\n')
+    .map((l) => /^(\S+) \(/.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined);
+}
+
+/** Adds (or replaces) a box from a local file; the error carries the end of Vagrant's output. */
+export async function addBox(name: string, file: string): Promise<void> {
+  const r = await execa('vagrant', ['box', 'add', '--force', '--name', name, file], { all: true, reject: false, env: QUIET, stdin: 'ignore' });
+  if (r.exitCode !== 0) throw new FailureError(`vagrant box add ${name} failed:\n${String(r.all).trimEnd().split('\n').slice(-15).join('\n')}`);
+}
+
 /**
  * Runs Vagrant for one lab: its folder is VAGRANT_CWD, so the committed Vagrantfile of the default lab and the
- * temporary ones of test and matrix labs are driven the same way. No call reaches the network: the
- * checkpoint and box-update checks are off.
+ * temporary ones of test and matrix labs are driven the same way. This file is the only one that runs `vagrant`.
  */
 export class Vagrant {
   constructor(
     readonly lab: Lab,
-    readonly provider: ProviderName,
+    readonly provider: string,
   ) {}
 
   private env(): Record<string, string> {
-    return {
-      VAGRANT_CWD: this.lab.dir,
-      VAGRANT_DEFAULT_PROVIDER: this.provider,
-      VAGRANT_CHECKPOINT_DISABLE: '1',
-      VAGRANT_BOX_UPDATE_CHECK_DISABLE: '1',
-      VAGRANT_NO_COLOR: '1',
-    };
+    return { ...QUIET, VAGRANT_CWD: this.lab.dir, VAGRANT_DEFAULT_PROVIDER: this.provider };
   }
 
   private async run(args: string[], opts: { onLine?: LineSink; signal?: AbortSignal; reject?: boolean } = {}) {

@@ -43,7 +43,10 @@ describe('lab command line', () => {
     expect((await lab('uo')).exitCode).toBe(2);
     const opt = await lab('up', '--provder', 'lxc');
     expect(opt.exitCode).toBe(2);
-    expect(opt.stderr).toContain("Unknown option '--provder'");
+    expect(opt.stderr).toContain("unknown option '--provder'");
+    const misplaced = await lab('up', '--keep');
+    expect(misplaced.exitCode).toBe(2); // an option of another command is not silently taken
+    expect(misplaced.stderr).toContain("unknown option '--keep'");
     const prov = await lab('up', '--provider', 'hyperv', '--lab', join(labDir(), 'lab.yaml'));
     expect(prov.exitCode).toBe(2);
     expect(prov.stderr).toContain("--provider: unknown provider 'hyperv'");
@@ -53,8 +56,28 @@ describe('lab command line', () => {
     for (const n of ['0', '2.5', 'x']) {
       const r = await lab('scenario', 'sample', '--repeat', n);
       expect(r.exitCode, n).toBe(2);
-      expect(r.stderr).toContain(`--repeat: '${n}' is not a whole number`);
+      expect(r.stderr).toContain(`'${n}' is not a whole number of at least 1`);
     }
+  });
+
+  it('refuses to bring up a lab whose name another folder holds, naming it, before anything is made', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'records-'));
+    const other = labDir();
+    writeFileSync(join(state, 'docker-lab.json'), JSON.stringify({ name: 'docker-lab', dir: other, file: join(other, 'lab.yaml'), provider: 'lxc', since: '2026-11-30T10:00:00Z' }));
+    const dir = labDir();
+    const r = await execa('node', [join(ROOT, 'bin/lab.js'), 'up', '--provider', 'lxc', '--lab', join(dir, 'lab.yaml')], { reject: false, cwd: ROOT, env: { CI: 'true', DOCKER_LAB_STATE: state } });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toContain(`lab 'docker-lab' is up from another folder: ${other}`);
+    expect(r.stderr).toContain(`lab down --lab ${join(other, 'lab.yaml')}`);
+    expect(r.stdout).not.toContain('vagrant up (');
+    expect(existsSync(join(dir, '.vagrant'))).toBe(false);
+  });
+
+  it('has nothing to do for a down of a lab that is not up, whatever providers the machine has', async () => {
+    const dir = labDir((s) => s.replace('name: docker-lab', 'name: never-up'));
+    const r = await lab('down', '--lab', join(dir, 'lab.yaml'));
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain(`lab never-up is not up from ${dir}: nothing to do`);
   });
 
   it('refuses to run scenarios on a lab that is not up, with exit 2', async () => {

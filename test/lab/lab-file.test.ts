@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadLab } from '../../src/lab/model.js';
+import { openLab } from '../../src/providers/index.js';
+import { checkBox } from '../../src/providers/lxc/box.js';
 
 const GOOD = readFileSync(join(import.meta.dirname, '../../lab.yaml'), 'utf8');
 
@@ -13,10 +15,11 @@ function labFrom(text: string): string {
   return file;
 }
 
-function problemOf(text: string): { file: string; line?: number; column?: number; field?: string; message: string } {
+/** Everything that is checked before a lab is touched: the file, the registry's box names, lxc's box. */
+async function problemOf(text: string): Promise<{ file: string; line?: number; column?: number; field?: string; message: string }> {
   const file = labFrom(text);
   try {
-    loadLab(file);
+    await checkBox(openLab(file));
   } catch (err) {
     expect(err).toBeInstanceOf(InputError);
     const e = err as InputError;
@@ -45,7 +48,7 @@ const cases: { kind: string; edit: (s: string) => string; line: number; field: s
   { kind: 'too little memory', edit: (s) => s.replace('memory: 1024', 'memory: 64'), line: 16, field: 'resources.memory', message: /at least 256/ },
   { kind: 'zero CPUs', edit: (s) => s.replace('cpus: 1', 'cpus: 0'), line: 17, field: 'resources.cpus', message: /at least 1/ },
   { kind: 'unknown suite', edit: (s) => s.replace('suite: bookworm', 'suite: buster'), line: 5, field: 'suite', message: /bullseye|expected one of/ },
-  { kind: 'unknown provider box', edit: (s) => s.replace('  libvirt: debian/bookworm64', '  hyperv: debian/bookworm64'), line: 12, field: 'boxes.hyperv', message: /unknown field 'hyperv'|Invalid key/ },
+  { kind: 'unknown provider box', edit: (s) => s.replace('  libvirt: debian/bookworm64', '  hyperv: debian/bookworm64'), line: 12, field: 'boxes.hyperv', message: /unknown provider 'hyperv'/ },
   { kind: 'lxc box of another suite', edit: (s) => s.replace('lxc: docker-lab/bookworm', 'lxc: docker-lab/trixie'), line: 14, field: 'boxes.lxc', message: /docker-lab\/bookworm/ },
   { kind: 'bad Docker version', edit: (s) => s.replace('version: 20.10.24', 'version: latest'), line: 7, field: 'docker.version', message: /version such as/ },
   { kind: 'a single node', edit: (s) => s.replace(/  - name: docker-node2\n    ip: 192.168.205.11\n/, ''), line: 19, field: 'nodes', message: /two nodes/ },
@@ -61,10 +64,10 @@ describe('lab.yaml validation', () => {
     expect(lab.network.hostAddress).toBe('192.168.205.1');
   });
 
-  it.each(cases)('reports $kind with file, line and field', ({ edit, line, field, message }) => {
+  it.each(cases)('reports $kind with file, line and field', async ({ edit, line, field, message }) => {
     const edited = edit(GOOD);
     expect(edited).not.toBe(GOOD);
-    const p = problemOf(edited);
+    const p = await problemOf(edited);
     expect(p.message).toMatch(message);
     expect(p.line).toBe(line);
     expect(p.column).toBeGreaterThan(0);

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScenario, runScenarios, type RunScenariosOptions } from '../../src/scenario/command.js';
+import { runScenarios, type RunScenariosOptions } from '../../src/run/scenarios.js';
+import { loadScenario } from '../../src/scenario/catalog.js';
 import { describeScenarioFailures } from '../../src/report/failure-text.js';
 import { leafResults } from '../../src/scenario/results.js';
 import { REMOTE_RUN_ROOT } from '../../src/scenario/remote.js';

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { loadScenario, runScenarios } from '../../src/scenario/command.js';
+import { runScenarios } from '../../src/run/scenarios.js';
+import { loadScenario } from '../../src/scenario/catalog.js';
 import { startSshdLab, type SshdLab } from '../support/sshd.js';
 import { removeTempDirs, scenarioDir, tempDir } from '../support/scenarios.js';
 

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { expectedVagrantfile } from '../../src/lab/files.js';
+import { expectedVagrantfile } from '../../src/providers/vagrantfile-file.js';
 import { loadLab, vagrantfilePath } from '../../src/lab/model.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 

@@ -1,8 +1,4 @@
-import { privateNetwork, rb, type VagrantfileFragment } from '../fragment.js';
+import { boxLine, privateNetwork } from '../fragment.js';
+import type { VagrantfileFragment } from '../provider.js';
 
-export const libvirtFragment: VagrantfileFragment = (lab, node) => [
-  `override.vm.box = ${rb(lab.boxes.libvirt!)}`,
-  privateNetwork(lab, node),
-  `p.memory = ${node.memory}`,
-  `p.cpus = ${node.cpus}`,
-];
+export const libvirtFragment: VagrantfileFragment = (lab, node) => [boxLine(lab, 'libvirt'), privateNetwork(lab, node), `p.memory = ${node.memory}`, `p.cpus = ${node.cpus}`];

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import lockfile from 'proper-lockfile';
 import { FailureError } from '../../errors.js';
 import { labFieldError, type Lab } from '../../lab/model.js';
 import { BOX_CACHE_DIR, PROVISION_DIR } from '../../paths.js';
+import { addBox } from '../../vagrant/driver.js';
 
 const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-box.sh');
 
@@ -39,7 +42,11 @@ async function installedRecipe(boxName: string): Promise<string | null> {
 /** Refuses a box that is not installed and that docker-lab cannot build. Quick and makes nothing, so it goes first. */
 export async function checkBox(lab: Lab): Promise<void> {
   const boxName = lab.boxes.lxc!;
-  if (managedSuite(boxName) === null && (await installedRecipe(boxName)) === null) {
+  const suite = managedSuite(boxName);
+  if (suite !== null && suite !== lab.suite) {
+    throw labFieldError(lab, ['boxes', 'lxc'], `docker-lab builds docker-lab/${lab.suite} for suite ${lab.suite}, not ${boxName}`);
+  }
+  if (suite === null && (await installedRecipe(boxName)) === null) {
     throw labFieldError(
       lab,
       ['boxes', 'lxc'],
@@ -60,7 +67,7 @@ export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: Abo
   if ((await installedRecipe(boxName)) === want) return;
 
   await mkdir(BOX_CACHE_DIR, { recursive: true });
-  await withLock(join(BOX_CACHE_DIR, `${suite}.lock`), log, signal, async () => {
+  await withLock(join(BOX_CACHE_DIR, suite), log, signal, async () => {
     if ((await installedRecipe(boxName)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${suite}-${want}.box`);
     log(`building box ${boxName} from Debian ${suite} (debootstrap; about 2 minutes)`);
@@ -77,42 +84,37 @@ export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: Abo
     }
     if (r.exitCode !== 0) throw new FailureError(`building box ${boxName} failed (exit ${r.exitCode}):\n${tail(String(r.all))}`);
     log(`adding box ${boxName}`);
-    const add = await execa('vagrant', ['box', 'add', '--force', '--name', boxName, boxFile], {
-      all: true,
-      reject: false,
-      env: { VAGRANT_CHECKPOINT_DISABLE: '1' },
-    });
-    await rm(boxFile, { force: true });
-    if (add.exitCode !== 0) throw new FailureError(`vagrant box add ${boxName} failed:\n${tail(String(add.all))}`);
+    try {
+      await addBox(boxName, boxFile);
+    } finally {
+      await rm(boxFile, { force: true });
+    }
   });
 }
 
-/** A lock directory holding the owner's PID; a lock whose owner is gone is taken over. */
-async function withLock<T>(dir: string, log: (l: string) => void, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+/**
+ * One builder per box at a time, across processes: proper-lockfile keeps the lock fresh while we hold it, so a
+ * lock whose holder died goes stale and is taken over instead of blocking every later `up`.
+ */
+async function withLock<T>(target: string, log: (l: string) => void, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
   let told = false;
+  let release: () => Promise<void>;
   for (;;) {
     signal?.throwIfAborted();
     try {
-      await mkdir(dir);
-      await writeFile(join(dir, 'pid'), String(process.pid));
+      release = await lockfile.lock(target, { realpath: false, stale: 15_000, update: 5_000 });
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const owner = Number(await readFile(join(dir, 'pid'), 'utf8').catch(() => '0'));
-      if (owner && !alive(owner)) {
-        await rm(dir, { recursive: true, force: true });
-        continue;
-      }
-      if (!told) log(`waiting for another docker-lab process (pid ${owner || '?'}) that builds the same box`);
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      if (!told) log('waiting for another docker-lab process that builds the same box');
       told = true;
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000, undefined, signal ? { signal } : {}).catch(() => undefined);
     }
   }
   try {
     return await fn();
   } finally {
-    await rm(join(dir, 'pid'), { force: true });
-    await rmdir(dir).catch(() => undefined);
+    await release().catch(() => undefined);
   }
 }
 
@@ -121,15 +123,6 @@ function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
     if (pid) process.kill(-pid, sig);
   } catch {
     /* already gone */
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

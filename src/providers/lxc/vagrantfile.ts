@@ -1,4 +1,5 @@
-import { rb, type VagrantfileFragment } from '../fragment.js';
+import { boxLine, rb } from '../fragment.js';
+import type { VagrantfileFragment } from '../provider.js';
 import { bridgeName, containerName } from './naming.js';
 
 /**
@@ -9,7 +10,7 @@ import { bridgeName, containerName } from './naming.js';
 export const lxcFragment: VagrantfileFragment = (lab, node) => {
   const customize = (key: string, value: string) => `p.customize ${rb(key)}, ${rb(value)}`;
   return [
-    `override.vm.box = ${rb(lab.boxes.lxc!)}`,
+    boxLine(lab, 'lxc'),
     `p.container_name = ${rb(containerName(lab, node))}`,
     `p.ssh_ip_addr = ${rb(node.ip)}`,
     customize('apparmor.profile', 'unconfined'),

@@ -2,12 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { hasCommand } from '../../host/probe.js';
 import type { Finding, Provider } from '../provider.js';
+import { virtualboxFragment } from './vagrantfile.js';
 import { hostOnlyAllowed, restrictsHostOnly } from './networks-conf.js';
 
-export const virtualbox: Provider = {
+export const virtualbox: Provider<'virtualbox'> = {
   name: 'virtualbox',
   parallelUp: false, // VirtualBox refuses parallel `vagrant up`
-  available: () => hasCommand('VBoxManage'),
+  vagrantfile: virtualboxFragment,
+  async usable() {
+    return (await hasCommand('VBoxManage')) ? { ok: true } : { ok: false, why: 'VirtualBox is not installed (no VBoxManage)' };
+  },
   async preflight(lab) {
     const findings: Finding[] = [
       { ok: await hasCommand('vagrant'), what: 'vagrant', fix: 'install Vagrant (https://developer.hashicorp.com/vagrant/install)' },
@@ -26,4 +30,5 @@ export const virtualbox: Provider = {
     }
     return findings;
   },
+  hostExposure: 'nodes are VirtualBox VMs: root in a node is not root on the host.',
 };

@@ -1,7 +1,8 @@
-import { privateNetwork, rb, type VagrantfileFragment } from '../fragment.js';
+import { boxLine, privateNetwork, rb } from '../fragment.js';
+import type { VagrantfileFragment } from '../provider.js';
 
 export const virtualboxFragment: VagrantfileFragment = (lab, node) => [
-  `override.vm.box = ${rb(lab.boxes.virtualbox!)}`,
+  boxLine(lab, 'virtualbox'),
   privateNetwork(lab, node),
   `p.name = ${rb(`${lab.name}-${node.name}`)}`,
   `p.memory = ${node.memory}`,

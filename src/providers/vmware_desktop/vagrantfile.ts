@@ -1,7 +1,8 @@
-import { privateNetwork, rb, type VagrantfileFragment } from '../fragment.js';
+import { boxLine, privateNetwork, rb } from '../fragment.js';
+import type { VagrantfileFragment } from '../provider.js';
 
 export const vmwareFragment: VagrantfileFragment = (lab, node) => [
-  `override.vm.box = ${rb(lab.boxes.vmware_desktop!)}`,
+  boxLine(lab, 'vmware_desktop'),
   privateNetwork(lab, node),
   `p.vmx["memsize"] = ${rb(String(node.memory))}`,
   `p.vmx["numvcpus"] = ${rb(String(node.cpus))}`,

@@ -1,18 +1,6 @@
-import type { ProviderName } from '../providers/names.js';
-import type { VagrantfileFragment } from '../providers/fragment.js';
-import { rb } from '../providers/fragment.js';
-import { libvirtFragment } from '../providers/libvirt/vagrantfile.js';
-import { lxcFragment } from '../providers/lxc/vagrantfile.js';
-import { virtualboxFragment } from '../providers/virtualbox/vagrantfile.js';
-import { vmwareFragment } from '../providers/vmware_desktop/vagrantfile.js';
-import type { Lab } from './model.js';
-
-const FRAGMENTS: Record<ProviderName, VagrantfileFragment> = {
-  virtualbox: virtualboxFragment,
-  libvirt: libvirtFragment,
-  vmware_desktop: vmwareFragment,
-  lxc: lxcFragment,
-};
+import type { Lab } from '../lab/model.js';
+import { rb } from './fragment.js';
+import { labProviders } from './index.js';
 
 export interface RenderOptions {
   /** Path of provision/node/setup.sh as the Vagrantfile should name it (relative to the lab folder when it can be). */
@@ -21,7 +9,7 @@ export interface RenderOptions {
 
 /** Renders the lab's Vagrantfile. Pure: the same lab always gives the same bytes, so drift is a plain comparison. */
 export function renderVagrantfile(lab: Lab, opts: RenderOptions): string {
-  const providers = (Object.keys(FRAGMENTS) as ProviderName[]).filter((p) => lab.boxes[p] !== undefined);
+  const providers = labProviders(lab);
   const out: string[] = [
     '# -*- mode: ruby -*-',
     '# vi: set ft=ruby :',
@@ -43,8 +31,8 @@ export function renderVagrantfile(lab: Lab, opts: RenderOptions): string {
   for (const node of lab.nodes) {
     out.push('', `  config.vm.define ${rb(node.name)} do |node|`, `    node.vm.hostname = ${rb(node.name)}`);
     for (const provider of providers) {
-      out.push('', `    node.vm.provider ${rb(provider)} do |p, override|`);
-      out.push(...FRAGMENTS[provider](lab, node).map((line) => `      ${line}`));
+      out.push('', `    node.vm.provider ${rb(provider.name)} do |p, override|`);
+      out.push(...provider.vagrantfile(lab, node).map((line) => `      ${line}`));
       out.push('    end');
     }
     out.push('  end');

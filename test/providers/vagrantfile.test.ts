@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLab, toLab } from '../../src/lab/model.js';
-import { renderVagrantfile } from '../../src/lab/vagrantfile.js';
+import { renderVagrantfile } from '../../src/providers/vagrantfile.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));

@@ -1,5 +1,6 @@
 /**
- * The public entry of the scenario engine, used by the CLI: list, load (all checks, nothing run), run.
+ * Runs scenarios on a lab and writes their reports: above both the scenario engine and the reporters, so that
+ * neither knows the other. Used by the CLI and the matrix.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,44 +12,9 @@ import { ConsoleReporter } from '../report/console.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { repeatLine, repeatSummary } from '../report/repeat.js';
-import { LocatedDocument } from '../yaml/located.js';
-import { listYaml, loadScenarioFile, scenarioPath } from './load.js';
-import type { ScenarioPlan } from './plan.js';
-import type { ScenarioResult } from './results.js';
-import { runScenario, type RunObserver } from './run.js';
-
-export type { ScenarioPlan } from './plan.js';
-export type { ScenarioResult, StepResult, NodeRun } from './results.js';
-
-export interface ScenarioSummary {
-  name: string;
-  file: string;
-  description: string;
-  /** The `requires.docker` range, when there is one. */
-  requiresDocker?: string;
-  /** Set when the file can not be read as a scenario (`--list` still shows it). */
-  problem?: string;
-}
-
-/** The scenarios of a folder (fragments are not scenarios), with their descriptions. Never throws for one bad file. */
-export function listScenarios(dir: string): ScenarioSummary[] {
-  return listYaml(dir).map((name) => {
-    const file = join(dir, `${name}.yaml`);
-    try {
-      const raw = LocatedDocument.read(file).toJS() as { description?: unknown; requires?: { docker?: unknown } } | null;
-      const description = typeof raw?.description === 'string' ? raw.description.trim() : '';
-      const docker = raw?.requires?.docker;
-      return { name, file, description, ...(typeof docker === 'string' ? { requiresDocker: docker } : {}) };
-    } catch (err) {
-      return { name, file, description: '', problem: err instanceof InputError ? err.message : String(err) };
-    }
-  });
-}
-
-/** Reads, validates and checks a scenario against the lab. Throws InputError (exit 2) with file:line:column. */
-export function loadScenario(nameOrPath: string, options: { scenariosDir: string; lab: Lab }): ScenarioPlan {
-  return loadScenarioFile(scenarioPath(nameOrPath, options.scenariosDir), options);
-}
+import type { ScenarioPlan } from '../scenario/plan.js';
+import type { ScenarioResult } from '../scenario/results.js';
+import { runScenario, type RunObserver } from '../scenario/run.js';
 
 export interface RunScenariosOptions {
   lab: Lab;

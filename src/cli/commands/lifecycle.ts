@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import { down } from '../../lifecycle/down.js';
+import { recordedProvider } from '../../lifecycle/record.js';
+import { formatStatus, status } from '../../lifecycle/status.js';
+import { up } from '../../lifecycle/up.js';
+import { chooseProvider } from '../../providers/index.js';
+import { labOf, withLab, type CliContext } from '../context.js';
+import { ensureVagrantfile } from './vagrantfile.js';
+
+interface Options {
+  lab: string;
+  provider?: string;
+}
+
+const PROVIDER_HELP = 'virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then the first this machine can run)';
+
+export function register(program: Command, ctx: CliContext): void {
+  withLab(program.command('up').description("bring the lab's nodes up and reach them over ssh2"))
+    .option('--provider <name>', PROVIDER_HELP)
+    .action(async (o: Options) => {
+      const lab = labOf(o);
+      await ensureVagrantfile(lab);
+      const provider = await chooseProvider(lab, o.provider);
+      ctx.interruptions.adviseWhenCut(`what the interrupted up made so far stays until \`lab down --lab ${lab.file}\` removes it`);
+      await up(lab, provider, ctx.interruptions.signal);
+    });
+
+  withLab(program.command('down').description('destroy the nodes and remove what the lab made on the host'))
+    .option('--provider <name>', 'only for a lab whose record was lost: the provider it was brought up with')
+    .action(async (o: Options) => {
+      const lab = labOf(o);
+      const recorded = o.provider ?? (await recordedProvider(lab));
+      if (!recorded) {
+        console.log(`lab ${lab.name} is not up from ${lab.dir}: nothing to do`);
+        return;
+      }
+      const provider = await chooseProvider(lab, recorded);
+      ctx.interruptions.finishFirst('the cleanup');
+      await down(lab, provider);
+    });
+
+  withLab(program.command('status').description('provider, nodes, addresses and state')).action(async (o: Options) => {
+    const lab = labOf(o);
+    const recorded = await recordedProvider(lab);
+    if (!recorded) {
+      console.log(`lab ${lab.name} is not up from ${lab.dir}`);
+      return;
+    }
+    const provider = await chooseProvider(lab, recorded);
+    console.log(formatStatus(lab, provider, await status(lab, provider)));
+  });
+}

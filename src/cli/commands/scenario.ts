@@ -1,0 +1,58 @@
+import { Option, type Command } from 'commander';
+import { InputError } from '../../errors.js';
+import { cachedTargets } from '../../lifecycle/targets.js';
+import { SCENARIOS_DIR } from '../../paths.js';
+import { runScenarios } from '../../run/scenarios.js';
+import { listScenarios, loadScenario } from '../../scenario/catalog.js';
+import { labOf, wholeNumber, withLab, type CliContext } from '../context.js';
+
+interface Options {
+  lab: string;
+  list?: boolean;
+  keep?: boolean;
+  ignoreRequires?: boolean;
+  reporter?: 'junit' | 'json';
+  output?: string;
+  runDir?: string;
+  repeat: number;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  withLab(program.command('scenario').description('run scenarios on the lab, one after the other (--list to see them)'))
+    .argument('[names...]', 'scenario names, or paths of scenario files')
+    .option('--list', 'list the scenarios with what each teaches')
+    .option('--keep', 'leave the state in place for poking around (no cleanup)')
+    .option('--ignore-requires', 'run a scenario outside its declared Docker range')
+    .addOption(new Option('--reporter <kind>', 'also write a report').choices(['junit', 'json']))
+    .option('--output <file>', 'where the report goes (default: <run-dir>/report.xml or report.json)')
+    .option('--run-dir <dir>', 'parent folder of the per-run transcripts', 'runs')
+    .option('--repeat <n>', 'run them n times in a row: each run, then a summary', wholeNumber(1), 1)
+    .action(async (names: string[], o: Options) => {
+      if (o.list) {
+        for (const s of listScenarios(SCENARIOS_DIR)) {
+          const requires = s.requiresDocker ? ` [Docker ${s.requiresDocker}]` : '';
+          console.log(`${s.name.padEnd(20)} ${s.problem ? `(invalid: ${s.problem})` : (s.description.split('\n')[0] ?? '') + requires}`);
+        }
+        return;
+      }
+      if (names.length === 0) throw new InputError('scenario: name a scenario, or --list');
+      const lab = labOf(o);
+      // Every file is checked before anything runs on a node.
+      const plans = names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }));
+      const targets = await cachedTargets(lab);
+      if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
+      const result = await runScenarios(plans, {
+        lab,
+        targets,
+        keep: o.keep ?? false,
+        ignoreRequires: o.ignoreRequires ?? false,
+        ...(o.reporter ? { reporter: o.reporter } : {}),
+        ...(o.output ? { output: o.output } : {}),
+        runDir: o.runDir ?? 'runs',
+        repeat: o.repeat,
+        signal: ctx.interruptions.signal,
+      });
+      if (result.reportFile) console.log(`report: ${result.reportFile}`);
+      ctx.exit(result.exitCode);
+    });
+}

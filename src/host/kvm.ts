@@ -1,0 +1,78 @@
+/**
+ * Does KVM really run a guest here? A /dev/kvm that exists proves nothing: on some hosts QEMU fails on an MSR
+ * or hangs at boot. So the probe boots the smallest guest there is, a boot sector that writes one byte to
+ * QEMU's isa-debug-exit port, under KVM alone (no fallback to emulation), and waits a few seconds for QEMU's
+ * exit code to carry that byte back.
+ */
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { Usability } from '../providers/provider.js';
+import { hasCommand } from './probe.js';
+
+const QEMU = 'qemu-system-x86_64';
+const DEBUG_EXIT_PORT = 0xf4;
+const MARK = 0x2a;
+/** QEMU exits with (value << 1) | 1 when the guest writes a value to isa-debug-exit. */
+export const GUEST_RAN_EXIT = (MARK << 1) | 1;
+/** A guest that boots under KVM reaches its first instruction in well under a second; a hang is a finding. */
+const BOOT_LIMIT_MS = 8_000;
+
+/** A 512-byte MBR: `mov al, MARK; out DEBUG_EXIT_PORT, al; cli; hlt`, then the boot signature. */
+export function bootSector(): Buffer {
+  const sector = Buffer.alloc(512);
+  Buffer.from([0xb0, MARK, 0xe6, DEBUG_EXIT_PORT, 0xfa, 0xf4]).copy(sector);
+  sector[510] = 0x55;
+  sector[511] = 0xaa;
+  return sector;
+}
+
+export function qemuArgs(image: string, accel: 'kvm' | 'tcg'): string[] {
+  return [
+    '-accel', accel,
+    '-machine', 'pc',
+    '-nodefaults', '-display', 'none', '-no-reboot', '-m', '16',
+    '-device', `isa-debug-exit,iobase=${DEBUG_EXIT_PORT},iosize=1`,
+    '-drive', `file=${image},format=raw,if=ide`,
+  ];
+}
+
+export interface GuestRun {
+  exitCode: number | undefined;
+  timedOut: boolean;
+  stderr: string;
+}
+
+/** What a run of the probe guest says about the accelerator. Pure. */
+export function judgeGuestRun(run: GuestRun, accel: string): Usability {
+  if (run.exitCode === GUEST_RAN_EXIT) return { ok: true };
+  if (run.timedOut) return { ok: false, why: `a guest under ${accel} did not reach its first instruction within ${BOOT_LIMIT_MS / 1000} s (it hangs at boot)` };
+  const said = run.stderr.trim().split('\n').filter(Boolean).slice(-2).join(' / ');
+  return { ok: false, why: `a guest under ${accel} failed to start (QEMU exit ${run.exitCode ?? '?'}${said ? `: ${said}` : ''})` };
+}
+
+/** Boots the probe guest with the given accelerator. `tcg` is QEMU's emulation, which proves the guest itself. */
+export async function runProbeGuest(accel: 'kvm' | 'tcg'): Promise<Usability> {
+  const dir = await mkdtemp(join(tmpdir(), 'docker-lab-kvm-'));
+  try {
+    const image = join(dir, 'boot.img');
+    await writeFile(image, bootSector());
+    const r = await execa(QEMU, qemuArgs(image, accel), { reject: false, timeout: BOOT_LIMIT_MS, stdin: 'ignore' });
+    return judgeGuestRun({ exitCode: r.exitCode, timedOut: r.timedOut, stderr: String(r.stderr) }, accel);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function kvmUsable(): Promise<Usability> {
+  try {
+    await access('/dev/kvm', constants.R_OK | constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ok: false, why: code === 'ENOENT' ? 'no /dev/kvm (hardware virtualization is off, or not passed to this machine)' : `/dev/kvm cannot be opened (${code})` };
+  }
+  if (!(await hasCommand(QEMU))) return { ok: false, why: `${QEMU} is missing (apt-get install --no-install-recommends qemu-system-x86)` };
+  return runProbeGuest('kvm');
+}

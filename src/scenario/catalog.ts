@@ -1,0 +1,40 @@
+/**
+ * What the scenario room offers the rooms above it: the scenarios of a folder, and a scenario loaded with all
+ * its checks (nothing run).
+ */
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { Lab } from '../lab/model.js';
+import { LocatedDocument } from '../yaml/located.js';
+import { listYaml, loadScenarioFile, scenarioPath } from './load.js';
+import type { ScenarioPlan } from './plan.js';
+
+export interface ScenarioSummary {
+  name: string;
+  file: string;
+  description: string;
+  /** The `requires.docker` range, when there is one. */
+  requiresDocker?: string;
+  /** Set when the file can not be read as a scenario (`--list` still shows it). */
+  problem?: string;
+}
+
+/** The scenarios of a folder (fragments are not scenarios), with their descriptions. Never throws for one bad file. */
+export function listScenarios(dir: string): ScenarioSummary[] {
+  return listYaml(dir).map((name) => {
+    const file = join(dir, `${name}.yaml`);
+    try {
+      const raw = LocatedDocument.read(file).toJS() as { description?: unknown; requires?: { docker?: unknown } } | null;
+      const description = typeof raw?.description === 'string' ? raw.description.trim() : '';
+      const docker = raw?.requires?.docker;
+      return { name, file, description, ...(typeof docker === 'string' ? { requiresDocker: docker } : {}) };
+    } catch (err) {
+      return { name, file, description: '', problem: err instanceof InputError ? err.message : String(err) };
+    }
+  });
+}
+
+/** Reads, validates and checks a scenario against the lab. Throws InputError (exit 2) with file:line:column. */
+export function loadScenario(nameOrPath: string, options: { scenariosDir: string; lab: Lab }): ScenarioPlan {
+  return loadScenarioFile(scenarioPath(nameOrPath, options.scenariosDir), options);
+}
