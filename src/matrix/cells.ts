@@ -1,4 +1,5 @@
-import type { ScenarioResult, StepResult } from '../scenario/results.js';
+import { lastMeaningfulLine } from '../scenario/failure.js';
+import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { leafResults } from '../scenario/results.js';
 
 /** One scenario on one Docker version: what the table, the JSON and the baseline comparison speak of. */
@@ -23,20 +24,16 @@ function failureDetail(steps: StepResult[]): string | undefined {
   const step = steps.find((s) => s.status === 'failed');
   if (!step) return undefined;
   const run = step.nodes.find((n) => n.status === 'failed');
-  // A daemon that died says most (its own refusal, from its log); then the command's stderr; then the check.
-  const died = run?.failures.find((f) => f.check.startsWith('daemon '));
-  const words = !run ? '' : died ? `${died.check.replace(' is running', ' exited')}: ${lastMeaningfulLine(died.detail)}` : lastMeaningfulLine(run.error ?? `${run.failures.map((f) => f.detail).join('\n')}\n${run.stderr}`);
+  const words = run ? nodeWords(run) : '';
   return `${step.phase === 'cleanup' ? 'cleanup ' : ''}step "${step.name}"${run ? ` on ${run.node}` : ''}${words ? `: ${words}` : ''}`;
 }
 
-/** The daemon's own refusal is usually the last non-empty line of what it printed. */
-export function lastMeaningfulLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/^(exit \d+|exited at once|---|(Run|See) '.*--help')/.test(l) && !l.endsWith(':'));
-  const line = lines[lines.length - 1] ?? '';
-  return line.length > 140 ? `${line.slice(0, 137)}...` : line;
+/** What says most, by kind: a daemon that died (its own last words), why nothing was judged, then the command's stderr. */
+function nodeWords(run: NodeRun): string {
+  const died = run.failures.find((f) => f.kind === 'daemon-died');
+  if (died) return `daemon "${died.daemon}" exited: ${died.lastWords}`;
+  if (run.error) return lastMeaningfulLine(run.error.message);
+  return lastMeaningfulLine(run.stderr) || (run.failures[0]?.check ?? '');
 }
 
 const MARK: Record<Cell['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭ skipped', aborted: '⛔ aborted' };

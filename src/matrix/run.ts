@@ -17,7 +17,8 @@ import { runScenarios } from '../run/scenarios.js';
 import { loadScenario } from '../scenario/catalog.js';
 import type { ScenarioResult } from '../scenario/results.js';
 import { SshPool } from '../ssh/pool.js';
-import { cellOf, lastMeaningfulLine, regressions, renderTable, type Cell } from './cells.js';
+import { lastMeaningfulLine } from '../scenario/failure.js';
+import { cellOf, regressions, renderTable, type Cell } from './cells.js';
 import { SUITE_VERSIONS, type Suite } from './suites.js';
 
 export interface MatrixOptions {

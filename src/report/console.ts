@@ -7,7 +7,8 @@ import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { formatDuration } from '../scenario/duration.js';
 import { leaves, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
-import { FINAL_STOP, type RunObserver } from '../scenario/run.js';
+import { FINAL_STOP } from '../scenario/plan.js';
+import type { RunObserver } from '../scenario/run.js';
 import { describeScenarioFailures } from './failure-text.js';
 import { wantsPlainOutput } from './plain.js';
 
@@ -117,7 +118,7 @@ export class ConsoleReporter implements RunObserver {
     const run = r.value;
     const tries = run.attempts > 1 ? `, ${run.attempts} attempts` : '';
     sub.title = `${node} (${formatDuration(run.durationMs)}${tries})`;
-    const why = run.error ?? run.failures[0]?.detail.trim().split('\n')[0] ?? run.status;
+    const why = run.error?.message ?? run.failures[0]?.detail.trim().split('\n')[0] ?? run.status;
     if (run.status !== 'passed') throw new Error(`${node}: ${why}`);
   }
 

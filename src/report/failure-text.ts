@@ -12,7 +12,7 @@ export function describeNodeFailure(step: StepResult, run: NodeRun): string {
   lines.push(`  $ ${run.command.replace(/\n/g, '\n    ')}`);
   const exit = run.exitCode !== null ? `exit code ${run.exitCode}` : `no exit code${run.signal ? ` (signal ${run.signal})` : ''}`;
   lines.push(`  ${exit}; ${run.attempts} attempt${run.attempts === 1 ? '' : 's'} in ${formatDuration(run.durationMs)}`);
-  if (run.error) lines.push(`  error: ${run.error}`);
+  if (run.error) lines.push(`  error: ${run.error.message}`);
   if (run.expectation) lines.push(`  expected: ${run.expectation}`);
   for (const f of run.failures) lines.push(`  ✗ ${f.check}`, f.detail);
   if (run.stdout) lines.push('  --- stdout (tail)', indent(tail(run.stdout, 15)));

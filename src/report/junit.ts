@@ -43,7 +43,7 @@ function testcase(r: ScenarioResult, s: StepResult, top: StepResult): string[] {
   if (s.status === 'passed') return [`${open}/>`];
   if (s.status === 'skipped') return [`${open}>`, `      <skipped message="${attr(s.reason ?? 'skipped')}"/>`, '    </testcase>'];
   const failed = s.nodes.filter((n) => n.status !== 'passed');
-  const message = failed.map((n) => `${n.node}: ${n.error ?? n.failures.map((f) => f.check).join(', ') ?? 'failed'}`).join('; ') || s.status;
+  const message = failed.map((n) => `${n.node}: ${n.error?.message ?? n.failures.map((f) => f.check).join(', ') ?? 'failed'}`).join('; ') || s.status;
   const body = [...failed.map((n) => describeNodeFailure(s, n)), ...(top.diagnosis ? [describeDiagnosis(top)] : [])].join('\n\n');
   return [`${open}>`, `      <failure message="${attr(message)}" type="${s.status}">${text(body)}</failure>`, '    </testcase>'];
 }

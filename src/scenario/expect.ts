@@ -3,6 +3,7 @@
  * Each check is one entry of a table below (name -> predicate returning a readable failure or null), so a
  * new check is a few lines: add it to the schema and to one table. Pure functions.
  */
+import type { Failure } from './failure.js';
 import { diffText, preview, tail } from './text-diff.js';
 import { getJsonPath, parseJsonPath, type JsonPath } from './json-path.js';
 
@@ -39,12 +40,8 @@ export interface Expectation {
   json: JsonCheck[];
 }
 
-export interface CheckFailure {
-  /** e.g. `stdout matches /cluster is healthy/` */
-  check: string;
-  /** Expected against actual, ready to print. */
-  detail: string;
-}
+/** An expectation that did not hold: e.g. check `stdout matches /cluster is healthy/`, detail expected against actual. */
+export type CheckFailure = Extract<Failure, { kind: 'expectation' }>;
 
 export const DEFAULT_EXPECTATION: Expectation = { exit: [0], stdout: [], stderr: [], json: [] };
 
@@ -115,15 +112,15 @@ const jsonOps: Record<JsonOp, { describe: (c: JsonCheck) => string; fails: (foun
 export function checkOutcome(expectation: Expectation, outcome: Outcome): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (outcome.exitCode === null) {
-    failures.push({ check: `exit ${expectation.exit.join(' or ')}`, detail: `  the command ended without an exit code${outcome.signal ? ` (signal ${outcome.signal})` : ''}` });
+    failures.push({ kind: 'expectation', check: `exit ${expectation.exit.join(' or ')}`, detail: `  the command ended without an exit code${outcome.signal ? ` (signal ${outcome.signal})` : ''}` });
   } else if (!expectation.exit.includes(outcome.exitCode)) {
-    failures.push({ check: `exit ${expectation.exit.join(' or ')}`, detail: `  expected exit code ${expectation.exit.join(' or ')}, got ${outcome.exitCode}` });
+    failures.push({ kind: 'expectation', check: `exit ${expectation.exit.join(' or ')}`, detail: `  expected exit code ${expectation.exit.join(' or ')}, got ${outcome.exitCode}` });
   }
   for (const stream of ['stdout', 'stderr'] as const) {
     for (const c of expectation[stream]) {
       const op = stringOps[c.op];
       const detail = op.fails(outcome[stream], c);
-      if (detail !== null) failures.push({ check: `${stream} ${op.describe(c)}`, detail });
+      if (detail !== null) failures.push({ kind: 'expectation', check: `${stream} ${op.describe(c)}`, detail });
     }
   }
   if (expectation.json.length > 0) {
@@ -131,13 +128,13 @@ export function checkOutcome(expectation: Expectation, outcome: Outcome): CheckF
     try {
       parsed = JSON.parse(outcome.stdout);
     } catch (err) {
-      failures.push({ check: 'stdout is JSON', detail: `  ${(err as Error).message}\n  stdout (tail):\n${indent(tail(outcome.stdout, 10))}` });
+      failures.push({ kind: 'expectation', check: 'stdout is JSON', detail: `  ${(err as Error).message}\n  stdout (tail):\n${indent(tail(outcome.stdout, 10))}` });
       return failures;
     }
     for (const c of expectation.json) {
       const op = jsonOps[c.op];
       const detail = op.fails(getJsonPath(parsed, c.path), c);
-      if (detail !== null) failures.push({ check: `json ${op.describe(c)}`, detail });
+      if (detail !== null) failures.push({ kind: 'expectation', check: `json ${op.describe(c)}`, detail });
     }
   }
   return failures;

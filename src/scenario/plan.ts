@@ -69,6 +69,9 @@ export interface StopBackgroundStep {
 
 export type PlanStep = LeafStep | ParallelStep | StopBackgroundStep;
 
+/** The implicit last step: stopping the background processes still running after cleanup. */
+export const FINAL_STOP: StopBackgroundStep = { kind: 'stop-background', id: 'stop', slug: 'stop', name: 'stop background processes', targets: null, nodes: [] };
+
 export interface ScenarioPlan {
   name: string;
   file: string;

@@ -39,6 +39,12 @@ export function backgroundLaunch(command: string, log: string, sudo: boolean): s
   return `${sudo ? 'sudo -n ' : ''}bash -c ${shellQuote(script)}`;
 }
 
+/** The stderr of a backgroundLaunch whose daemon exited at once: its exit code and the end of its log. */
+export function parseLaunchFailure(stderr: string): { code: number; logTail: string } | null {
+  const m = /^exited at once with code (\d+); end of [^\n]*:\n?/.exec(stderr);
+  return m ? { code: Number(m[1]), logTail: stderr.slice(m[0].length) } : null;
+}
+
 /** TERM to the whole process group, up to 5 s to go, then KILL. Succeeds when the group is already gone. */
 export function backgroundStop(pgid: number, sudo: boolean): string {
   const g = `-${pgid}`;

@@ -1,6 +1,6 @@
 /** What a run produced: read by the console, JUnit and JSON reports. Plain data, serialisable as is. */
 import type { Origin } from './plan.js';
-import type { CheckFailure } from './expect.js';
+import type { Failure, RunError } from './failure.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'aborted';
 export type Phase = 'main' | 'cleanup';
@@ -20,10 +20,10 @@ export interface NodeRun {
   durationMs: number;
   /** The expectation, described; absent for background steps. */
   expectation?: string;
-  /** Checks of the last attempt that did not hold. */
-  failures: CheckFailure[];
-  /** Why the command has no judged outcome: timeout, abort, lost connection, a value that could not be put in. */
-  error?: string;
+  /** What did not hold on the last attempt, each of a known kind. */
+  failures: Failure[];
+  /** Why the command has no judged outcome: timeout, abort, lost node, a value that could not be put in. */
+  error?: RunError;
   capture?: { name: string; value: string };
   background?: { pgid: number; log: string };
 }

@@ -41,7 +41,7 @@ describe('expectations', () => {
 
   it('shows expected against actual for equals, and a line diff for multi-line values', () => {
     const one = checkOutcome(exp({ stdout: [{ op: 'equals', value: 'global', flags: '' }] }), outcome({ stdout: 'local\n' }));
-    expect(one[0]).toEqual({ check: 'stdout equals "global"', detail: '  expected: "global"\n  actual:   "local"' });
+    expect(one[0]).toEqual({ kind: 'expectation', check: 'stdout equals "global"', detail: '  expected: "global"\n  actual:   "local"' });
     const multi = diffText('a\nb\nc', 'a\nx\nc');
     expect(multi).toContain('  - b');
     expect(multi).toContain('  + x');
