@@ -1,7 +1,7 @@
 /**
  * The console report: a listr2 tree with one task per step (its time in the title) and a subtask per node,
  * drawn from the runner's events; then, for each failure, the node, command, exit code, output tails and
- * expectation against what came. Plain line output when CI is set or stdout is not a terminal.
+ * expectation against what came. For a terminal; CI and pipes get plain-lines.ts.
  */
 import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { formatDuration } from '../scenario/duration.js';
@@ -9,8 +9,7 @@ import { leaves, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackg
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { FINAL_STOP } from '../scenario/plan.js';
 import type { RunObserver } from '../scenario/run.js';
-import { describeScenarioFailures } from './failure-text.js';
-import { wantsPlainOutput } from './plain.js';
+import { scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's wrapper is generic over its renderers
 type Wrapper = ListrTaskWrapper<any, any, any>;
@@ -22,28 +21,16 @@ class Deferred<T> {
   readonly promise = new Promise<Settled<T>>((r) => (this.resolve = r));
 }
 
-export interface ConsoleReporterOptions {
-  /** Where summaries and failure details go. */
-  write?: (text: string) => void;
-  /** Plain lines instead of a live tree; default: when CI is set or stdout is not a terminal. */
-  plain?: boolean;
-}
-
 export class ConsoleReporter implements RunObserver {
   private readonly nodes = new Map<string, Deferred<NodeRun>>();
   private readonly steps = new Map<string, Deferred<StepResult>>();
   private running: Promise<unknown> = Promise.resolve();
-  private readonly write: (text: string) => void;
-  private readonly plain: boolean;
   /** Set when the scenario is over: a task that starts only now has nothing left to wait for. */
   private endedReason: string | null = null;
 
-  constructor(options: ConsoleReporterOptions = {}) {
-    this.write = options.write ?? ((t) => process.stdout.write(t));
-    this.plain = options.plain ?? wantsPlainOutput();
-  }
+  constructor(private readonly write: (text: string) => void = (t) => process.stdout.write(t)) {}
 
-  scenarioStart(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void {
+  scenarioStart(plan: ScenarioPlan, info: { transcriptDir: string }): void {
     this.nodes.clear();
     this.steps.clear();
     this.endedReason = null;
@@ -53,14 +40,12 @@ export class ConsoleReporter implements RunObserver {
       ...plan.cleanup.map((s) => this.task(s, 'cleanup: ')),
       ...(hasBackground ? [this.task(FINAL_STOP, 'cleanup: ')] : []),
     ];
-    this.write(`▶ ${plan.name}: ${plan.description.split('\n')[0]}\n  transcripts: ${info.transcriptDir}\n`);
+    this.write(scenarioHeader(plan, info.transcriptDir));
     this.running = new Listr(tasks, {
       concurrent: false,
       exitOnError: false,
       registerSignalListeners: false, // Ctrl-C belongs to the runner: it must still clean up
       renderer: 'default',
-      fallbackRenderer: 'simple',
-      fallbackRendererCondition: () => this.plain,
       // A skipped step keeps its title in the tree (the plain renderer adds the reason after it).
       rendererOptions: { collapseSubtasks: false, showErrorMessage: true, showSkipMessage: false },
     })
@@ -86,10 +71,7 @@ export class ConsoleReporter implements RunObserver {
     this.endedReason = result.reason ?? 'nothing to do';
     for (const d of [...this.steps.values(), ...this.nodes.values()]) d.resolve({ skipped: this.endedReason });
     await this.running;
-    const failures = describeScenarioFailures(result);
-    if (failures.length) this.write(`\n${failures.join('\n\n')}\n`);
-    const mark = { passed: '✔', failed: '✖', skipped: '↓', aborted: '■' }[result.status];
-    this.write(`${mark} ${result.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''} in ${formatDuration(result.durationMs)}\n\n`);
+    this.write(scenarioFooter(result));
   }
 
   private task(step: PlanStep, prefix = ''): ListrTask {
@@ -127,12 +109,8 @@ export class ConsoleReporter implements RunObserver {
     if ('skipped' in r) return task.skip(r.skipped);
     if (r.value.status === 'skipped') return task.skip(r.value.reason ?? 'skipped');
     task.title = `${label} (${formatDuration(r.value.durationMs)})`;
-    if (r.value.status !== 'passed') {
-      const where = [...new Set([...r.value.nodes, ...(r.value.steps ?? []).flatMap((c) => c.nodes)].filter((n) => n.status !== 'passed').map((n) => n.node))];
-      // The diagnosis goes in the live line too: whoever watches the run learns why as soon as the step fails.
-      const why = r.value.diagnosis ? `; ${r.value.diagnosis.join('; ')}` : '';
-      throw new Error(`${label}: ${r.value.status}${where.length ? ` on ${where.join(', ')}` : ''}${why}`);
-    }
+    // The diagnosis goes in the live line too: whoever watches the run learns why as soon as the step fails.
+    if (r.value.status !== 'passed') throw new Error(`${label}: ${stepTrouble(r.value)}`);
   }
 
   private nodeDeferred(stepId: string, node: string): Deferred<NodeRun> {

@@ -9,6 +9,8 @@ import type { Lab } from '../lab/model.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
 import { ConsoleReporter } from '../report/console.js';
+import { wantsPlainOutput } from '../report/plain.js';
+import { PlainReporter } from '../report/plain-lines.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { repeatLine, repeatSummary } from '../report/repeat.js';
@@ -64,7 +66,7 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
 
   const pool = await SshPool.open(targets, SESSION_OPTIONS);
   const results: ScenarioResult[] = [];
-  const observer: RunObserver | undefined = options.quiet ? undefined : new ConsoleReporter();
+  const observer: RunObserver | undefined = options.quiet ? undefined : wantsPlainOutput() ? new PlainReporter() : new ConsoleReporter();
   const dockerVersions = new Map<string, Promise<string | Error>>();
   const repeat = options.repeat ?? 1;
   const say = (line: string) => {
