@@ -23,13 +23,12 @@ async function expectGone(): Promise<void> {
   expect(await leftovers(lab)).toEqual([]);
 }
 
+/** The lab's record went with the first `down`: a second one, on a machine with several providers, picks none. */
 async function expectSecondDownIdle(): Promise<void> {
   const again = await lab.run('down');
   expect(again.exitCode, again.all).toBe(0);
-  expect(again.all).toContain('SKIPPED: vagrant destroy: no machines');
-  expect(again.all).toContain('no leftover LXC containers');
-  expect(again.all).not.toContain('removing host bridge');
-  expect(again.all).not.toContain("forgot Vagrant's machines");
+  expect(again.all).toContain(`lab ${lab.name} is not up from ${lab.dir}: nothing to do`);
+  expect(again.all).not.toContain('vagrant destroy');
 }
 
 /** Refused at the door: exit 2, and neither the lab nor anything of it was made. */
