@@ -2,9 +2,25 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 
 const ROOT = join(import.meta.dirname, '../..');
+
+/** `main` itself, in this process: what a user typed, what it printed, its exit code. */
+async function inProcess(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const code = await main(argv);
+    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
 const lab = (...args: string[]) => execa('node', [join(ROOT, 'bin/lab.js'), ...args], { reject: false, cwd: ROOT, env: { CI: 'true' } });
 
 function labDir(edit: (s: string) => string = (s) => s): string {
@@ -14,7 +30,7 @@ function labDir(edit: (s: string) => string = (s) => s): string {
 }
 
 describe('lab command line', () => {
-  it('finds the committed Vagrantfile current', async () => {
+  it('finds the committed Vagrantfile current (through bin/lab.js, as users run it)', async () => {
     const r = await lab('vagrantfile', '--check');
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
@@ -24,38 +40,38 @@ describe('lab command line', () => {
     const dir = labDir();
     cpSync(join(ROOT, 'Vagrantfile'), join(dir, 'Vagrantfile'));
     writeFileSync(join(dir, 'lab.yaml'), readFileSync(join(dir, 'lab.yaml'), 'utf8').replace('memory: 1024', 'memory: 2048'));
-    const r = await lab('vagrantfile', '--check', '--lab', join(dir, 'lab.yaml'));
-    expect(r.exitCode).toBe(1);
+    const r = await inProcess('vagrantfile', '--check', '--lab', join(dir, 'lab.yaml'));
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/- +p\.memory = 1024/);
     expect(r.stderr).toMatch(/\+ +p\.memory = 2048/);
   });
 
   it('rejects a bad lab.yaml with exit 2, file, line and field, before Vagrant is called', async () => {
     const dir = labDir((s) => s.replace('ip: 192.168.205.11', 'ip: 10.1.1.1'));
-    const r = await lab('up', '--provider', 'lxc', '--lab', join(dir, 'lab.yaml'));
-    expect(r.exitCode).toBe(2);
+    const r = await inProcess('up', '--provider', 'lxc', '--lab', join(dir, 'lab.yaml'));
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'lab.yaml')}:22:9: nodes[1].ip: 10.1.1.1 is outside network.subnet`);
     expect(existsSync(join(dir, '.vagrant'))).toBe(false);
     expect(existsSync(join(dir, 'Vagrantfile'))).toBe(false);
   });
 
   it('rejects unknown commands, options and providers with exit 2', async () => {
-    expect((await lab('uo')).exitCode).toBe(2);
-    const opt = await lab('up', '--provder', 'lxc');
-    expect(opt.exitCode).toBe(2);
+    expect((await inProcess('uo')).code).toBe(2);
+    const opt = await inProcess('up', '--provder', 'lxc');
+    expect(opt.code).toBe(2);
     expect(opt.stderr).toContain("unknown option '--provder'");
-    const misplaced = await lab('up', '--keep');
-    expect(misplaced.exitCode).toBe(2); // an option of another command is not silently taken
+    const misplaced = await inProcess('up', '--keep');
+    expect(misplaced.code).toBe(2); // an option of another command is not silently taken
     expect(misplaced.stderr).toContain("unknown option '--keep'");
-    const prov = await lab('up', '--provider', 'hyperv', '--lab', join(labDir(), 'lab.yaml'));
-    expect(prov.exitCode).toBe(2);
+    const prov = await inProcess('up', '--provider', 'hyperv', '--lab', join(labDir(), 'lab.yaml'));
+    expect(prov.code).toBe(2);
     expect(prov.stderr).toContain("--provider: unknown provider 'hyperv'");
   });
 
   it('rejects a --repeat that is not a whole number of at least 1, with exit 2', async () => {
     for (const n of ['0', '2.5', 'x']) {
-      const r = await lab('scenario', 'sample', '--repeat', n);
-      expect(r.exitCode, n).toBe(2);
+      const r = await inProcess('scenario', 'sample', '--repeat', n);
+      expect(r.code, n).toBe(2);
       expect(r.stderr).toContain(`'${n}' is not a whole number of at least 1`);
     }
   });
@@ -65,8 +81,9 @@ describe('lab command line', () => {
     const other = labDir();
     writeFileSync(join(state, 'docker-lab.json'), JSON.stringify({ name: 'docker-lab', dir: other, file: join(other, 'lab.yaml'), provider: 'lxc', since: '2026-11-30T10:00:00Z' }));
     const dir = labDir();
-    const r = await execa('node', [join(ROOT, 'bin/lab.js'), 'up', '--provider', 'lxc', '--lab', join(dir, 'lab.yaml')], { reject: false, cwd: ROOT, env: { CI: 'true', DOCKER_LAB_STATE: state } });
-    expect(r.exitCode, r.all).toBe(2);
+    process.env.DOCKER_LAB_STATE = state;
+    const r = await inProcess('up', '--provider', 'lxc', '--lab', join(dir, 'lab.yaml')).finally(() => delete process.env.DOCKER_LAB_STATE);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain(`lab 'docker-lab' is up from another folder: ${other}`);
     expect(r.stderr).toContain(`lab down --lab ${join(other, 'lab.yaml')}`);
     expect(r.stdout).not.toContain('vagrant up (');
@@ -75,15 +92,15 @@ describe('lab command line', () => {
 
   it('has nothing to do for a down of a lab that is not up, whatever providers the machine has', async () => {
     const dir = labDir((s) => s.replace('name: docker-lab', 'name: never-up'));
-    const r = await lab('down', '--lab', join(dir, 'lab.yaml'));
-    expect(r.exitCode).toBe(0);
+    const r = await inProcess('down', '--lab', join(dir, 'lab.yaml'));
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain(`lab never-up is not up from ${dir}: nothing to do`);
   });
 
   it('refuses to run scenarios on a lab that is not up, with exit 2', async () => {
     const dir = labDir((s) => s.replace('name: docker-lab', 'name: never-up'));
-    const r = await lab('scenario', 'sample', '--lab', join(dir, 'lab.yaml'));
-    expect(r.exitCode).toBe(2);
+    const r = await inProcess('scenario', 'sample', '--lab', join(dir, 'lab.yaml'));
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not up/);
   });
 });
