@@ -67,7 +67,7 @@ export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: Abo
   if ((await installedRecipe(boxName)) === want) return;
 
   await mkdir(BOX_CACHE_DIR, { recursive: true });
-  await withLock(join(BOX_CACHE_DIR, suite), log, signal, async () => {
+  await withLock(join(BOX_CACHE_DIR, `${suite}.build`), log, signal, async () => {
     if ((await installedRecipe(boxName)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${suite}-${want}.box`);
     log(`building box ${boxName} from Debian ${suite} (debootstrap; about 2 minutes)`);
