@@ -17,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/e2e-setup.ts'],
           // Real nodes: boots, dockerd restarts and etcd clusters take minutes, and they share one lab.
           testTimeout: 15 * 60_000,
           hookTimeout: 20 * 60_000,

@@ -1,0 +1,12 @@
+/**
+ * Before any end-to-end file: the lab box, built once if its recipe changed. Tests that wait for a lab's first
+ * container must not be the ones that pay for a box build, whichever file runs first.
+ */
+import { join } from 'node:path';
+import { loadLab } from '../../src/lab/model.js';
+import { ensureBox } from '../../src/providers/lxc/box.js';
+
+export default async function setup(): Promise<void> {
+  const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
+  await ensureBox(lab, (line) => console.log(`[e2e setup] ${line}`));
+}
