@@ -18,6 +18,7 @@ import { chooseProvider, PROVIDERS } from '../providers/index.js';
 import { runMatrix } from '../matrix/run.js';
 import { suiteFor } from '../matrix/suites.js';
 import { listScenarios, loadScenario, runScenarios } from '../scenario/command.js';
+import { describeCourse } from '../scenario/course.js';
 
 const USAGE = `usage: lab <command> [options]
 
@@ -151,7 +152,8 @@ async function scenario(lab: Lab, names: string[], args: Args, signal: AbortSign
   if (args.values.list) {
     for (const s of listScenarios(SCENARIOS_DIR)) {
       const requires = s.requiresDocker ? ` [Docker ${s.requiresDocker}]` : '';
-      console.log(`${s.name.padEnd(20)} ${s.problem ? `(invalid: ${s.problem})` : (s.description.split('\n')[0] ?? '') + requires}`);
+      console.log(`${s.name.padEnd(22)} ${s.problem ? `(invalid: ${s.problem})` : (s.description.split('\n')[0] ?? '') + requires}`);
+      if (s.course.length > 0) console.log(`${''.padEnd(22)} reproduces ${describeCourse(s.course)}`);
     }
     return 0;
   }
