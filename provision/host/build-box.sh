@@ -7,20 +7,14 @@ set -euo pipefail
 
 suite=${1:?suite}; out=${2:?output box path}; recipe=${3:?recipe id}
 
-# The mirror apt is configured with (deb822 .sources first, then one-line sources.list); never a fixed host.
-apt_mirror() {
-  local f
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [ -e "$f" ] || continue
-    awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f"
-  done | head -n1 | grep . && return
-  grep -hsE '^deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '$2 !~ /security/ { print $2; exit }' | grep .
-}
+# The base images' recipe and apt_mirror are shared with VM provisioning (sourcing it runs nothing).
+# shellcheck source=../node/setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../node/setup.sh"
 mirror=$(apt_mirror) || { echo "build-box: no Debian mirror found in /etc/apt/sources*" >&2; exit 2; }
 
 packages=systemd,systemd-sysv,dbus,openssh-server,openssh-client,sudo,iproute2,iputils-ping,bridge-utils,iptables,procps,
 # openssh-client: Vagrant uploads its provisioner with scp, which sid's openssh-server no longer pulls in.
-packages+=docker.io,etcd-server,etcd-client,busybox-static,ca-certificates,libnss-myhostname
+packages+=docker.io,etcd-server,etcd-client,busybox-static,ca-certificates,libnss-myhostname,tcpdump,curl
 case "$suite" in
   trixie|sid|forky) packages+=,docker-cli ;;   # docker.io only recommends the client there
 esac
@@ -35,8 +29,20 @@ trap '[ -n "${DOCKER_LAB_KEEP_WORK:-}" ] || rm -rf --one-file-system "$work"' EX
 root=$work/rootfs
 
 echo "build-box: debootstrap $suite from $mirror"
-debootstrap --variant=minbase --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+mkdir -p "$work/debs"
+started=$SECONDS
+debootstrap --variant=minbase --cache-dir="$work/debs" --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
   tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
+echo "build-box: node rootfs in $((SECONDS - started)) s"
+
+# The course's base images, kept in the box as rootfs tars that setup.sh imports at first boot. debootstrap's
+# package cache is shared, so what the node already fetched is not fetched again.
+install -d "$root/usr/share/docker-lab/images"
+for image in "${BASE_IMAGES[@]}"; do
+  started=$SECONDS
+  base_image_rootfs "$image" "$suite" "$mirror" "$root/usr/share/docker-lab/images/$image.tar" "$work/debs"
+  echo "build-box: image $image in $((SECONDS - started)) s, $(du -m "$root/usr/share/docker-lab/images/$image.tar" | cut -f1) MB"
+done
 
 echo "build-box: configuring the rootfs"
 # The vagrant user with Vagrant's well-known key: Vagrant swaps it for a per-machine key on first boot.
@@ -87,9 +93,10 @@ printf '{"provider":"lxc","version":"1.0.0","built-on":"%s","docker-lab-recipe":
   "$(date -u +%FT%TZ)" "$recipe" >"$work/metadata.json"
 
 echo "build-box: packing"
+started=$SECONDS
 # Keep xattrs: ping's capability lives there. Entries must start with ./rootfs/ for vagrant-lxc's template.
 tar --numeric-owner --xattrs --xattrs-include='*' -C "$work" -czf "$work/rootfs.tar.gz" ./rootfs
 mkdir -p "$(dirname "$out")"
 tar -C "$work" -cf "$out.partial" metadata.json lxc-config rootfs.tar.gz
 mv "$out.partial" "$out"
-echo "build-box: wrote $out"
+echo "build-box: packed in $((SECONDS - started)) s; wrote $out ($(du -m "$out" | cut -f1) MB)"

@@ -1,32 +1,74 @@
 #!/usr/bin/env bash
 # Runs once on every node at its first `vagrant up` (Vagrant's shell provisioner, as root), whatever the provider.
 #   setup.sh SUITE DOCKER_VERSION
-# On the lxc box everything is baked in and this only checks it; on a VM box it installs Debian's packages.
+# On the lxc box everything is baked in and this only checks it and imports the baked images; on a VM box it
+# installs Debian's packages and builds the course's base images itself.
+# build-box.sh sources this file for the base images' recipe (the functions below), so that lxc boxes and VMs
+# make them the same way; sourced, it runs nothing.
 set -euo pipefail
-suite=${1:?suite}; want_docker=${2:?docker version}
-export DEBIAN_FRONTEND=noninteractive
 
-if ! command -v dockerd >/dev/null || ! command -v etcd >/dev/null; then
-  # A VM box: the suite's own packages pin Docker and etcd (the version is checked below, not assumed).
-  extra=; case "$suite" in trixie|sid|forky) extra=docker-cli ;; esac
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends docker.io $extra etcd-server etcd-client busybox-static \
-    bridge-utils iptables iproute2 iputils-ping
-  usermod -aG docker vagrant
-fi
+# The course's base images. No registry is reachable, so each is a Debian rootfs of the node's own suite with
+# the packages that the course's image brought: name, packages (comma-separated), then `docker import` changes.
+BASE_IMAGES=(python redis)
+base_image_packages() {
+  case "$1" in
+    # python-is-python3: the course's Dockerfile runs `python app.py`. curl: the course fetches the page with
+    # it from inside the container.
+    python) echo python3,python-is-python3,python3-flask,python3-redis,curl ;;
+    redis) echo redis-server ;;
+  esac
+}
+base_image_changes() {
+  case "$1" in
+    python) printf '%s\n' 'CMD ["python3"]' ;;
+    # Without a config file redis-server would refuse clients from other containers (protected mode); the
+    # registry's image turns it off the same way.
+    redis) printf '%s\n' 'EXPOSE 6379' 'CMD ["redis-server", "--protected-mode", "no"]' ;;
+  esac
+}
 
-# The course starts its own two-member etcd by hand; the packaged single-member service must stay off.
-systemctl disable --now etcd.service >/dev/null 2>&1 || true
-systemctl mask etcd.service >/dev/null 2>&1 || true
-systemctl enable --now docker.service >/dev/null
+# base_image_rootfs NAME SUITE MIRROR OUT.tar [DEBOOTSTRAP_CACHE]: a minbase rootfs of NAME's packages, as a tar.
+base_image_rootfs() {
+  local name=$1 suite=$2 mirror=$3 out=$4 cache=${5:-} dir
+  dir=$(mktemp -d /var/tmp/docker-lab-image.XXXXXX)
+  debootstrap --variant=minbase ${cache:+--cache-dir="$cache"} --include="$(base_image_packages "$name")" \
+    "$suite" "$dir" "$mirror" >"$dir.log" 2>&1 || { tail -n 30 "$dir.log" >&2; rm -rf --one-file-system "$dir" "$dir.log"; return 1; }
+  # What an image never needs: package caches and lists, docs, man pages, translations.
+  rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/* "$dir"/usr/share/doc/* \
+    "$dir"/usr/share/man/* "$dir"/usr/share/info/* "$dir"/usr/share/locale/* "$dir"/var/log/*.log
+  # Docker bind-mounts its own; the build host's must not be baked in.
+  : >"$dir/etc/resolv.conf"; rm -f "$dir/etc/hostname"
+  tar --numeric-owner -C "$dir" -cf "$out" .
+  rm -rf --one-file-system "$dir" "$dir.log"
+}
 
-for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-# No registry is reachable: the course's busybox image comes from Debian's busybox-static.
-if ! docker image inspect busybox >/dev/null 2>&1; then
+# import_base_images DIR: `docker import`s DIR/<name>.tar for every image the daemon does not have yet.
+import_base_images() {
+  local dir=$1 name change args
+  for name in "${BASE_IMAGES[@]}"; do
+    docker image inspect "$name" >/dev/null 2>&1 && continue
+    args=()
+    while IFS= read -r change; do args+=(-c "$change"); done < <(base_image_changes "$name")
+    docker import "${args[@]}" "$dir/$name.tar" "$name:latest" >/dev/null
+  done
+}
+
+# The apt mirror this machine uses (deb822 .sources first, then one-line sources.list); never a fixed host.
+apt_mirror() {
+  local f
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -e "$f" ] || continue
+    awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }' "$f"
+  done | head -n1 | grep . && return
+  grep -hsE '^deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '$2 !~ /security/ { print $2; exit }' | grep .
+}
+
+# The busybox image, from a static busybox: the course's smallest image.
+make_busybox_image() {
+  local dir applet src=/usr/share/docker-lab/busybox   # baked into the lxc box: the same binary in every suite
+  [ -x "$src" ] || src=/bin/busybox                      # a VM box: the suite's own busybox-static
   dir=$(mktemp -d)
   mkdir -p "$dir/bin"
-  src=/usr/share/docker-lab/busybox           # baked into the lxc box: the same binary in every suite
-  [ -x "$src" ] || src=/bin/busybox            # a VM box: the suite's own busybox-static
   cp "$src" "$dir/bin/busybox"
   for applet in $("$dir/bin/busybox" --list); do [ "$applet" = busybox ] || ln -s busybox "$dir/bin/$applet"; done
   mkdir -p "$dir/etc" "$dir/tmp" "$dir/var/www"
@@ -34,10 +76,44 @@ if ! docker image inspect busybox >/dev/null 2>&1; then
   echo 'root:x:0:' >"$dir/etc/group"
   tar -C "$dir" -c . | docker import -c 'CMD ["sh"]' - busybox:latest >/dev/null
   rm -rf "$dir"
-fi
+}
 
-have=$(docker version --format '{{.Server.Version}}')
-case "$have" in
-  "$want_docker"|"$want_docker"+*|"$want_docker"-*) echo "docker-lab: $(hostname) runs Docker $have" ;;
-  *) echo "docker-lab: $(hostname) runs Docker $have, lab.yaml expects $want_docker" >&2 ;;
-esac
+main() {
+  local suite=${1:?suite} want_docker=${2:?docker version} images=/usr/share/docker-lab/images
+  export DEBIAN_FRONTEND=noninteractive
+
+  if ! command -v dockerd >/dev/null || ! command -v etcd >/dev/null; then
+    # A VM box: the suite's own packages pin Docker and etcd (the version is checked below, not assumed).
+    local extra=; case "$suite" in trixie|sid|forky) extra=docker-cli ;; esac
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends docker.io $extra etcd-server etcd-client busybox-static \
+      bridge-utils iptables iproute2 iputils-ping tcpdump curl debootstrap
+    usermod -aG docker vagrant
+  fi
+
+  # The course starts its own two-member etcd by hand; the packaged single-member service must stay off.
+  systemctl disable --now etcd.service >/dev/null 2>&1 || true
+  systemctl mask etcd.service >/dev/null 2>&1 || true
+  systemctl enable --now docker.service >/dev/null
+
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  # No registry is reachable: the course's images come from Debian's packages.
+  docker image inspect busybox >/dev/null 2>&1 || make_busybox_image
+  if ! [ -d "$images" ]; then
+    # A VM: build the base images here, from the mirror its packages came from (the lxc box has them baked in).
+    local name mirror
+    mirror=$(apt_mirror)
+    mkdir -p "$images"
+    for name in "${BASE_IMAGES[@]}"; do base_image_rootfs "$name" "$suite" "$mirror" "$images/$name.tar"; done
+  fi
+  import_base_images "$images"
+
+  local have
+  have=$(docker version --format '{{.Server.Version}}')
+  case "$have" in
+    "$want_docker"|"$want_docker"+*|"$want_docker"-*) echo "docker-lab: $(hostname) runs Docker $have" ;;
+    *) echo "docker-lab: $(hostname) runs Docker $have, lab.yaml expects $want_docker" >&2 ;;
+  esac
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then main "$@"; fi

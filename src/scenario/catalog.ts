@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { LocatedDocument } from '../yaml/located.js';
+import { courseRefsOf, type CourseRef } from './course.js';
 import { listYaml, loadScenarioFile, scenarioPath } from './load.js';
 import type { ScenarioPlan } from './plan.js';
 
@@ -13,6 +14,8 @@ export interface ScenarioSummary {
   name: string;
   file: string;
   description: string;
+  /** The parts of the course notes it reproduces. */
+  course: CourseRef[];
   /** The `requires.docker` range, when there is one. */
   requiresDocker?: string;
   /** Set when the file can not be read as a scenario (`--list` still shows it). */
@@ -24,12 +27,12 @@ export function listScenarios(dir: string): ScenarioSummary[] {
   return listYaml(dir).map((name) => {
     const file = join(dir, `${name}.yaml`);
     try {
-      const raw = LocatedDocument.read(file).toJS() as { description?: unknown; requires?: { docker?: unknown } } | null;
+      const raw = LocatedDocument.read(file).toJS() as { description?: unknown; course?: unknown; requires?: { docker?: unknown } } | null;
       const description = typeof raw?.description === 'string' ? raw.description.trim() : '';
       const docker = raw?.requires?.docker;
-      return { name, file, description, ...(typeof docker === 'string' ? { requiresDocker: docker } : {}) };
+      return { name, file, description, course: courseRefsOf(raw?.course), ...(typeof docker === 'string' ? { requiresDocker: docker } : {}) };
     } catch (err) {
-      return { name, file, description: '', problem: err instanceof InputError ? err.message : String(err) };
+      return { name, file, description: '', course: [], problem: err instanceof InputError ? err.message : String(err) };
     }
   });
 }

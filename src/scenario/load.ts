@@ -4,6 +4,7 @@
  * captures used before they are made, regexes, JSON paths, durations, keys that do not belong together.
  * All problems are collected and thrown as one InputError (exit 2), each with file, line, column and field.
  */
+import { courseRefs } from './course.js';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
@@ -52,7 +53,7 @@ export function loadScenarioFile(file: string, options: LoadOptions): ScenarioPl
   // Cleanup may use any capture (at run time, one never made fails that cleanup step, not the others).
   const cleanup = [...b.steps(source, raw.cleanup ?? [], ['cleanup'], 'cleanup'), ...b.fragmentCleanups()];
   b.throwIfProblems();
-  return { name: raw.name, file, description: raw.description.trim(), requires: raw.requires ?? null, steps, cleanup };
+  return { name: raw.name, file, description: raw.description.trim(), course: courseRefs(raw.course), requires: raw.requires ?? null, steps, cleanup };
 }
 
 interface Source {

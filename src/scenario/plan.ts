@@ -4,6 +4,7 @@
  */
 import type { Location } from '../errors.js';
 import type { CaptureSpec } from './capture.js';
+import type { CourseRef } from './course.js';
 import type { Expectation } from './expect.js';
 
 /** Where a step was written (scenario or fragment file), for reports. */
@@ -76,6 +77,8 @@ export interface ScenarioPlan {
   name: string;
   file: string;
   description: string;
+  /** The parts of the course notes it reproduces (none for a scenario of one's own). */
+  course: CourseRef[];
   requires: { docker: string } | null;
   steps: PlanStep[];
   /** The scenario's own cleanup, then its fragments' in reverse order of use. */

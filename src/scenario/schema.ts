@@ -5,6 +5,7 @@
  * the validated file into a plan.
  */
 import { z } from 'zod';
+import { courseSchema } from './course.js';
 import { DURATION_PATTERN } from './duration.js';
 
 const duration = z.string().regex(DURATION_PATTERN, "must be a duration such as 500ms, 5s, 2m or 1h");
@@ -99,6 +100,7 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a simple name (the file name without .yaml)').describe('must equal the file name'),
     description: z.string().min(1).describe('what the experiment teaches; shown by --list'),
+    course: courseSchema.optional(),
     requires: z
       .strictObject({ docker: z.string().min(1).describe('a semver range checked against every node\'s Docker daemon, e.g. "<23"') })
       .optional()

@@ -4,6 +4,7 @@ import { cachedTargets } from '../../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../paths.js';
 import { runScenarios } from '../../run/scenarios.js';
 import { listScenarios, loadScenario } from '../../scenario/catalog.js';
+import { describeCourse } from '../../scenario/course.js';
 import { labOf, wholeNumber, withLab, type CliContext } from '../context.js';
 
 interface Options {
@@ -31,7 +32,8 @@ export function register(program: Command, ctx: CliContext): void {
       if (o.list) {
         for (const s of listScenarios(SCENARIOS_DIR)) {
           const requires = s.requiresDocker ? ` [Docker ${s.requiresDocker}]` : '';
-          console.log(`${s.name.padEnd(20)} ${s.problem ? `(invalid: ${s.problem})` : (s.description.split('\n')[0] ?? '') + requires}`);
+          console.log(`${s.name.padEnd(22)} ${s.problem ? `(invalid: ${s.problem})` : (s.description.split('\n')[0] ?? '') + requires}`);
+          if (s.course.length > 0) console.log(`${''.padEnd(22)} reproduces ${describeCourse(s.course)}`);
         }
         return;
       }

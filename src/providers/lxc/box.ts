@@ -11,6 +11,8 @@ import { BOX_CACHE_DIR, PROVISION_DIR } from '../../paths.js';
 import { addBox } from '../../vagrant/driver.js';
 
 const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-box.sh');
+/** The build script sources the node's setup for the base images' recipe: it is part of the box's recipe too. */
+const RECIPE_FILES = [BUILD_SCRIPT, join(PROVISION_DIR, 'node', 'setup.sh')];
 
 /** Boxes named `docker-lab/<suite>` are built here; any other name is the user's own and must already exist. */
 export function managedSuite(boxName: string): string | null {
@@ -18,10 +20,11 @@ export function managedSuite(boxName: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** Identifies a box recipe: a change to the build script or the suite gives a new id, and so a rebuild. */
+/** Identifies a box recipe: a change to a recipe file or the suite gives a new id, and so a rebuild. */
 export async function recipeId(suite: string): Promise<string> {
-  const script = await readFile(BUILD_SCRIPT);
-  return createHash('sha256').update(script).update(`\0${suite}`).digest('hex').slice(0, 16);
+  const hash = createHash('sha256');
+  for (const file of RECIPE_FILES) hash.update(await readFile(file)).update('\0');
+  return hash.update(suite).digest('hex').slice(0, 16);
 }
 
 function vagrantHome(): string {
