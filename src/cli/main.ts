@@ -15,7 +15,9 @@ import { cachedTargets } from '../lifecycle/targets.js';
 import { up } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { chooseProvider, PROVIDERS } from '../providers/index.js';
-import { runMatrix } from '../matrix/run.js';
+import type { MatrixResult } from '../matrix/report.js';
+import { mergeMatrix, runMatrix } from '../matrix/run.js';
+import { parseShard } from '../matrix/shard.js';
 import { suiteFor } from '../matrix/suites.js';
 import { listScenarios, loadScenario, runScenarios } from '../scenario/command.js';
 
@@ -29,6 +31,7 @@ commands:
   vagrantfile [--check]   write the Vagrantfile from lab.yaml (--check: exit 1 when it drifted)
   scenario <name|path>... run scenarios on the lab (--list to see them)
   matrix                  every scenario on several Docker versions, one lab each, one table
+  matrix merge DIR...     the shards' --out folders into one table (--out DIR, --baseline)
 
 options:
   --lab FILE              the lab file (default: ./lab.yaml)
@@ -36,7 +39,8 @@ options:
   scenario: --list --keep --ignore-requires --reporter junit|json --output FILE --run-dir DIR
             --repeat N (run them N times in a row: each run's status and time, then a summary)
   matrix:   --docker V1,V2 (a version or a Debian suite) --scenario A,B --ignore-requires
-            --baseline matrix.json --jobs N (labs side by side, default 1) --out DIR (default runs/matrix)`;
+            --baseline matrix.json --jobs N (labs side by side, default 1) --out DIR (default runs/matrix)
+            --shard K/N (this machine's share of the cells) --run-id ID (names the run across its shards)`;
 
 const OPTIONS = {
   lab: { type: 'string' },
@@ -54,6 +58,8 @@ const OPTIONS = {
   baseline: { type: 'string' },
   jobs: { type: 'string' },
   out: { type: 'string' },
+  shard: { type: 'string' },
+  'run-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -103,7 +109,7 @@ async function main(argv: string[], interruptions: Interruptions): Promise<numbe
     case 'scenario':
       return scenario(lab, rest, args, signal);
     case 'matrix':
-      return matrix(lab, args, signal);
+      return rest[0] === 'merge' ? matrixMerge(rest.slice(1), args) : matrix(lab, rest, args, signal);
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
   }
@@ -179,23 +185,41 @@ async function scenario(lab: Lab, names: string[], args: Args, signal: AbortSign
   return result.exitCode;
 }
 
-async function matrix(lab: Lab, args: Args, signal: AbortSignal): Promise<number> {
+async function matrix(lab: Lab, rest: string[], args: Args, signal: AbortSignal): Promise<number> {
+  if (rest.length) throw new InputError(`matrix: unexpected '${rest[0]}' (the only subcommand is merge)\n\n${USAGE}`);
   const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
   const versions = list(args.values.docker);
   if (versions.length === 0) throw new InputError(`matrix: --docker is required, e.g. --docker 20.10.24,26.1.5\n\n${USAGE}`);
   const jobs = Number(args.values.jobs ?? 1);
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: '${args.values.jobs}' is not a whole number of at least 1`);
-  const scenarios = list(args.values.scenario);
+  const wanted = list(args.values.scenario);
+  const suites = versions.map(suiteFor);
+  const scenarios = wanted.length ? wanted : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name);
+  const shard = args.values.shard === undefined ? undefined : parseShard(args.values.shard, suites.length * scenarios.length);
   const result = await runMatrix({
     base: lab,
-    suites: versions.map(suiteFor),
-    scenarios: scenarios.length ? scenarios : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name),
+    suites,
+    scenarios,
+    ...(shard ? { shard } : {}),
+    ...(args.values['run-id'] ? { runId: args.values['run-id'] } : {}),
+    onShare: (text) => console.log(text),
     ignoreRequires: args.values['ignore-requires'] ?? false,
     jobs,
     outDir: resolve(args.values.out ?? 'runs/matrix'),
     ...(args.values.baseline ? { baseline: resolve(args.values.baseline) } : {}),
     signal,
   });
+  return reportMatrix(result);
+}
+
+async function matrixMerge(dirs: string[], args: Args): Promise<number> {
+  const out = resolve(args.values.out ?? 'runs/matrix');
+  const result = await mergeMatrix(dirs.map((d) => resolve(d)), out, args.values.baseline ? resolve(args.values.baseline) : undefined);
+  console.log(`merged ${dirs.length} shard${dirs.length === 1 ? '' : 's'} into ${out}`);
+  return reportMatrix(result);
+}
+
+function reportMatrix(result: MatrixResult): number {
   console.log(`\n${result.table}`);
   if (result.regressions.length) console.log(`regressions against the baseline: ${result.regressions.map((c) => `${c.scenario} on ${c.column}`).join(', ')}`);
   return result.exitCode;
