@@ -129,7 +129,9 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   await mkdir(opts.outDir, { recursive: true });
   await writeShardRecord(opts.outDir, { run: opts.runId ?? fingerprint, fingerprint, plan: { ...plan, ignoreRequires: opts.ignoreRequires }, shard, labs });
   const aborted = opts.signal?.aborted ?? false;
-  return writeMatrix(opts.outDir, plan, labs, { baseline, ...(aborted ? { interruptedExitCode: interruptedExitCode(opts.signal) } : {}) });
+  // A shard's own table has the columns of its share; `merge` puts all of them back together.
+  const shown = { suites: share.map((s) => s.suite), scenarios: plan.scenarios };
+  return writeMatrix(opts.outDir, shown, labs, { baseline, ...(aborted ? { interruptedExitCode: interruptedExitCode(opts.signal) } : {}) });
 }
 
 /** `lab matrix merge`: the shards' folders into one matrix in `outDir`, as an unsharded run would have written it. */
