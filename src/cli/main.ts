@@ -18,6 +18,7 @@ import { chooseProvider, PROVIDERS } from '../providers/index.js';
 import type { MatrixResult } from '../matrix/report.js';
 import { mergeMatrix, runMatrix } from '../matrix/run.js';
 import { parseShard } from '../matrix/shard.js';
+import { FLEET_COMMANDS, fleetCommand } from './fleet-command.js';
 import { suiteFor } from '../matrix/suites.js';
 import { listScenarios, loadScenario, runScenarios } from '../scenario/command.js';
 
@@ -36,6 +37,8 @@ commands:
 options:
   --lab FILE              the lab file (default: ./lab.yaml)
   --provider NAME         virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then auto-detected)
+  --count N               up, status, scenario, down: the N labs <name>-01..N stamped from the lab file on
+                          consecutive /24 subnets (up and down --jobs at a time, default 4)
   scenario: --list --keep --ignore-requires --reporter junit|json --output FILE --run-dir DIR
             --repeat N (run them N times in a row: each run's status and time, then a summary)
   matrix:   --docker V1,V2 (a version or a Debian suite) --scenario A,B --ignore-requires
@@ -60,6 +63,7 @@ const OPTIONS = {
   out: { type: 'string' },
   shard: { type: 'string' },
   'run-id': { type: 'string' },
+  count: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -82,6 +86,9 @@ async function main(argv: string[], interruptions: Interruptions): Promise<numbe
     return args.values.help ? 0 : 2;
   }
   const lab = loadLab(resolve(args.values.lab ?? 'lab.yaml'));
+  const fleet = FLEET_COMMANDS.find((c) => c === command);
+  if (args.values.count !== undefined && !fleet) throw new InputError(`--count: only ${FLEET_COMMANDS.join(', ')} take it`);
+  if (args.values.count !== undefined && fleet) return fleetCommand(fleet, lab, rest, { ...args.values, count: args.values.count }, { signal, finishFirst: (w) => interruptions.finishFirst(w) });
   switch (command) {
     case 'vagrantfile':
       return vagrantfileCommand(lab, args.values.check ?? false);

@@ -1,10 +1,9 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { ListrTask } from 'listr2';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { InputError, interruptedExitCode } from '../errors.js';
-import { writeVagrantfile } from '../lab/files.js';
-import { loadLab, type Lab } from '../lab/model.js';
+import { writeDerivedLab } from '../lab/derived.js';
+import type { Lab } from '../lab/model.js';
 import { downTasks } from '../lifecycle/down.js';
 import { runTasks } from '../lifecycle/tasks.js';
 import { cachedTargets } from '../lifecycle/targets.js';
@@ -44,24 +43,22 @@ const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
 /** Each suite's lab has a fixed name and subnet: a stale one from an interrupted run is found and replaced. */
 const SUBNET_OF: Record<Suite, number> = { bullseye: 231, bookworm: 232, trixie: 233, sid: 234 };
 
-async function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
+function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
   const third = SUBNET_OF[suite];
   const v = SUITE_VERSIONS[suite];
-  const raw = {
-    name: `dlab-m-${suite}`,
-    network: { subnet: `192.168.${third}.0/24` },
-    suite,
-    docker: { version: v.docker },
-    etcd: { version: v.etcd },
-    boxes: { lxc: `docker-lab/${suite}` },
-    nodes: base.nodes.map((n, i) => ({ name: n.name, ip: `192.168.${third}.${10 + i}`, memory: n.memory, cpus: n.cpus })),
-  };
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, 'lab.yaml');
-  await writeFile(file, `# Written by \`lab matrix\` for Debian ${suite}.\n${stringify(raw)}`);
-  const lab = loadLab(file);
-  await writeVagrantfile(lab);
-  return lab;
+  return writeDerivedLab(
+    dir,
+    {
+      name: `dlab-m-${suite}`,
+      network: { subnet: `192.168.${third}.0/24` },
+      suite,
+      docker: { version: v.docker },
+      etcd: { version: v.etcd },
+      boxes: { lxc: `docker-lab/${suite}` },
+      nodes: base.nodes.map((n, i) => ({ name: n.name, ip: `192.168.${third}.${10 + i}`, memory: n.memory, cpus: n.cpus })),
+    },
+    `Written by \`lab matrix\` for Debian ${suite}.`,
+  );
 }
 
 async function daemonVersion(lab: Lab): Promise<string> {
