@@ -43,7 +43,8 @@ options:
             --repeat N (run them N times in a row: each run's status and time, then a summary)
   matrix:   --docker V1,V2 (a version or a Debian suite) --scenario A,B --ignore-requires
             --baseline matrix.json --jobs N (labs side by side, default 1) --out DIR (default runs/matrix)
-            --shard K/N (this machine's share of the cells) --run-id ID (names the run across its shards)`;
+            --shard K/N (this machine's share of the cells) --run-id ID (names the run across its shards)
+            --shuffle SEED (each lab runs its scenarios in an order drawn from SEED)`;
 
 const OPTIONS = {
   lab: { type: 'string' },
@@ -64,6 +65,7 @@ const OPTIONS = {
   shard: { type: 'string' },
   'run-id': { type: 'string' },
   count: { type: 'string' },
+  shuffle: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -209,6 +211,7 @@ async function matrix(lab: Lab, rest: string[], args: Args, signal: AbortSignal)
     scenarios,
     ...(shard ? { shard } : {}),
     ...(args.values['run-id'] ? { runId: args.values['run-id'] } : {}),
+    ...(args.values.shuffle ? { shuffle: args.values.shuffle } : {}),
     onShare: (text) => console.log(text),
     ignoreRequires: args.values['ignore-requires'] ?? false,
     jobs,

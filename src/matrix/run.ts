@@ -16,6 +16,7 @@ import type { Cell } from './cells.js';
 import { mergeShards } from './merge.js';
 import { writeMatrix, type LabRun, type MatrixResult } from './report.js';
 import { fingerprintOf, readShardRecord, writeShardRecord } from './shard-record.js';
+import { shuffled } from './shuffle.js';
 import { describeShare, shardLabel, shareOf, WHOLE, type LabShare, type Shard } from './shard.js';
 import { SUITE_VERSIONS, type Suite } from './suites.js';
 
@@ -29,6 +30,8 @@ export interface MatrixOptions {
   shard?: Shard;
   /** Names the run across its shards (a CI run's id); by default the plan's fingerprint. */
   runId?: string;
+  /** Each lab runs its scenarios in an order drawn from this seed instead of the order given. */
+  shuffle?: string;
   /** Labs brought up side by side. */
   jobs: number;
   outDir: string;
@@ -99,9 +102,10 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
         await task.newListr(downTasks(lab, provider), SEQUENTIAL).run(); // a stale lab of an interrupted run
         await task.newListr(upTasks(lab, provider, { hostnames: {} }, opts.signal), SEQUENTIAL).run();
         entry.docker = await daemonVersion(lab);
-        task.title = `Debian ${suite}: Docker ${entry.docker}, running ${scenarios.join(', ')}`;
+        const order = opts.shuffle === undefined ? scenarios : shuffled(scenarios, opts.shuffle, suite);
+        task.title = `Debian ${suite}: Docker ${entry.docker}, running ${order.join(', ')}${opts.shuffle === undefined ? '' : ` (shuffled by seed ${opts.shuffle})`}`;
         const run = await runScenarios(
-          plans.filter((p) => scenarios.includes(p.name)),
+          order.map((name) => plans.find((p) => p.name === name)!),
           {
             lab,
             targets: (await cachedTargets(lab))!,
