@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --lab FILE] [--steps N] [--scenarios a,b]`: measured side by side in one run on warm
- * nodes of a lab that is up.
+ * nodes of a lab that is up. With `--labs N [--jobs J]`, many labs on one host instead (bench/labs.ts).
  *  1. Per-step overhead: the engine running a `true` step (N times, through the real loader and runner; in a
  *     scenario and back to back) against a fresh `ssh -F <ssh-config> node true` and `vagrant ssh node -c
  *     true`. Medians and ratios.
@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { loadLab } from '../src/lab/model.js';
+import { benchLabs } from './labs.js';
 import { cachedTargets, sshConfigPath } from '../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../src/paths.js';
 import { runScenarios } from '../src/run/scenarios.js';
@@ -21,9 +22,11 @@ import { leafResults } from '../src/scenario/results.js';
 import { SshPool } from '../src/ssh/pool.js';
 
 const { values } = parseArgs({
-  options: { lab: { type: 'string' }, steps: { type: 'string' }, scenarios: { type: 'string' }, 'ssh-runs': { type: 'string' }, 'vagrant-runs': { type: 'string' } },
+  options: { lab: { type: 'string' }, steps: { type: 'string' }, scenarios: { type: 'string' }, 'ssh-runs': { type: 'string' }, 'vagrant-runs': { type: 'string' }, labs: { type: 'string' }, jobs: { type: 'string' } },
 });
 const lab = loadLab(resolve(values.lab ?? 'lab.yaml'));
+// Many labs is a run of its own: it brings its labs up and down itself.
+if (values.labs) process.exit(await benchLabs(lab, Number(values.labs), Number(values.jobs ?? 4)));
 const cached = await cachedTargets(lab);
 if (!cached) {
   console.error(`lab ${lab.name} is not up: run \`npm run up\` first`);

@@ -80,6 +80,18 @@ printf '{ "dns": ["127.0.0.1"] }\n' >"$root/etc/docker/daemon.json"
 # The course's busybox image is made on the node from this binary: the same one in every suite, so that a
 # regression matrix varies Docker alone (bullseye's own static busybox 1.30 can not resolve container names).
 install -D -m 755 "$host_busybox" "$root/usr/share/docker-lab/busybox"
+
+# --- ping without root (issue 14) ---
+# From trixie on, iputils-ping installs ping with neither setuid nor a file capability and relies on
+# net.ipv4.ping_group_range, which systemd-sysctl sets; inside an LXC node /proc/sys is read-only, so the
+# default range (nobody) stays and the vagrant user's ping fails with "missing cap_net_raw+p". The capability
+# is set here, from the host's setcap (libcap2-bin), and travels in the rootfs's xattrs: the packing keeps them,
+# and vagrant-lxc's template unpacks with --xattrs. Setting it on every suite gives one rule for all.
+ping_bin=$(readlink -f "$root/usr/bin/ping" 2>/dev/null || true)
+[ -x "$ping_bin" ] || ping_bin=$(readlink -f "$root/bin/ping")
+chmod u-s "$ping_bin"
+setcap cap_net_raw+p "$ping_bin" || { echo "build-box: setcap failed on $ping_bin (apt-get install libcap2-bin)" >&2; exit 1; }
+# --- end of ping without root ---
 echo "$recipe" >"$root/etc/docker-lab-recipe"
 
 cat >"$work/lxc-config" <<'CONF'

@@ -15,6 +15,12 @@ export function withLab(cmd: Command): Command {
   return cmd.option('--lab <file>', 'the lab file', 'lab.yaml');
 }
 
+/** `--count N`: the same command on the N labs stamped from the lab file (a teacher's labs). */
+export function withCount(cmd: Command, jobs: boolean): Command {
+  cmd.option('--count <n>', 'the N labs <name>-01..N stamped from the lab file on consecutive /24 subnets', wholeNumber(1));
+  return jobs ? cmd.option('--jobs <n>', 'with --count: labs brought up or down side by side', wholeNumber(1), 4) : cmd;
+}
+
 export function labOf(options: { lab: string }): Lab {
   return openLab(resolve(options.lab));
 }

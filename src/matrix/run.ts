@@ -1,24 +1,24 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { ListrTask } from 'listr2';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { InputError, interruptedExitCode } from '../errors.js';
-import { writeVagrantfile } from '../providers/vagrantfile-file.js';
-import { loadLab, type Lab } from '../lab/model.js';
+import { writeDerivedLab } from '../lifecycle/derived-labs.js';
+import type { Lab } from '../lab/model.js';
 import { downTasks } from '../lifecycle/down.js';
 import { runTasks } from '../lifecycle/tasks.js';
 import { cachedTargets } from '../lifecycle/targets.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { providerNamed } from '../providers/index.js';
-import { renderJson } from '../report/json.js';
-import { renderJunit } from '../report/junit.js';
 import { runScenarios } from '../run/scenarios.js';
 import { loadScenario } from '../scenario/catalog.js';
-import type { ScenarioResult } from '../scenario/results.js';
 import { SshPool } from '../ssh/pool.js';
-import { lastMeaningfulLine } from '../scenario/failure.js';
-import { cellOf, regressions, renderTable, type Cell } from './cells.js';
+import type { Cell } from './cells.js';
+import { mergeShards } from './merge.js';
+import { writeMatrix, type LabRun, type MatrixResult } from './report.js';
+import { fingerprintOf, readShardRecord, writeShardRecord } from './shard-record.js';
+import { shuffled } from './shuffle.js';
+import { describeShare, shardLabel, shareOf, WHOLE, type LabShare, type Shard } from './shard.js';
 import { SUITE_VERSIONS, type Suite } from './suites.js';
 
 export interface MatrixOptions {
@@ -27,20 +27,19 @@ export interface MatrixOptions {
   suites: Suite[];
   scenarios: string[];
   ignoreRequires: boolean;
+  /** This machine's share of the cells; the whole matrix when absent. */
+  shard?: Shard;
+  /** Names the run across its shards (a CI run's id); by default the plan's fingerprint. */
+  runId?: string;
+  /** Each lab runs its scenarios in an order drawn from this seed instead of the order given. */
+  shuffle?: string;
   /** Labs brought up side by side. */
   jobs: number;
   outDir: string;
   baseline?: string;
   signal?: AbortSignal;
-}
-
-export interface MatrixResult {
-  /** 0, 1, or 128 + the signal's number when interrupted. */
-  exitCode: number;
-  cells: Cell[];
-  columns: string[];
-  table: string;
-  regressions: Cell[];
+  /** Told which cells this run takes, before any lab comes up. */
+  onShare?(text: string): void;
 }
 
 const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
@@ -48,24 +47,22 @@ const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
 /** Each suite's lab has a fixed name and subnet: a stale one from an interrupted run is found and replaced. */
 const SUBNET_OF: Record<Suite, number> = { bullseye: 231, bookworm: 232, trixie: 233, sid: 234 };
 
-async function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
+function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
   const third = SUBNET_OF[suite];
   const v = SUITE_VERSIONS[suite];
-  const raw = {
-    name: `dlab-m-${suite}`,
-    network: { subnet: `192.168.${third}.0/24` },
-    suite,
-    docker: { version: v.docker },
-    etcd: { version: v.etcd },
-    boxes: { lxc: `docker-lab/${suite}` },
-    nodes: base.nodes.map((n, i) => ({ name: n.name, ip: `192.168.${third}.${10 + i}`, memory: n.memory, cpus: n.cpus })),
-  };
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, 'lab.yaml');
-  await writeFile(file, `# Written by \`lab matrix\` for Debian ${suite}.\n${stringify(raw)}`);
-  const lab = loadLab(file);
-  await writeVagrantfile(lab);
-  return lab;
+  return writeDerivedLab(
+    dir,
+    {
+      name: `dlab-m-${suite}`,
+      network: { subnet: `192.168.${third}.0/24` },
+      suite,
+      docker: { version: v.docker },
+      etcd: { version: v.etcd },
+      boxes: { lxc: `docker-lab/${suite}` },
+      nodes: base.nodes.map((n, i) => ({ name: n.name, ip: `192.168.${third}.${10 + i}`, memory: n.memory, cpus: n.cpus })),
+    },
+    `Written by \`lab matrix\` for Debian ${suite}.`,
+  );
 }
 
 async function daemonVersion(lab: Lab): Promise<string> {
@@ -79,39 +76,48 @@ async function daemonVersion(lab: Lab): Promise<string> {
 }
 
 /**
- * For each suite: a lab of its own comes up (real Vagrant, real LXC), the scenarios run on it, and it comes
- * down whatever happened. Labs run side by side up to `jobs`. Only the lxc provider is used: it is the one a
- * host without virtualization has, and a suite's box pins the Docker version.
+ * For each suite in this machine's share: a lab of its own comes up (real Vagrant, real LXC), the share's
+ * scenarios run on it, and it comes down whatever happened. Labs run side by side up to `jobs`. Only the lxc
+ * provider is used: it is the one a host without virtualization has, and a suite's box pins the Docker version.
  */
 export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   // Bad input is found before any lab comes up.
   const plans = opts.scenarios.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab: opts.base }));
+  const plan = { suites: opts.suites, scenarios: plans.map((p) => p.name) };
+  const shard = opts.shard ?? WHOLE;
   const baseline = opts.baseline ? await readBaseline(opts.baseline) : null;
+  const fingerprint = fingerprintOf({ ...plan, ignoreRequires: opts.ignoreRequires }, shard.count, await Promise.all(plans.map((p) => readFile(p.file, 'utf8'))));
+  const share = shareOf(plan, shard);
+  opts.onShare?.(`shard ${shardLabel(shard)} runs ${describeShare(share)}`);
   const provider = providerNamed('lxc');
-  const columns = new Map<Suite, { column: string; results: ScenarioResult[]; error?: string }>();
+  const labs: LabRun[] = [];
 
-  const suiteTask = (suite: Suite): ListrTask => ({
+  const labTask = ({ suite, scenarios }: LabShare): ListrTask => ({
     title: `Debian ${suite} (Docker ${SUITE_VERSIONS[suite].docker})`,
     task: async (_, task) => {
-      const entry: { column: string; results: ScenarioResult[]; error?: string } = { column: `${suite} (not up)`, results: [] };
-      columns.set(suite, entry);
+      const entry: LabRun = { suite, scenarios, results: [] };
+      labs.push(entry);
       const lab = await writeLab(opts.base, suite, join(opts.outDir, 'labs', suite));
       try {
         // Nested lists inherit the parent's concurrency (labs side by side): a lab's own steps must stay in order.
         await task.newListr(downTasks(lab, provider), SEQUENTIAL).run(); // a stale lab of an interrupted run
         await task.newListr(upTasks(lab, provider, { hostnames: {} }, opts.signal), SEQUENTIAL).run();
-        entry.column = `${suite} ${await daemonVersion(lab)}`;
-        task.title = `Debian ${suite}: Docker ${entry.column.split(' ')[1]}, running ${opts.scenarios.join(', ')}`;
-        const run = await runScenarios(plans, {
-          lab,
-          targets: (await cachedTargets(lab))!,
-          quiet: true,
-          ignoreRequires: opts.ignoreRequires,
-          runDir: join(opts.outDir, 'runs', suite),
-          ...(opts.signal ? { signal: opts.signal } : {}),
-        });
+        entry.docker = await daemonVersion(lab);
+        const order = opts.shuffle === undefined ? scenarios : shuffled(scenarios, opts.shuffle, suite);
+        task.title = `Debian ${suite}: Docker ${entry.docker}, running ${order.join(', ')}${opts.shuffle === undefined ? '' : ` (shuffled by seed ${opts.shuffle})`}`;
+        const run = await runScenarios(
+          order.map((name) => plans.find((p) => p.name === name)!),
+          {
+            lab,
+            targets: (await cachedTargets(lab))!,
+            quiet: true,
+            ignoreRequires: opts.ignoreRequires,
+            runDir: join(opts.outDir, 'runs', suite),
+            ...(opts.signal ? { signal: opts.signal } : {}),
+          },
+        );
         entry.results = run.results;
-        task.title = `Debian ${suite}, Docker ${entry.column.split(' ')[1]}: ${run.results.map((r) => `${r.name} ${r.status}`).join(', ')}`;
+        task.title = `Debian ${suite}, Docker ${entry.docker}: ${run.results.map((r) => `${r.name} ${r.status}`).join(', ')}`;
       } catch (err) {
         entry.error = (err as Error).message;
         throw err;
@@ -121,8 +127,20 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
     },
   });
 
-  await runTasks(opts.suites.map(suiteTask), {}, { concurrent: opts.jobs, exitOnError: false }).catch(() => undefined);
-  return report(opts, columns, plans.map((p) => p.name), baseline);
+  await runTasks(share.map(labTask), {}, { concurrent: opts.jobs, exitOnError: false }).catch(() => undefined);
+  await mkdir(opts.outDir, { recursive: true });
+  await writeShardRecord(opts.outDir, { run: opts.runId ?? fingerprint, fingerprint, plan: { ...plan, ignoreRequires: opts.ignoreRequires }, shard, labs });
+  const aborted = opts.signal?.aborted ?? false;
+  // A shard's own table has the columns of its share; `merge` puts all of them back together.
+  const shown = { suites: share.map((s) => s.suite), scenarios: plan.scenarios };
+  return writeMatrix(opts.outDir, shown, labs, { baseline, ...(aborted ? { interruptedExitCode: interruptedExitCode(opts.signal) } : {}) });
+}
+
+/** `lab matrix merge`: the shards' folders into one matrix in `outDir`, as an unsharded run would have written it. */
+export async function mergeMatrix(dirs: readonly string[], outDir: string, baselineFile?: string): Promise<MatrixResult> {
+  const found = await Promise.all(dirs.map(async (dir) => ({ dir, record: await readShardRecord(dir) })));
+  const { plan, labs } = mergeShards(found);
+  return writeMatrix(outDir, plan, labs, { baseline: baselineFile ? await readBaseline(baselineFile) : null });
 }
 
 async function readBaseline(file: string): Promise<Cell[]> {
@@ -133,33 +151,4 @@ async function readBaseline(file: string): Promise<Cell[]> {
   } catch (err) {
     throw new InputError(`--baseline ${file}: not a matrix.json from \`lab matrix\` (${(err as Error).message})`);
   }
-}
-
-async function report(
-  opts: MatrixOptions,
-  columns: Map<Suite, { column: string; results: ScenarioResult[]; error?: string }>,
-  scenarios: string[],
-  baseline: Cell[] | null,
-): Promise<MatrixResult> {
-  const cells: Cell[] = [];
-  for (const { column, results, error } of columns.values()) {
-    for (const name of scenarios) {
-      const result = results.find((r) => r.name === name);
-      cells.push(result ? cellOf(result, column) : { scenario: name, column, status: 'failed', detail: `the lab did not come up: ${lastMeaningfulLine(error ?? 'unknown error')}`, durationMs: 0 });
-    }
-  }
-  const names = opts.suites.map((s) => columns.get(s)?.column ?? s);
-  const table = renderTable(cells, names, scenarios);
-  const found = baseline ? regressions(cells, baseline) : [];
-  const aborted = opts.signal?.aborted ?? false;
-  const failed = baseline ? found.length > 0 : cells.some((c) => c.status === 'failed' || c.status === 'aborted');
-  const exitCode = aborted ? interruptedExitCode(opts.signal) : failed ? 1 : 0;
-
-  const all = [...columns.values()].flatMap(({ column, results }) => results.map((r) => ({ ...r, name: `${r.name} [${column}]` })));
-  await mkdir(opts.outDir, { recursive: true });
-  await writeFile(join(opts.outDir, 'matrix.md'), table);
-  await writeFile(join(opts.outDir, 'matrix.json'), `${JSON.stringify({ exitCode, columns: names, cells, regressions: found }, null, 2)}\n`);
-  await writeFile(join(opts.outDir, 'junit.xml'), renderJunit(all));
-  await writeFile(join(opts.outDir, 'results.json'), renderJson(all, exitCode));
-  return { exitCode, cells, columns: names, table, regressions: found };
 }

@@ -28,18 +28,19 @@ export function backgroundLogPath(runId: string, node: string, slug: string): st
  * (nohup, no inherited stdio), output in `log`. Prints the process group id. As a plain background job of
  * a non-interactive shell, the child is not a group leader, so setsid does not fork and $! is the group id.
  * A daemon that dies at once (bad flags) fails the step with the end of its log.
+ * The log's folders are always made by the node user, outside sudo: made by root, /var/tmp/docker-lab would
+ * refuse a later scenario's non-root daemon its folder, and scenarios must pass in any order.
  */
 export function backgroundLaunch(command: string, log: string, sudo: boolean): string {
   const dir = log.slice(0, log.lastIndexOf('/'));
   const script = [
-    `mkdir -p ${shellQuote(dir)} || exit 1`,
     `setsid nohup env PATH=${NODE_PATH} bash -c ${shellQuote(command)} > ${shellQuote(log)} 2>&1 < /dev/null &`,
     'pid=$!',
     'sleep 0.2',
     `if ! kill -0 "$pid" 2>/dev/null; then wait "$pid"; code=$?; if [ "$code" -ne 0 ]; then echo "exited at once with code $code; end of ${log}:" >&2; tail -n 20 ${shellQuote(log)} >&2; exit 1; fi; fi`,
     'echo "$pid"',
   ].join('\n');
-  return `${sudo ? 'sudo -n ' : ''}bash -c ${shellQuote(script)}`;
+  return `mkdir -p ${shellQuote(dir)} && ${sudo ? 'sudo -n ' : ''}bash -c ${shellQuote(script)}`;
 }
 
 /** The stderr of a backgroundLaunch whose daemon exited at once: its exit code and the end of its log. */

@@ -103,4 +103,23 @@ describe('lab command line', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not up/);
   });
+  it('refuses a bad --shard and bad merge input with exit 2, before any lab comes up', async () => {
+    const shard = await inProcess('matrix', '--docker', 'bookworm', '--scenario', 'bridge,overlay', '--shard', '3/2', '--out', mkdtempSync(join(tmpdir(), 'shard-')));
+    expect(shard.code).toBe(2);
+    expect(shard.stderr).toContain("--shard '3/2': K must be between 1 and 2");
+    const tooMany = await inProcess('matrix', '--docker', 'bookworm', '--scenario', 'bridge,overlay', '--shard', '1/3');
+    expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toContain('3 shards for 2 cells');
+    const none = await inProcess('matrix', 'merge');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("missing required argument 'dirs'");
+    const empty = mkdtempSync(join(tmpdir(), 'shard-'));
+    const notShard = await inProcess('matrix', 'merge', empty, '--out', join(empty, 'out'));
+    expect(notShard.code).toBe(2);
+    expect(notShard.stderr).toContain(`${empty}: no shard.json there`);
+    expect(existsSync(join(empty, 'out'))).toBe(false);
+    const typo = await inProcess('matrix', 'mrege', empty);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('too many arguments');
+  });
 });

@@ -1,51 +1,82 @@
 /**
- * The regression matrix for real: one lab per Docker version (Debian bookworm 20.10.24 and trixie 26.1.5), up
- * side by side on real Vagrant + LXC, `overlay` and `overlay-swarm` run on each, both labs down again.
+ * The regression matrix for real, on real Vagrant + LXC labs: run the way the shipped CI workflow runs it
+ * (its own `run:` scripts, two shard processes side by side, then the merge), and with --ignore-requires.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import type { Cell } from '../../src/matrix/cells.js';
+import { parse } from 'yaml';
+import { renderTable, type Cell } from '../../src/matrix/cells.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const lab = (...args: string[]) => execa('node', [join(ROOT, 'bin/lab.js'), ...args], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true });
-const running = async () => String((await execa('lxc-ls', ['--running', '-1'])).stdout).split('\n').filter(Boolean);
+const matrixLabs = async () => String((await execa('lxc-ls', ['-1'])).stdout).split('\n').filter((n) => n.startsWith('dlab-m-'));
 
-function cells(out: string): Cell[] {
-  return (JSON.parse(readFileSync(join(out, 'matrix.json'), 'utf8')) as { cells: Cell[] }).cells;
+interface MatrixJson {
+  columns: string[];
+  cells: Cell[];
 }
+const matrixJson = (dir: string) => JSON.parse(readFileSync(join(dir, 'matrix.json'), 'utf8')) as MatrixJson;
 const at = (cs: Cell[], scenario: string, suite: string) => cs.find((c) => c.scenario === scenario && c.column.startsWith(`${suite} `));
 
+/** The `run:` script of the workflow's step with this id, as GitHub Actions would run it. */
+function workflowScript(stepId: string): string {
+  const wf = parse(readFileSync(join(ROOT, '.github/workflows/matrix.yml'), 'utf8')) as { jobs: Record<string, { steps: { id?: string; run?: string }[] }> };
+  const step = Object.values(wf.jobs).flatMap((j) => j.steps).find((s) => s.id === stepId);
+  if (!step?.run) throw new Error(`.github/workflows/matrix.yml has no step '${stepId}' with a run script`);
+  return step.run;
+}
+
 describe('lab matrix on real labs', () => {
-  it('runs overlay and overlay-swarm on Docker 20.10.24 and 26.1.5 side by side, in one table', async () => {
-    const before = (await running()).filter((n) => !n.startsWith('dlab-m-'));
-    const out = mkdtempSync(join(tmpdir(), 'matrix-'));
-    const r = await lab('matrix', '--docker', '20.10.24,26.1.5', '--scenario', 'overlay,overlay-swarm', '--jobs', '2', '--out', out);
-    expect(r.exitCode, r.all).toBe(0);
-    const cs = cells(out);
-    expect(at(cs, 'overlay', 'bookworm')?.status).toBe('passed');
-    expect(at(cs, 'overlay-swarm', 'bookworm')?.status).toBe('passed');
-    expect(at(cs, 'overlay', 'trixie')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/<23/) });
-    expect(at(cs, 'overlay-swarm', 'trixie')?.status).toBe('passed');
+  it('runs as the CI workflow does: two shards side by side, then one merged table equal to the shards\' union', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'matrix-ci-'));
+    // The workflow's variables for a two-version, three-scenario matrix cut in two. The run id also seeds the
+    // shuffle: 'e2e-1' has bookworm run custom-bridge (a root daemon) before overlay (a user's daemon), an
+    // order that once failed, and neither in the order given.
+    const env = { DOCKER: 'bookworm,trixie', SCENARIOS: 'custom-bridge,overlay,bridge', SHARD_COUNT: '2', OUT: out, CI: 'true', RUN_ID: 'e2e-1', GITHUB_STEP_SUMMARY: join(out, 'summary.md') };
+    const bash = (script: string, more: Record<string, string> = {}) => execa('bash', ['-e', '-c', script], { cwd: ROOT, env: { ...env, ...more }, reject: false, all: true });
+
+    const shards = await Promise.all(['1', '2'].map((k) => bash(workflowScript('shard'), { SHARD_INDEX: k })));
+    shards.forEach((r) => expect(r.exitCode, r.all).toBe(0));
+    expect(shards[0]!.all).toContain('shard 1/2 runs bookworm: custom-bridge, overlay, bridge');
+    expect(shards[1]!.all).toContain('shard 2/2 runs trixie: custom-bridge, overlay, bridge');
+
+    const ran = (k: string) => (JSON.parse(readFileSync(join(out, `shard-${k}`, 'results.json'), 'utf8')) as { scenarios: { name: string; startedAt: string }[] }).scenarios
+      .sort((x, y) => x.startedAt.localeCompare(y.startedAt))
+      .map((r) => r.name.split(' ')[0]);
+    expect(ran('1')).toEqual(['bridge', 'custom-bridge', 'overlay']);
+
+    const merge = await bash(workflowScript('merge'));
+    expect(merge.exitCode, merge.all).toBe(0);
+    const merged = join(out, 'merged');
+    const cells = matrixJson(merged).cells;
+    // Order does not matter any more, and the trixie node pings without root.
+    for (const scenario of ['custom-bridge', 'overlay', 'bridge']) expect(at(cells, scenario, 'bookworm')?.status, scenario).toBe('passed');
+    expect(at(cells, 'custom-bridge', 'trixie')?.status).toBe('passed');
+    expect(at(cells, 'bridge', 'trixie')?.status).toBe('passed');
+    expect(at(cells, 'overlay', 'trixie')).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/<23/) });
     // The version comes from the daemon, not from the table of suites.
-    expect(at(cs, 'overlay', 'trixie')!.column).toMatch(/^trixie 26\.1\.5/);
-    const table = readFileSync(join(out, 'matrix.md'), 'utf8');
-    expect(table).toMatch(/\| overlay \| ✅ passed \([\d.]+ s\) \| ⏭ skipped: .*<23/);
-    expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('overlay-swarm [trixie 26.1.5');
-    // Both labs are gone; any other lab on this machine was left alone.
-    const after = await running();
-    expect(after.filter((n) => n.startsWith('dlab-m-'))).toEqual([]);
-    expect(after.filter((n) => !n.startsWith('dlab-m-'))).toEqual(before);
+    expect(matrixJson(merged).columns).toEqual([expect.stringMatching(/^bookworm 20\.10\.24/), expect.stringMatching(/^trixie 26\.1\.5/)]);
+
+    // The merged table is the one the shards' own results make together (each shard rendered only its column).
+    const parts = ['1', '2'].map((k) => matrixJson(join(out, `shard-${k}`)));
+    const union = renderTable(parts.flatMap((p) => p.cells), parts.flatMap((p) => p.columns), env.SCENARIOS.split(','));
+    const table = readFileSync(join(merged, 'matrix.md'), 'utf8');
+    expect(table).toBe(union);
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain(table);
+    expect(readFileSync(join(merged, 'junit.xml'), 'utf8')).toMatch(/bridge \[trixie 26\.1\.5/);
+    expect(await matrixLabs()).toEqual([]);
   });
 
   it('with --ignore-requires, shows the daemon refusing --cluster-store on 26.1 as a failure', async () => {
     const out = mkdtempSync(join(tmpdir(), 'matrix-'));
     const r = await lab('matrix', '--docker', 'trixie', '--scenario', 'overlay', '--ignore-requires', '--out', out);
     expect(r.exitCode, r.all).toBe(1);
-    const cell = at(cells(out), 'overlay', 'trixie')!;
+    const cell = at(matrixJson(out).cells, 'overlay', 'trixie')!;
     expect(cell.status).toBe('failed');
     expect(cell.detail).toMatch(/dockerd with the cluster store.*cluster-store/);
+    expect(await matrixLabs()).toEqual([]);
   });
 });

@@ -65,8 +65,10 @@ describe('SshSession against a real sshd', () => {
   it('replaces the bashes started ahead when they die waiting', async () => {
     const s = await SshSession.open(lab.targets[0]!);
     try {
-      // The runner's other children are its bashes waiting for a command: this step kills them, by PID.
-      const killed = await s.exec('for p in $(ps -o pid= --ppid $PPID); do [ "$p" != $$ ] && kill -9 "$p" && echo "$p"; done; true', { timeoutMs: 5000 });
+      // The runner's other children are its bashes waiting for a command: this step waits until the runner, idle
+      // while it runs, has started them (an event, not a delay), then kills them by PID.
+      const others = 'ps -o pid= --ppid $PPID | grep -vw $$';
+      const killed = await s.exec(`until [ -n "$(${others})" ]; do sleep 0.01; done; for p in $(${others}); do kill -9 "$p" && echo "$p"; done; true`, { timeoutMs: 10_000 });
       expect(killed.stdout.trim()).not.toBe('');
       for (let i = 0; i < 5; i++) expect((await s.exec(`echo ${i}`, { timeoutMs: 5000 })).stdout).toBe(`${i}\n`);
     } finally {

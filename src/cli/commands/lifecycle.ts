@@ -4,31 +4,37 @@ import { recordedProvider } from '../../lifecycle/record.js';
 import { formatStatus, status } from '../../lifecycle/status.js';
 import { up } from '../../lifecycle/up.js';
 import { chooseProvider } from '../../providers/index.js';
-import { labOf, withLab, type CliContext } from '../context.js';
+import { labOf, withCount, withLab, type CliContext } from '../context.js';
+import { fleetCommand, fleetRun } from '../fleet-command.js';
 import { ensureVagrantfile } from './vagrantfile.js';
 
 interface Options {
   lab: string;
   provider?: string;
+  count?: number;
+  jobs: number;
 }
+
 
 const PROVIDER_HELP = 'virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then the first this machine can run)';
 
 export function register(program: Command, ctx: CliContext): void {
-  withLab(program.command('up').description("bring the lab's nodes up and reach them over ssh2"))
+  withCount(withLab(program.command('up').description("bring the lab's nodes up and reach them over ssh2")), true)
     .option('--provider <name>', PROVIDER_HELP)
     .action(async (o: Options) => {
       const lab = labOf(o);
+      if (o.count) return ctx.exit(await fleetCommand('up', lab, [], { count: o.count, jobs: o.jobs, provider: o.provider }, fleetRun(ctx)));
       await ensureVagrantfile(lab);
       const provider = await chooseProvider(lab, o.provider);
       ctx.interruptions.adviseWhenCut(`what the interrupted up made so far stays until \`lab down --lab ${lab.file}\` removes it`);
       await up(lab, provider, ctx.interruptions.signal);
     });
 
-  withLab(program.command('down').description('destroy the nodes and remove what the lab made on the host'))
+  withCount(withLab(program.command('down').description('destroy the nodes and remove what the lab made on the host')), true)
     .option('--provider <name>', 'only for a lab whose record was lost: the provider it was brought up with')
     .action(async (o: Options) => {
       const lab = labOf(o);
+      if (o.count) return ctx.exit(await fleetCommand('down', lab, [], { count: o.count, jobs: o.jobs, provider: o.provider }, fleetRun(ctx)));
       const recorded = o.provider ?? (await recordedProvider(lab));
       if (!recorded) {
         console.log(`lab ${lab.name} is not up from ${lab.dir}: nothing to do`);
@@ -39,8 +45,9 @@ export function register(program: Command, ctx: CliContext): void {
       await down(lab, provider);
     });
 
-  withLab(program.command('status').description('provider, nodes, addresses and state')).action(async (o: Options) => {
+  withCount(withLab(program.command('status').description('provider, nodes, addresses and state')), false).action(async (o: Options) => {
     const lab = labOf(o);
+    if (o.count) return ctx.exit(await fleetCommand('status', lab, [], { count: o.count, jobs: 1 }, fleetRun(ctx)));
     const recorded = await recordedProvider(lab);
     if (!recorded) {
       console.log(`lab ${lab.name} is not up from ${lab.dir}`);

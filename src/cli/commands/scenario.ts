@@ -5,7 +5,8 @@ import { SCENARIOS_DIR } from '../../paths.js';
 import { runScenarios } from '../../run/scenarios.js';
 import { listScenarios, loadScenario } from '../../scenario/catalog.js';
 import { describeCourse } from '../../scenario/course.js';
-import { labOf, wholeNumber, withLab, type CliContext } from '../context.js';
+import { labOf, wholeNumber, withCount, withLab, type CliContext } from '../context.js';
+import { fleetCommand, fleetRun } from '../fleet-command.js';
 
 interface Options {
   lab: string;
@@ -16,10 +17,11 @@ interface Options {
   output?: string;
   runDir?: string;
   repeat: number;
+  count?: number;
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  withLab(program.command('scenario').description('run scenarios on the lab, one after the other (--list to see them)'))
+  withCount(withLab(program.command('scenario').description('run scenarios on the lab, one after the other (--list to see them)')), false)
     .argument('[names...]', 'scenario names, or paths of scenario files')
     .option('--list', 'list the scenarios with what each teaches')
     .option('--keep', 'leave the state in place for poking around (no cleanup)')
@@ -39,6 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (names.length === 0) throw new InputError('scenario: name a scenario, or --list');
       const lab = labOf(o);
+      if (o.count) return ctx.exit(await fleetCommand('scenario', lab, names, { count: o.count, jobs: 1, runDir: o.runDir }, fleetRun(ctx)));
       // Every file is checked before anything runs on a node.
       const plans = names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }));
       const targets = await cachedTargets(lab);

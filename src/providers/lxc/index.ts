@@ -2,11 +2,12 @@ import { execa } from 'execa';
 import { hasCommand, hasDebianPackage } from '../../host/probe.js';
 import type { Lab } from '../../lab/model.js';
 import { vagrantPlugins } from '../../vagrant/driver.js';
-import type { Provider } from '../provider.js';
+import type { Finding, Provider } from '../provider.js';
 import { checkBox, ensureBox } from './box.js';
 import { bridgeName, containerName } from './naming.js';
 import { ensureBridge, removeBridge } from './bridge.js';
 import { lxcFragment } from './vagrantfile.js';
+import { inotifyBudget, inotifyFinding, nodesToStart } from './host-limits.js';
 
 const INSTALL = 'sudo bash provision/host/install-prerequisites.sh';
 
@@ -31,12 +32,13 @@ export const lxc: Provider<'lxc'> = {
       ['sudo (vagrant-lxc calls it)', () => hasCommand('sudo')],
       ['ip (iproute2)', () => hasCommand('ip')],
     ];
-    const findings = await Promise.all(tools.map(async ([what, check]) => ({ ok: await check(), what, fix: INSTALL })));
+    const findings: Finding[] = await Promise.all(tools.map(async ([what, check]) => ({ ok: await check(), what, fix: INSTALL })));
     findings.push({
       ok: process.getuid?.() === 0,
       what: `root (the lxc provider creates the host bridge ${bridgeName(lab)} and LXC containers)`,
       fix: 'run as root, e.g. `sudo -E npm run up`',
     });
+    findings.push(inotifyFinding(await inotifyBudget(await nodesToStart(lab))));
     return findings;
   },
   hostExposure:

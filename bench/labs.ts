@@ -1,0 +1,75 @@
+/**
+ * `npm run bench -- --labs N [--lab FILE] [--jobs J]`: many labs on one host. Stamps N labs from the lab file
+ * (as `lab up --count N` does), brings them up J at a time, runs `overlay` on all of them at once, reads each
+ * node's memory from its LXC cgroup, brings everything down and checks that nothing of them is left.
+ * It reports; it asserts nothing.
+ */
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { fleetDown, fleetScenarios, fleetUp, scenariosLine } from '../src/fleet/fleet.js';
+import { stampLabs } from '../src/lifecycle/derived-labs.js';
+import type { Lab } from '../src/lab/model.js';
+import { providerNamed } from '../src/providers/index.js';
+import { rootInotifyInstances } from '../src/providers/lxc/host-limits.js';
+import { bridgeName, containerName } from '../src/providers/lxc/naming.js';
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** A node's memory as its cgroup counts it (cgroup v1 usage, or v2 current), page cache included. */
+async function nodeMemory(container: string): Promise<number | null> {
+  for (const key of ['memory.usage_in_bytes', 'memory.current']) {
+    const r = await execa('lxc-cgroup', ['-n', container, key], { reject: false });
+    if (r.exitCode === 0 && /^\d+$/.test(String(r.stdout).trim())) return Number(String(r.stdout).trim());
+  }
+  return null;
+}
+
+async function leftovers(labs: readonly Lab[]): Promise<string[]> {
+  const containers = String((await execa('lxc-ls', ['-1'])).stdout).split('\n');
+  const found = labs.flatMap((lab) => lab.nodes.map((n) => containerName(lab, n)).filter((c) => containers.includes(c)).map((c) => `container ${c}`));
+  for (const lab of labs) if ((await execa('ip', ['link', 'show', 'dev', bridgeName(lab)], { reject: false })).exitCode === 0) found.push(`bridge ${bridgeName(lab)}`);
+  return found;
+}
+
+export async function benchLabs(base: Lab, count: number, jobs: number): Promise<number> {
+  const labs = await stampLabs(base, count);
+  console.log(`${count} labs from ${base.file}: ${labs[0]!.name} (${labs[0]!.network.cidr}) .. ${labs[count - 1]!.name} (${labs[count - 1]!.network.cidr}), up ${jobs} at a time`);
+  const inotifyBefore = await rootInotifyInstances();
+  const max = Number((await readFile('/proc/sys/fs/inotify/max_user_instances', 'utf8')).trim());
+  let code = 0;
+  try {
+    const t0 = performance.now();
+    const up = await fleetUp(labs, providerNamed('lxc'), jobs);
+    const upMs = performance.now() - t0;
+    const running = up.filter((o) => o.ok).map((o) => o.lab);
+    const inotifyUp = await rootInotifyInstances();
+
+    const t1 = performance.now();
+    const runs = await fleetScenarios(running, ['overlay'], { runDir: mkdtempSync(`${tmpdir()}/docker-lab-bench-labs-`) });
+    const overlayMs = performance.now() - t1;
+    const memory = (await Promise.all(running.flatMap((lab) => lab.nodes.map((n) => nodeMemory(containerName(lab, n)))))).filter((m): m is number => m !== null);
+    const passed = runs.filter((r) => r.results[0]?.status === 'passed').length;
+    const walls = runs.flatMap((r) => r.results.map((x) => x.durationMs)).sort((a, b) => a - b);
+
+    console.log(`\nmany labs on one host (${count} labs, ${count * base.nodes.length} nodes):`);
+    console.log(`  up, all labs                 ${s(upMs)}   ${running.length} of ${count} up${up.some((o) => !o.ok) ? `; failed: ${up.filter((o) => !o.ok).map((o) => `${o.lab.name} (${o.error?.split('\n')[0]})`).join(', ')}` : ''}`);
+    console.log(`  overlay on all at once       ${s(overlayMs)}   ${passed} of ${count} passed; walls ${walls.length ? `${s(walls[0]!)} .. ${s(walls[walls.length - 1]!)}` : '-'}`);
+    for (const r of runs) console.log(`    ${scenariosLine(r)}`);
+    if (memory.length) {
+      const total = memory.reduce((a, b) => a + b, 0);
+      console.log(`  memory per node (LXC cgroup) ${mib(total / memory.length)} mean, ${mib(Math.min(...memory))} .. ${mib(Math.max(...memory))}; ${mib(total)} in all`);
+    }
+    console.log(`  inotify instances of root    ${inotifyBefore} before, ${inotifyUp} with the labs up (limit ${max}): ${((inotifyUp - inotifyBefore) / Math.max(1, running.length * base.nodes.length)).toFixed(1)} per node`);
+    if (passed < count) code = 1;
+  } finally {
+    const t2 = performance.now();
+    await fleetDown(labs, 'lxc', jobs);
+    const left = await leftovers(labs);
+    console.log(`  down, all labs               ${s(performance.now() - t2)}   ${left.length ? `LEFT: ${left.join(', ')}` : 'nothing left (containers, bridges)'}`);
+    if (left.length) code = 1;
+  }
+  return code;
+}
