@@ -18,7 +18,7 @@ apt_mirror() {
 }
 mirror=$(apt_mirror) || { echo "build-box: no Debian mirror found in /etc/apt/sources*" >&2; exit 2; }
 
-packages=systemd,systemd-sysv,dbus,openssh-server,openssh-client,sudo,iproute2,iputils-ping,bridge-utils,iptables,procps,
+packages=systemd,systemd-sysv,dbus,openssh-server,openssh-client,sudo,iproute2,iputils-ping,bridge-utils,iptables,procps,tcpdump,
 # openssh-client: Vagrant uploads its provisioner with scp, which sid's openssh-server no longer pulls in.
 packages+=docker.io,etcd-server,etcd-client,busybox-static,ca-certificates,libnss-myhostname
 case "$suite" in

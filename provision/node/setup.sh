@@ -11,7 +11,7 @@ if ! command -v dockerd >/dev/null || ! command -v etcd >/dev/null; then
   extra=; case "$suite" in trixie|sid|forky) extra=docker-cli ;; esac
   apt-get update -q
   apt-get install -y -q --no-install-recommends docker.io $extra etcd-server etcd-client busybox-static \
-    bridge-utils iptables iproute2 iputils-ping
+    bridge-utils iptables iproute2 iputils-ping tcpdump
   usermod -aG docker vagrant
 fi
 
