@@ -18,6 +18,8 @@ import { chooseProvider, PROVIDERS } from '../providers/index.js';
 import { runMatrix } from '../matrix/run.js';
 import { suiteFor } from '../matrix/suites.js';
 import { listScenarios, loadScenario, runScenarios } from '../scenario/command.js';
+import { graphCommand } from '../graph/command.js';
+import { captureCommandLine } from '../capture/command.js';
 
 const USAGE = `usage: lab <command> [options]
 
@@ -29,6 +31,8 @@ commands:
   vagrantfile [--check]   write the Vagrantfile from lab.yaml (--check: exit 1 when it drifted)
   scenario <name|path>... run scenarios on the lab (--list to see them)
   matrix                  every scenario on several Docker versions, one lab each, one table
+  graph                   the lab's network as it is: [--node N] [--format svg|mermaid|json|dot] [--out FILE]
+  capture NODE IFACE      a pcap: [--container NAME | --netns NAME] [--filter EXPR] [--count N] [--duration 10s] [--out FILE | -]
 
 options:
   --lab FILE              the lab file (default: ./lab.yaml)
@@ -54,6 +58,13 @@ const OPTIONS = {
   baseline: { type: 'string' },
   jobs: { type: 'string' },
   out: { type: 'string' },
+  node: { type: 'string' },
+  format: { type: 'string' },
+  container: { type: 'string' },
+  netns: { type: 'string' },
+  filter: { type: 'string' },
+  count: { type: 'string' },
+  duration: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -104,6 +115,10 @@ async function main(argv: string[], interruptions: Interruptions): Promise<numbe
       return scenario(lab, rest, args, signal);
     case 'matrix':
       return matrix(lab, args, signal);
+    case 'graph':
+      return graphCommand(lab, { ...args.values, signal });
+    case 'capture':
+      return captureCommandLine(lab, { ...args.values, node: rest[0], iface: rest[1], signal });
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
   }

@@ -11,10 +11,11 @@ import type { Lab } from '../lab/model.js';
 import type { SshPool } from '../ssh/pool.js';
 import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../ssh/session.js';
 import { extractCapture } from './capture.js';
+import { snapshotStep } from './graph-step.js';
 import { formatDuration } from './duration.js';
 import { checkOutcome, describeExpectation, fillExpectation, type CheckFailure } from './expect.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
-import type { BackgroundStep, CommandStep, LeafStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
+import type { BackgroundStep, CommandStep, GraphStep, LeafStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
 import { describeLabNetwork, explainConnectionError, type NodeView } from './lab-network.js';
 import { backgroundLaunch, backgroundLogPath, backgroundStop, commandLine, deadDaemonsProbe, DOCKER_SERVER_VERSION, labNetworkProbe, parseDeadDaemons, parseLabNetwork } from './remote.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
@@ -25,7 +26,7 @@ import { Transcript } from './transcript.js';
 export interface RunObserver {
   scenarioStart?(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void;
   stepStart?(step: PlanStep, phase: Phase): void;
-  nodeEnd?(step: LeafStep | StopBackgroundStep, run: NodeRun): void;
+  nodeEnd?(step: LeafStep | StopBackgroundStep | GraphStep, run: NodeRun): void;
   stepEnd?(step: PlanStep, result: StepResult): void;
   scenarioEnd?(result: ScenarioResult): void | Promise<void>;
 }
@@ -136,6 +137,9 @@ class StepRunner {
     let result: StepResult;
     if (step.kind === 'stop-background') {
       result = await this.stopBackground(step);
+    } else if (step.kind === 'graph') {
+      result = await snapshotStep(step, phase, { pool: this.options.pool, lab: this.options.lab, dir: this.transcript.dir, ...(signal ? { signal } : {}) });
+      for (const n of result.nodes) this.observer.nodeEnd?.(step, n);
     } else if (step.kind === 'parallel') {
       const children = await Promise.all(step.steps.map((s) => this.step(s, phase, signal, true)));
       result = { id: step.id, name: step.name, kind: 'parallel', phase, status: worst(children.map((c) => c.status)), durationMs: performance.now() - t0, nodes: [], steps: children, origin: step.origin };
