@@ -37,10 +37,11 @@ commands:
 options:
   --lab FILE              the lab file (default: ./lab.yaml)
   --provider NAME         virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then auto-detected)
-  scenario: --list --keep --ignore-requires --reporter junit|json --output FILE --run-dir DIR
+  scenario: --list --keep --ignore-requires --reporter junit|json|html --output FILE --run-dir DIR
             --repeat N (run them N times in a row: each run's status and time, then a summary)
   matrix:   --docker V1,V2 (a version or a Debian suite) --scenario A,B --ignore-requires
-            --baseline matrix.json --jobs N (labs side by side, default 1) --out DIR (default runs/matrix)`;
+            --baseline matrix.json --jobs N (labs side by side, default 1) --out DIR (default runs/matrix)
+            --reporter html (also matrix.html: the table, each cell linking to its details)`;
 
 const OPTIONS = {
   lab: { type: 'string' },
@@ -172,7 +173,7 @@ async function scenario(lab: Lab, names: string[], args: Args, signal: AbortSign
   }
   if (names.length === 0) throw new InputError(`scenario: name a scenario, or --list\n\n${USAGE}`);
   const reporter = args.values.reporter;
-  if (reporter !== undefined && reporter !== 'junit' && reporter !== 'json') throw new InputError(`--reporter: '${reporter}' is not junit or json`);
+  if (reporter !== undefined && reporter !== 'junit' && reporter !== 'json' && reporter !== 'html') throw new InputError(`--reporter: '${reporter}' is not junit, json or html`);
   const repeat = Number(args.values.repeat ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1) throw new InputError(`--repeat: '${args.values.repeat}' is not a whole number of at least 1`);
   // Every file is checked before anything runs on a node.
@@ -198,6 +199,7 @@ async function matrix(lab: Lab, args: Args, signal: AbortSignal): Promise<number
   const list = (v: string | undefined) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []);
   const versions = list(args.values.docker);
   if (versions.length === 0) throw new InputError(`matrix: --docker is required, e.g. --docker 20.10.24,26.1.5\n\n${USAGE}`);
+  if (args.values.reporter !== undefined && args.values.reporter !== 'html') throw new InputError(`--reporter: matrix writes markdown, JSON and JUnit always; '${args.values.reporter}' is not html`);
   const jobs = Number(args.values.jobs ?? 1);
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`--jobs: '${args.values.jobs}' is not a whole number of at least 1`);
   const scenarios = list(args.values.scenario);
@@ -209,6 +211,7 @@ async function matrix(lab: Lab, args: Args, signal: AbortSignal): Promise<number
     jobs,
     outDir: resolve(args.values.out ?? 'runs/matrix'),
     ...(args.values.baseline ? { baseline: resolve(args.values.baseline) } : {}),
+    ...(args.values.reporter === 'html' ? { html: true } : {}),
     signal,
   });
   console.log(`\n${result.table}`);

@@ -13,6 +13,7 @@ import { SCENARIOS_DIR } from '../paths.js';
 import { PROVIDERS } from '../providers/index.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { matrixHtml } from '../report/html/matrix-file.js';
 import { loadScenario, runScenarios, type ScenarioResult } from '../scenario/command.js';
 import { SshPool } from '../ssh/pool.js';
 import { cellOf, lastMeaningfulLine, regressions, renderTable, type Cell } from './cells.js';
@@ -28,6 +29,8 @@ export interface MatrixOptions {
   jobs: number;
   outDir: string;
   baseline?: string;
+  /** Also write matrix.html (`--reporter html`). */
+  html?: boolean;
   signal?: AbortSignal;
 }
 
@@ -158,5 +161,6 @@ async function report(
   await writeFile(join(opts.outDir, 'matrix.json'), `${JSON.stringify({ exitCode, columns: names, cells, regressions: found }, null, 2)}\n`);
   await writeFile(join(opts.outDir, 'junit.xml'), renderJunit(all));
   await writeFile(join(opts.outDir, 'results.json'), renderJson(all, exitCode));
+  if (opts.html) await writeFile(join(opts.outDir, 'matrix.html'), await matrixHtml(cells, names, columns, scenarios));
   return { exitCode, cells, columns: names, table, regressions: found };
 }
