@@ -23,23 +23,24 @@ export const PID_LINE = /^capture-pid (\d+)$/m;
 
 export function captureCommand(spec: CaptureSpec): string {
   const lines = ['set -e'];
-  if (spec.where.kind === 'host') lines.push('net=/proc/1/ns/net');
+  // The host's own namespace is the shell's: no nsenter (PID 1 may sit elsewhere, e.g. on a containerised host).
+  if (spec.where.kind === 'host') lines.push('enter=()');
   if (spec.where.kind === 'container') {
     const name = shellQuote(spec.where.name);
     lines.push(`pid=$(docker inspect -f '{{.State.Pid}}' -- ${name} 2>/dev/null) || { echo "no container ${spec.where.name.replace(/["$`\\]/g, '')} on this node" >&2; exit 2; }`);
-    lines.push('[ "$pid" -gt 0 ] || { echo "the container is not running" >&2; exit 2; }', 'net=/proc/$pid/ns/net');
+    lines.push('[ "$pid" -gt 0 ] || { echo "the container is not running" >&2; exit 2; }', 'enter=(nsenter --net=/proc/$pid/ns/net)');
   }
   if (spec.where.kind === 'netns') {
     const name = shellQuote(spec.where.name);
     lines.push(
-      `if [ -e /var/run/docker/netns/${name} ]; then net=/var/run/docker/netns/${name}; elif [ -e /var/run/netns/${name} ]; then net=/var/run/netns/${name};`,
+      `if [ -e /var/run/docker/netns/${name} ]; then enter=(nsenter --net=/var/run/docker/netns/${name}); elif [ -e /var/run/netns/${name} ]; then enter=(nsenter --net=/var/run/netns/${name});`,
       `else echo "no namespace ${spec.where.name.replace(/["$`\\]/g, '')} in /var/run/docker/netns or /var/run/netns" >&2; exit 2; fi`,
     );
   }
-  lines.push(`nsenter --net="$net" ip link show dev ${shellQuote(spec.iface)} >/dev/null 2>&1 || { echo "no interface ${spec.iface.replace(/["$`\\]/g, '')} in that namespace" >&2; exit 2; }`);
+  lines.push(`"\${enter[@]}" ip link show dev ${shellQuote(spec.iface)} >/dev/null 2>&1 || { echo "no interface ${spec.iface.replace(/["$`\\]/g, '')} in that namespace" >&2; exit 2; }`);
   const tcpdump = ['tcpdump', '-i', spec.iface, '-U', '-w', '-', ...(spec.count ? ['-c', String(spec.count)] : []), ...(spec.filter ? [spec.filter] : [])].map(shellQuote).join(' ');
   const seconds = Math.max(1, Math.ceil(spec.durationMs / 1000));
-  lines.push('echo "capture-pid $$" >&2', `exec timeout --preserve-status -s INT ${seconds} nsenter --net="$net" ${tcpdump}`);
+  lines.push('echo "capture-pid $$" >&2', `exec timeout --preserve-status -s INT ${seconds} "\${enter[@]}" ${tcpdump}`);
   return commandLine(lines.join('\n'), true);
 }
 
