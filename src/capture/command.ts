@@ -84,8 +84,14 @@ export async function capture(session: SshSession, spec: CaptureSpec, out: strin
     // On the runner, not on the capture's channel: sshd does not pass signals to a session's command.
     session.exec(`sudo -n kill -INT ${pid}`, { timeoutMs: 10_000 }).catch(() => channel.close());
   };
+  let listening = false;
   channel.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
+    // tcpdump's own "listening on" line: from here on, packets are caught (a test waits for this line).
+    if (!listening && /listening on /.test(stderr)) {
+      listening = true;
+      console.error(`capturing on ${session.node} ${spec.iface}${spec.filter ? ` (${spec.filter})` : ''}`);
+    }
     const m = pid === null ? PID_LINE.exec(stderr) : null;
     if (m) {
       pid = Number(m[1]);
