@@ -1,7 +1,8 @@
 /**
- * The capture script's own refusals, run for real in bash on this machine (root, with tcpdump and nsenter):
- * a missing interface or namespace is said in plain words with exit 2, before tcpdump starts.
+ * The capture script, run for real in bash on this machine (root, with tcpdump): a missing interface or
+ * namespace is said in plain words with exit 2 before tcpdump starts, and a count ends the capture.
  */
+import { createSocket } from 'node:dgram';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { captureCommand, packetsCaptured, PID_LINE } from '../../src/capture/remote.js';
@@ -23,11 +24,12 @@ describe('lab capture on the node', () => {
   });
 
   it('captures a bounded number of packets as pcap on stdout, telling its pid first', async () => {
-    // Loopback only: the host pings itself while the capture waits for 2 echo requests.
-    const capture = run(captureCommand({ iface: 'lo', where: { kind: 'host' }, filter: 'icmp and host 127.0.0.1', count: 2, durationMs: 30_000 }));
-    const pinger = execa('ping', ['-i', '0.2', '-c', '100', '127.0.0.1'], { reject: false });
-    const r = await capture;
-    pinger.kill();
+    // Loopback only: UDP datagrams to ourselves, sent until the capture has its 2 packets.
+    const port = 47000 + (process.pid % 1000);
+    const capture = run(captureCommand({ iface: 'lo', where: { kind: 'host' }, filter: `udp and dst port ${port}`, count: 2, durationMs: 60_000 }));
+    const socket = createSocket('udp4');
+    const timer = setInterval(() => socket.send('hello', port, '127.0.0.1'), 100);
+    const r = await capture.finally(() => (clearInterval(timer), socket.close()));
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(PID_LINE);
     expect(packetsCaptured(r.stderr)).toBe(2);
