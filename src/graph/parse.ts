@@ -3,7 +3,7 @@
  * from real nodes (test/fixtures/graph/). Veth peers and edges across namespaces and nodes are edges.ts's work.
  */
 import { z } from 'zod';
-import type { Container, DockerNetwork, Interface, InterfaceKind, Namespace, NamespaceKind, NodeGraph, PublishedPort } from './model.js';
+import type { Container, DockerNetwork, Interface, InterfaceKind, Namespace, NodeGraph, PublishedPort } from './model.js';
 
 /** A veth's other end as the kernel tells it from this side: its index, in this namespace or another one. */
 export interface PeerHint {
@@ -162,8 +162,7 @@ function identify(kind: string, name: string, containers: z.infer<typeof dockerC
   // Docker names an overlay network's namespace `<n>-<first 10 characters of the network id>`.
   const overlay = /^\d+-([0-9a-f]{10})$/.exec(name);
   const network = overlay ? networks.find((n) => n.Id.startsWith(overlay[1]!)) : undefined;
-  const sandboxKind: NamespaceKind = 'sandbox';
-  return { id: `sandbox:${name}`, kind: sandboxKind, name, ...(network ? { network: network.Name } : {}) };
+  return { id: `sandbox:${name}`, kind: 'sandbox', name, ...(network ? { network: network.Name } : {}) };
 }
 
 function toInterface(l: IpLink): Interface {

@@ -68,6 +68,8 @@ const cases: Case[] = [
   { title: 'expect on a background step', body: '  - run: sleep 100\n    background: true\n    expect: { exit: 0 }\n', line: 7, column: 5, field: 'steps[1].expect', message: /expect is not allowed on a background step/ },
   { title: 'capture on a background step', body: '  - on: docker-node1\n    run: sleep 100\n    background: true\n    capture: x\n', line: 8, column: 5, field: 'steps[1].capture', message: /capture is not allowed on a background step/ },
   { title: 'run and use together', body: '  - run: echo\n    use: frag\n', line: 6, column: 5, field: 'steps[1].use', message: /a step has either run, parallel, use, stop or graph, not run and use/ },
+  { title: 'expect on a graph step', body: '  - graph: the network now\n    expect: { exit: 0 }\n', line: 6, column: 5, field: 'steps[1].expect', message: /expect does not apply to a graph step/ },
+  { title: 'graph step on an unknown node', body: '  - graph: the network now\n    on: docker-node9\n', line: 6, column: 9, field: 'steps[1].on', message: /unknown node 'docker-node9'/ },
   { title: 'a step that does nothing', body: '  - name: nothing\n', line: 5, column: 5, field: 'steps[1]', message: /needs one of run, parallel or use/ },
   { title: 'bad duration', body: '  - run: echo\n    timeout: 5 sec\n', line: 6, column: 14, field: 'steps[1].timeout', message: /must be a duration such as 500ms/ },
   { title: 'bad semver range', whole: 'name: bad\ndescription: d\nrequires: { docker: "banana" }\nsteps:\n  - run: touch MARKER\n', line: 3, column: 21, field: 'requires.docker', message: /not a semver range/ },
