@@ -12,7 +12,7 @@ suite=${1:?suite}; out=${2:?output box path}; recipe=${3:?recipe id}
 source "$(dirname "${BASH_SOURCE[0]}")/../node/setup.sh"
 mirror=$(apt_mirror) || { echo "build-box: no Debian mirror found in /etc/apt/sources*" >&2; exit 2; }
 
-packages=systemd,systemd-sysv,dbus,openssh-server,openssh-client,sudo,iproute2,iputils-ping,bridge-utils,iptables,procps,
+packages=systemd,systemd-sysv,dbus,openssh-server,openssh-client,sudo,iproute2,iputils-ping,bridge-utils,iptables,procps,tcpdump,
 # openssh-client: Vagrant uploads its provisioner with scp, which sid's openssh-server no longer pulls in.
 packages+=docker.io,etcd-server,etcd-client,busybox-static,ca-certificates,libnss-myhostname,tcpdump,curl
 case "$suite" in

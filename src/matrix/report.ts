@@ -3,6 +3,7 @@
  * the same `composeMatrix`, so a merged table is the unsharded one by construction.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { matrixHtml } from '../report/html/matrix-file.js';
 import { join } from 'node:path';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
@@ -70,12 +71,12 @@ export interface MatrixResult {
   regressions: Cell[];
 }
 
-/** Writes matrix.md, matrix.json, junit.xml and results.json into `outDir`. */
+/** Writes matrix.md, matrix.json, junit.xml and results.json into `outDir`, and matrix.html when asked. */
 export async function writeMatrix(
   outDir: string,
   plan: MatrixPlan,
   labs: readonly LabRun[],
-  options: { baseline: Cell[] | null; interruptedExitCode?: number },
+  options: { baseline: Cell[] | null; interruptedExitCode?: number; html?: boolean },
 ): Promise<MatrixResult> {
   const { columns, cells, results } = composeMatrix(plan, labs);
   const table = renderTable(cells, columns, plan.scenarios);
@@ -87,5 +88,9 @@ export async function writeMatrix(
   await writeFile(join(outDir, 'matrix.json'), `${JSON.stringify({ exitCode, columns, cells, regressions: found }, null, 2)}\n`);
   await writeFile(join(outDir, 'junit.xml'), renderJunit(results));
   await writeFile(join(outDir, 'results.json'), renderJson(results, exitCode));
+  if (options.html) {
+    const byColumn = plan.suites.map((suite, i) => ({ column: columns[i]!, results: labs.filter((l) => l.suite === suite).flatMap((l) => l.results) }));
+    await writeFile(join(outDir, 'matrix.html'), await matrixHtml(cells, byColumn, plan.scenarios));
+  }
   return { exitCode, cells, columns, table, regressions: found };
 }

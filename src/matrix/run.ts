@@ -40,6 +40,8 @@ export interface MatrixOptions {
   signal?: AbortSignal;
   /** Told which cells this run takes, before any lab comes up. */
   onShare?(text: string): void;
+  /** Also write matrix.html (`--reporter html`): the table, each cell linking to its details. */
+  html?: boolean;
 }
 
 const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
@@ -133,14 +135,14 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   const aborted = opts.signal?.aborted ?? false;
   // A shard's own table has the columns of its share; `merge` puts all of them back together.
   const shown = { suites: share.map((s) => s.suite), scenarios: plan.scenarios };
-  return writeMatrix(opts.outDir, shown, labs, { baseline, ...(aborted ? { interruptedExitCode: interruptedExitCode(opts.signal) } : {}) });
+  return writeMatrix(opts.outDir, shown, labs, { baseline, html: opts.html ?? false, ...(aborted ? { interruptedExitCode: interruptedExitCode(opts.signal) } : {}) });
 }
 
 /** `lab matrix merge`: the shards' folders into one matrix in `outDir`, as an unsharded run would have written it. */
-export async function mergeMatrix(dirs: readonly string[], outDir: string, baselineFile?: string): Promise<MatrixResult> {
+export async function mergeMatrix(dirs: readonly string[], outDir: string, baselineFile?: string, html = false): Promise<MatrixResult> {
   const found = await Promise.all(dirs.map(async (dir) => ({ dir, record: await readShardRecord(dir) })));
   const { plan, labs } = mergeShards(found);
-  return writeMatrix(outDir, plan, labs, { baseline: baselineFile ? await readBaseline(baselineFile) : null });
+  return writeMatrix(outDir, plan, labs, { baseline: baselineFile ? await readBaseline(baselineFile) : null, html });
 }
 
 async function readBaseline(file: string): Promise<Cell[]> {

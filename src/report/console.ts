@@ -5,7 +5,7 @@
  */
 import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { formatDuration } from '../scenario/duration.js';
-import { leaves, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from '../scenario/plan.js';
+import { leaves, type PlanStep, type ScenarioPlan } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { FINAL_STOP } from '../scenario/plan.js';
 import type { RunObserver } from '../scenario/run.js';
@@ -53,7 +53,7 @@ export class ConsoleReporter implements RunObserver {
       .catch(() => undefined);
   }
 
-  nodeEnd(step: LeafStep | StopBackgroundStep, run: NodeRun): void {
+  nodeEnd(step: { id: string }, run: NodeRun): void {
     this.nodeDeferred(step.id, run.node).resolve({ value: run });
   }
 

@@ -13,6 +13,8 @@ import { wantsPlainOutput } from '../report/plain.js';
 import { PlainReporter } from '../report/plain-lines.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
+import { renderScenarioHtml } from '../report/html/scenario.js';
+import { readSnapshots } from '../report/html/snapshots.js';
 import { repeatLine, repeatSummary } from '../report/repeat.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult } from '../scenario/results.js';
@@ -25,7 +27,7 @@ export interface RunScenariosOptions {
   keep?: boolean;
   /** Run even when `requires` is not met. */
   ignoreRequires?: boolean;
-  reporter?: 'junit' | 'json';
+  reporter?: 'junit' | 'json' | 'html';
   /** Where the junit/json report goes; default `<runDir>/report.xml` or `<runDir>/report.json`. */
   output?: string;
   /** Ctrl-C or SIGTERM: aborts the current step, then cleanup runs; exit code 128 + the signal's number. */
@@ -97,8 +99,8 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
 
   const exitCode = options.signal?.aborted || results.some((r) => r.status === 'aborted') ? interruptedExitCode(options.signal) : results.some((r) => r.status === 'failed') ? 1 : 0;
   if (!options.reporter) return { exitCode, results };
-  const reportFile = options.output ?? join(runDir, options.reporter === 'junit' ? 'report.xml' : 'report.json');
+  const reportFile = options.output ?? join(runDir, `report.${{ junit: 'xml', json: 'json', html: 'html' }[options.reporter]}`);
   mkdirSync(dirname(reportFile), { recursive: true });
-  writeFileSync(reportFile, options.reporter === 'junit' ? renderJunit(results) : renderJson(results, exitCode));
+  writeFileSync(reportFile, options.reporter === 'junit' ? renderJunit(results) : options.reporter === 'json' ? renderJson(results, exitCode) : renderScenarioHtml(results, await readSnapshots(results)));
   return { exitCode, results, reportFile };
 }

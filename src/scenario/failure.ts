@@ -11,6 +11,8 @@ export type Failure =
   | { kind: 'timeout'; check: string; detail: string; timeoutMs: number }
   /** A retried step ran out of time. */
   | { kind: 'deadline'; check: string; detail: string; forMs: number; attempts: number }
+  /** A `graph:` snapshot could not read a node's network. */
+  | { kind: 'discovery'; check: string; detail: string }
   /** A daemon of the run is gone (at start, or found dead behind a failed step), with its own last words. */
   | { kind: 'daemon-died'; check: string; detail: string; daemon: string; lastWords: string };
 

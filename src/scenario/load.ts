@@ -16,7 +16,7 @@ import { parseDuration } from './duration.js';
 import { regexError, regexLiteral, type Expectation, type JsonCheck, type JsonOp, type StringCheck, type StringOp } from './expect.js';
 import { findPlaceholders } from './interpolate.js';
 import { parseJsonPath } from './json-path.js';
-import type { LeafStep, ParallelStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
+import type { GraphStep, LeafStep, ParallelStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
 import { fragmentSchema, scenarioSchema, type CaptureFile, type ExpectFile, type StepFile, type StringMatcherFile } from './schema.js';
 import { resolveExpression } from './scope.js';
 
@@ -98,16 +98,17 @@ class PlanBuilder {
   }
 
   private step(source: Source, step: StepFile, path: Path, phase: Phase): PlanStep[] {
-    const forms = (['run', 'parallel', 'use', 'stop'] as const).filter((k) => step[k] !== undefined);
+    const forms = (['run', 'parallel', 'use', 'stop', 'graph'] as const).filter((k) => step[k] !== undefined);
     if (forms.length === 0) {
       this.problem(source.doc.locate(path), `a step needs one of run, parallel or use${phase === 'cleanup' ? ' (or stop)' : ''}`);
       return [];
     }
     if (forms.length > 1) {
-      this.problem(source.doc.locateKey([...path, forms[1]!]), `a step has either run, parallel, use or stop, not ${forms.join(' and ')}`);
+      this.problem(source.doc.locateKey([...path, forms[1]!]), `a step has either run, parallel, use, stop or graph, not ${forms.join(' and ')}`);
       return [];
     }
     if (step.stop !== undefined) return this.stop(source, step, path, phase);
+    if (step.graph !== undefined) return [this.graph(source, step, path, phase)];
     if (step.use !== undefined) return this.use(source, step, path, phase);
     if (step.parallel !== undefined) return [this.parallel(source, step, path, phase)];
     this.misplacedKeys(source, step, path, ['with'], 'applies only to a use step');
@@ -143,6 +144,13 @@ class PlanBuilder {
       origin: doc.locate(path),
     };
     return [stopStep];
+  }
+
+  private graph(source: Source, step: StepFile, path: Path, phase: Phase): GraphStep {
+    this.misplacedKeys(source, step, path, ['sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'with'], 'does not apply to a graph step');
+    const id = this.nextId(phase);
+    const name = step.name ?? step.graph!;
+    return { kind: 'graph', id, slug: slug(id, name), name, nodes: this.nodes(source, step.on, path), origin: source.doc.locate(path) };
   }
 
   private parallel(source: Source, step: StepFile, path: Path, phase: Phase): ParallelStep {

@@ -68,7 +68,18 @@ export interface StopBackgroundStep {
   origin?: Origin;
 }
 
-export type PlanStep = LeafStep | ParallelStep | StopBackgroundStep;
+/** `- graph: <title>`: a snapshot of the lab's topology, written into the run's folder (graph-step.ts). */
+export interface GraphStep {
+  kind: 'graph';
+  id: string;
+  slug: string;
+  name: string;
+  /** The nodes whose network is discovered. */
+  nodes: string[];
+  origin: Origin;
+}
+
+export type PlanStep = LeafStep | ParallelStep | StopBackgroundStep | GraphStep;
 
 /** The implicit last step: stopping the background processes still running after cleanup. */
 export const FINAL_STOP: StopBackgroundStep = { kind: 'stop-background', id: 'stop', slug: 'stop', name: 'stop background processes', targets: null, nodes: [] };
@@ -86,6 +97,6 @@ export interface ScenarioPlan {
 }
 
 /** The steps that run on nodes: a parallel group's steps, or the step itself. */
-export function leaves(step: PlanStep): (LeafStep | StopBackgroundStep)[] {
+export function leaves(step: PlanStep): (LeafStep | StopBackgroundStep | GraphStep)[] {
   return step.kind === 'parallel' ? step.steps : [step];
 }

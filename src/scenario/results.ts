@@ -31,7 +31,7 @@ export interface NodeRun {
 export interface StepResult {
   id: string;
   name: string;
-  kind: 'command' | 'background' | 'parallel' | 'stop-background';
+  kind: 'command' | 'background' | 'parallel' | 'stop-background' | 'graph';
   phase: Phase;
   status: StepStatus;
   /** Why it was skipped. */
@@ -43,6 +43,8 @@ export interface StepResult {
   origin?: Origin;
   /** After a failed step: what the lab network probe found wrong between the nodes (nothing when all is well). */
   diagnosis?: string[];
+  /** A graph step's snapshot: files in the run's folder (transcriptDir), by name. */
+  snapshot?: { json: string; svg: string };
 }
 
 export interface ScenarioResult {

@@ -17,7 +17,8 @@ import { Executor } from './executor.js';
 import { checkOutcome, describeExpectation, fillExpectation } from './expect.js';
 import type { Failure, RunError } from './failure.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
-import { FINAL_STOP, type CommandStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
+import { snapshotStep } from './graph-step.js';
+import { FINAL_STOP, type CommandStep, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
 import { commandLine } from './remote.js';
 import { unmetRequirement, type DockerVersions } from './requirements.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
@@ -28,7 +29,7 @@ import { Transcript } from './transcript.js';
 export interface RunObserver {
   scenarioStart?(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void;
   stepStart?(step: PlanStep, phase: Phase): void;
-  nodeEnd?(step: LeafStep | StopBackgroundStep, run: NodeRun): void;
+  nodeEnd?(step: LeafStep | StopBackgroundStep | GraphStep, run: NodeRun): void;
   stepEnd?(step: PlanStep, result: StepResult): void;
   scenarioEnd?(result: ScenarioResult): void | Promise<void>;
 }
@@ -109,12 +110,15 @@ class StepRunner {
   private readonly executor: Executor;
   readonly background: Background;
 
+  private readonly transcriptDir: string;
+
   constructor(
     private readonly options: RunScenarioOptions,
     runId: string,
     transcript: Transcript,
     private readonly observer: RunObserver,
   ) {
+    this.transcriptDir = transcript.dir;
     this.executor = new Executor(options.pool, transcript);
     this.background = new Background(this.executor, runId);
   }
@@ -126,6 +130,9 @@ class StepRunner {
     let result: StepResult;
     if (step.kind === 'stop-background') {
       result = await this.stopBackground(step);
+    } else if (step.kind === 'graph') {
+      result = await snapshotStep(step, phase, { pool: this.options.pool, lab: this.options.lab, dir: this.transcriptDir, ...(signal ? { signal } : {}) });
+      for (const n of result.nodes) this.observer.nodeEnd?.(step, n);
     } else if (step.kind === 'parallel') {
       const children = await Promise.all(step.steps.map((s) => this.step(s, phase, signal, true)));
       result = { id: step.id, name: step.name, kind: 'parallel', phase, status: worst(children.map((c) => c.status)), durationMs: performance.now() - t0, nodes: [], steps: children, origin: step.origin };

@@ -91,6 +91,7 @@ export const stepSchema = z.strictObject({
   use: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a fragment name (a file in scenarios/fragments/)').optional().describe('instead of run: a fragment from scenarios/fragments/<name>.yaml'),
   with: z.record(identifier, scalar).optional().describe("values for the fragment's vars"),
   stop: z.string().min(1).optional().describe('cleanup only, instead of run: stop the processes of the background step with this name, now'),
+  graph: z.string().min(1).optional().describe('instead of run: snapshot the topology (`lab graph`) into the run\'s folder, under this title'),
 });
 
 const varsSchema = z.record(identifier, scalar).describe('constants, used as ${{ vars.name }}');

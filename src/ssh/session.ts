@@ -9,7 +9,7 @@
  * command that may have run is never sent again.
  */
 import { readFileSync } from 'node:fs';
-import { Client, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { FailureError, InputError } from '../errors.js';
 import { Runner, RunnerLostError, type RunningCommand } from './runner.js';
 import type { SshTarget } from './target.js';
@@ -211,6 +211,19 @@ export class SshSession {
       clearTimeout(timer);
       if (onAbort) signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * A command on an SSH channel of its own, beside the runner: its stdout is raw bytes, streamed as they come
+   * (a packet capture), where the runner's replies are collected text. The caller owns the channel.
+   */
+  async channel(command: string): Promise<ClientChannel> {
+    if (this.closing) throw new FailureError(`${this.target.node}: session is closed`);
+    if (!this.client || !this.runner || this.runner.lost !== null) await this.reopen();
+    const client = this.client!;
+    return new Promise((resolve, reject) =>
+      client.exec(command, (err, channel) => (err ? reject(new FailureError(`${this.where()}: cannot open a channel: ${err.message}`, { cause: err })) : resolve(channel))),
+    );
   }
 
   /** Kills a command's process group and waits, bounded, for the runner to confirm it ended. */

@@ -20,7 +20,7 @@ export function checkWellFormed(xml: string): string[] {
     }
     checkText(rest.slice(0, lt));
     rest = rest.slice(lt);
-    const m = /^<(\/?)([A-Za-z_][\w.-]*)((?:\s+[A-Za-z_][\w.-]*="[^"<]*")*)\s*(\/?)>/.exec(rest);
+    const m = /^<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*="[^"<]*")*)\s*(\/?)>/.exec(rest);
     if (!m) throw new Error(`malformed tag at: ${rest.slice(0, 80)}`);
     const [whole, closing, name, attrs, selfClosing] = m;
     for (const a of attrs!.matchAll(/="([^"]*)"/g)) checkText(a[1]!);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { MatrixResult } from '../../matrix/report.js';
 import { mergeMatrix, runMatrix } from '../../matrix/run.js';
@@ -20,6 +20,7 @@ interface Options {
   shard?: string;
   runId?: string;
   shuffle?: string;
+  reporter?: 'html';
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -34,6 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--shard <K/N>', "this machine's share of the cells: shard K of N (merge the shards' --out folders after)")
     .option('--run-id <id>', 'names the run across its shards, so a merge refuses shards of another run')
     .option('--shuffle <seed>', 'each lab runs its scenarios in an order drawn from the seed')
+    .addOption(new Option('--reporter <kind>', 'also write matrix.html: the table, each cell linking to its details').choices(['html']))
     .action(async (o: Options) => {
       if (!o.docker?.length) throw new InputError('matrix: --docker is required, e.g. --docker 20.10.24,26.1.5');
       const lab = labOf(o);
@@ -48,6 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
         ...(o.runId ? { runId: o.runId } : {}),
         ...(o.shuffle ? { shuffle: o.shuffle } : {}),
         onShare: (text) => console.log(text),
+        html: o.reporter === 'html',
         ignoreRequires: o.ignoreRequires ?? false,
         jobs: o.jobs,
         outDir: resolve(o.out),
@@ -63,9 +66,10 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<dirs...>', "the shards' --out folders")
     .option('--out <dir>', 'where the merged report goes', 'runs/matrix')
     .option('--baseline <matrix.json>', 'exit 1 only for a scenario that passed in the baseline and fails now')
-    .action(async (dirs: string[], o: { out: string; baseline?: string }) => {
+    .addOption(new Option('--reporter <kind>', 'also write matrix.html').choices(['html']))
+    .action(async (dirs: string[], o: { out: string; baseline?: string; reporter?: 'html' }) => {
       const out = resolve(o.out);
-      const result = await mergeMatrix(dirs.map((d) => resolve(d)), out, o.baseline ? resolve(o.baseline) : undefined);
+      const result = await mergeMatrix(dirs.map((d) => resolve(d)), out, o.baseline ? resolve(o.baseline) : undefined, o.reporter === 'html');
       console.log(`merged ${dirs.length} shard${dirs.length === 1 ? '' : 's'} into ${out}`);
       ctx.exit(reportMatrix(result));
     });

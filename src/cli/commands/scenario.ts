@@ -13,7 +13,7 @@ interface Options {
   list?: boolean;
   keep?: boolean;
   ignoreRequires?: boolean;
-  reporter?: 'junit' | 'json';
+  reporter?: 'junit' | 'json' | 'html';
   output?: string;
   runDir?: string;
   repeat: number;
@@ -26,8 +26,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--list', 'list the scenarios with what each teaches')
     .option('--keep', 'leave the state in place for poking around (no cleanup)')
     .option('--ignore-requires', 'run a scenario outside its declared Docker range')
-    .addOption(new Option('--reporter <kind>', 'also write a report').choices(['junit', 'json']))
-    .option('--output <file>', 'where the report goes (default: <run-dir>/report.xml or report.json)')
+    .addOption(new Option('--reporter <kind>', 'also write a report (html: one self-contained page)').choices(['junit', 'json', 'html']))
+    .option('--output <file>', 'where the report goes (default: <run-dir>/report.xml, .json or .html)')
     .option('--run-dir <dir>', 'parent folder of the per-run transcripts', 'runs')
     .option('--repeat <n>', 'run them n times in a row: each run, then a summary', wholeNumber(1), 1)
     .action(async (names: string[], o: Options) => {

@@ -1,0 +1,16 @@
+/**
+ * The graph as SVG, laid out by Graphviz compiled to WebAssembly (@viz-js/viz): nothing to install on the host.
+ * The WASM module is loaded once, on first use.
+ */
+import { instance, type Viz } from '@viz-js/viz';
+import type { Graph } from './model.js';
+import { renderDot } from './render-dot.js';
+
+let viz: Promise<Viz> | null = null;
+
+export async function renderSvg(graph: Graph): Promise<string> {
+  viz ??= instance();
+  const result = (await viz).render(renderDot(graph), { format: 'svg' });
+  if (result.status !== 'success') throw new Error(`Graphviz could not lay the graph out: ${result.errors.map((e) => e.message).join('; ')}`);
+  return result.output;
+}

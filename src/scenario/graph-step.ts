@@ -1,0 +1,55 @@
+/**
+ * A `graph:` step: the topology at this point of the run, discovered like `lab graph` and written into the
+ * run's folder as JSON and SVG (the HTML report embeds the SVG). It fails only when a node could not be read.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { discover } from '../graph/discover.js';
+import type { NodeGraph } from '../graph/model.js';
+import { renderGraph } from '../graph/render.js';
+import type { Lab } from '../lab/model.js';
+import type { SshPool } from '../ssh/pool.js';
+import type { GraphStep } from './plan.js';
+import type { NodeRun, Phase, StepResult } from './results.js';
+
+export interface GraphStepContext {
+  pool: SshPool;
+  lab: Lab;
+  /** The run's folder. */
+  dir: string;
+  signal?: AbortSignal;
+}
+
+export async function snapshotStep(step: GraphStep, phase: Phase, context: GraphStepContext): Promise<StepResult> {
+  const t0 = performance.now();
+  const base = { id: step.id, name: step.name, kind: 'graph' as const, phase, origin: step.origin };
+  try {
+    const graph = await discover(context.lab, context.pool, { nodes: step.nodes, ...(context.signal ? { signal: context.signal } : {}) });
+    const files = { json: `graph-${step.slug}.json`, svg: `graph-${step.slug}.svg` };
+    await writeFile(join(context.dir, files.json), await renderGraph(graph, 'json'));
+    await writeFile(join(context.dir, files.svg), await renderGraph(graph, 'svg'));
+    const durationMs = performance.now() - t0;
+    const nodes = graph.nodes.map((n) => nodeRun(n, durationMs));
+    return { ...base, status: nodes.some((n) => n.status === 'failed') ? 'failed' : 'passed', durationMs, nodes, snapshot: files };
+  } catch (err) {
+    const durationMs = performance.now() - t0;
+    const nodes = step.nodes.map((node): NodeRun => ({ node, status: context.signal?.aborted ? 'aborted' : 'failed', command: 'lab graph', attempts: 1, exitCode: null, stdout: '', stderr: '', durationMs, failures: [], error: { kind: context.signal?.aborted ? 'interrupted' : 'error', message: (err as Error).message } }));
+    return { ...base, status: nodes[0]?.status ?? 'failed', durationMs, nodes };
+  }
+}
+
+/** One node's part of the snapshot, told as a step outcome: what was found, and what could not be read. */
+function nodeRun(node: NodeGraph, durationMs: number): NodeRun {
+  const interfaces = node.namespaces.reduce((n, ns) => n + ns.interfaces.length, 0);
+  return {
+    node: node.name,
+    status: node.problems.length ? 'failed' : 'passed',
+    command: 'lab graph',
+    attempts: 1,
+    exitCode: node.problems.length ? 1 : 0,
+    stdout: `${node.namespaces.length} namespaces, ${interfaces} interfaces, ${node.containers.length} containers\n`,
+    stderr: node.problems.join('\n'),
+    durationMs,
+    failures: node.problems.map((p) => ({ kind: 'discovery', check: 'the node\'s network can be read', detail: `  ${p}` })),
+  };
+}
