@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLab, toLab } from '../../src/lab/model.js';
+import { rawOf } from '../../src/lab/derived.js';
 import { renderVagrantfile } from '../../src/lab/vagrantfile.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 
@@ -53,15 +54,3 @@ describe('Vagrantfile rendering', () => {
   });
 });
 
-function rawOf(l: typeof lab) {
-  return {
-    name: l.name,
-    network: { subnet: l.network.cidr },
-    suite: l.suite,
-    docker: l.docker,
-    etcd: l.etcd,
-    boxes: l.boxes,
-    resources: {},
-    nodes: l.nodes.map(({ name, ip }) => ({ name, ip })),
-  };
-}
