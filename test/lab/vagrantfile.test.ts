@@ -36,6 +36,8 @@ describe('Vagrantfile rendering', () => {
     expect(lxc).toContain('p.customize "net.0.name", "eth1"');
     expect(lxc).toContain('p.customize "net.0.ipv4.address", "192.168.205.10/24"');
     expect(lxc).toContain('p.customize "apparmor.profile", "unconfined"');
+    // No port lease in VAGRANT_HOME: labs coming up side by side once crashed deleting each other's.
+    expect(lxc).toContain('override.vm.network "forwarded_port", id: "ssh", guest: 22, host: 2222, disabled: true');
   });
 
   it('leaves out providers the lab has no box for', () => {
