@@ -10,7 +10,8 @@ import { writeVagrantfile } from '../providers/vagrantfile-file.js';
 import { labFieldError, loadLab, type Lab } from '../lab/model.js';
 import type { LabFile } from '../lab/schema.js';
 
-type RawLab = Omit<LabFile, 'resources'>;
+/** Resources are given per node, so the lab-wide default stays empty. */
+type RawLab = LabFile;
 
 /** Writes `dir/lab.yaml` (headed by `why`) and its Vagrantfile, and loads it back through the one validation. */
 export async function writeDerivedLab(dir: string, raw: RawLab, why: string): Promise<Lab> {
@@ -31,6 +32,7 @@ export function rawOf(lab: Lab): RawLab {
     docker: lab.docker,
     etcd: lab.etcd,
     boxes: lab.boxes,
+    resources: {},
     nodes: lab.nodes.map((n) => ({ name: n.name, ip: n.ip, memory: n.memory, cpus: n.cpus })),
   };
 }

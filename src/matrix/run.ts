@@ -61,6 +61,7 @@ function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
       docker: { version: v.docker },
       etcd: { version: v.etcd },
       boxes: { lxc: `docker-lab/${suite}` },
+      resources: {},
       nodes: base.nodes.map((n, i) => ({ name: n.name, ip: `192.168.${third}.${10 + i}`, memory: n.memory, cpus: n.cpus })),
     },
     `Written by \`lab matrix\` for Debian ${suite}.`,

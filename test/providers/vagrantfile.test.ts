@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLab, toLab } from '../../src/lab/model.js';
 import { renderVagrantfile } from '../../src/providers/vagrantfile.js';
+import { rawOf } from '../../src/lifecycle/derived-labs.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
@@ -35,6 +36,8 @@ describe('Vagrantfile rendering', () => {
     expect(lxc).toContain('p.customize "net.0.name", "eth1"');
     expect(lxc).toContain('p.customize "net.0.ipv4.address", "192.168.205.10/24"');
     expect(lxc).toContain('p.customize "apparmor.profile", "unconfined"');
+    // No port lease in VAGRANT_HOME: labs coming up side by side once crashed deleting each other's.
+    expect(lxc).toContain('override.vm.network "forwarded_port", id: "ssh", guest: 22, host: 2222, disabled: true');
   });
 
   it('leaves out providers the lab has no box for', () => {
@@ -53,15 +56,3 @@ describe('Vagrantfile rendering', () => {
   });
 });
 
-function rawOf(l: typeof lab) {
-  return {
-    name: l.name,
-    network: { subnet: l.network.cidr },
-    suite: l.suite,
-    docker: l.docker,
-    etcd: l.etcd,
-    boxes: l.boxes,
-    resources: {},
-    nodes: l.nodes.map(({ name, ip }) => ({ name, ip })),
-  };
-}

@@ -13,6 +13,9 @@ export const lxcFragment: VagrantfileFragment = (lab, node) => {
     boxLine(lab, 'lxc'),
     `p.container_name = ${rb(containerName(lab, node))}`,
     `p.ssh_ip_addr = ${rb(node.ip)}`,
+    // Vagrant's default ssh port forward means nothing to LXC (ssh goes to the node's address), but it takes a
+    // lease file in VAGRANT_HOME that concurrent `vagrant up`s of other labs delete under each other (ENOENT).
+    'override.vm.network "forwarded_port", id: "ssh", guest: 22, host: 2222, disabled: true',
     customize('apparmor.profile', 'unconfined'),
     customize('net.0.type', 'veth'),
     customize('net.0.link', bridgeName(lab)),
