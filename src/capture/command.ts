@@ -81,7 +81,8 @@ export async function capture(session: SshSession, spec: CaptureSpec, out: strin
     if (stopRequested) return;
     stopRequested = true;
     if (pid === null) return channel.close(); // nothing captured yet: nothing to keep whole
-    // On the runner, not on the capture's channel: sshd does not pass signals to a session's command.
+    // By pid, through the runner: a signal request on the capture's channel would have to be honoured by sshd and
+    // then relayed by sudo; a kill on the node depends on neither.
     session.exec(`sudo -n kill -INT ${pid}`, { timeoutMs: 10_000 }).catch(() => channel.close());
   };
   let listening = false;

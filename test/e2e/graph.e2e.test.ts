@@ -6,7 +6,7 @@
  * leaves a complete file. The HTML report of a failed run, opened in headless Chromium, shows the failed step;
  * a matrix page (from results recorded on h13) shows its table with working links.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,19 +119,25 @@ describe('lab graph, lab capture and the HTML report on a real lab', () => {
   });
 
   it('stops on Ctrl-C with a complete pcap file', async () => {
-    const capture = e2e.start('capture', 'docker-node1', 'eth0', '--container', 'test1', '--out', out('ctrl-c.pcap'));
+    const capture = e2e.start('capture', 'docker-node1', 'eth0', '--container', 'test1', '--filter', 'icmp', '--out', out('ctrl-c.pcap'));
     let seen = '';
     capture.all!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
     let ended = false;
     void capture.finally(() => (ended = true));
     await waitFor('the capture listening', () => seen.includes('capturing on docker-node1 eth0'), () => ended);
+    const ping = lab('scenario', writeScenario('h13-ping2', ['  - name: test1 pings test2 for a while', '    on: docker-node1', '    run: docker exec test1 ping -c 20 -i 0.5 test2 || true']), '--run-dir', out('runs'));
+    // Packets are written as they come (tcpdump -U): Ctrl-C once the file holds more than pcap's 24-byte header.
+    const size = () => (existsSync(out('ctrl-c.pcap')) ? statSync(out('ctrl-c.pcap')).size : 0);
+    await waitFor('packets in the file', () => size() > 24, () => ended);
     process.kill(-capture.pid!, 'SIGINT');
     const r = await capture;
     expect(r.exitCode, r.all).toBe(130);
-    expect(r.all).toMatch(/packets captured on docker-node1 eth0/);
+    expect(r.all).toMatch(/\d+ packets captured on docker-node1 eth0/);
     const read = await execa('tcpdump', ['-nn', '-r', out('ctrl-c.pcap')], { reject: false });
     expect(read.exitCode, read.stderr).toBe(0);
     expect(read.stderr).not.toMatch(/truncated/);
+    expect(read.stdout).toMatch(/ICMP echo (request|reply)/);
+    await ping;
   });
 
   it('writes an HTML report of a failed run that headless Chromium shows with the failed step and the snapshot', async () => {
