@@ -32,7 +32,9 @@ export function backgroundLogPath(runId: string, node: string, slug: string): st
 export function backgroundLaunch(command: string, log: string, sudo: boolean): string {
   const dir = log.slice(0, log.lastIndexOf('/'));
   const script = [
-    `mkdir -p ${shellQuote(dir)} || exit 1`,
+    // Open to every user: a daemon started with sudo must not leave a root-owned folder that a later one, started
+    // as the node user (etcd after a sudo tcpdump), can not write its log into.
+    `(umask 0 && mkdir -p ${shellQuote(dir)}) || exit 1`,
     `setsid nohup env PATH=${NODE_PATH} bash -c ${shellQuote(command)} > ${shellQuote(log)} 2>&1 < /dev/null &`,
     'pid=$!',
     'sleep 0.2',
