@@ -11,6 +11,7 @@ import type { Lab } from '../lab/model.js';
 import type { SshPool } from '../ssh/pool.js';
 import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../ssh/session.js';
 import { extractCapture } from './capture.js';
+import { withChecks } from './checks.js';
 import { formatDuration } from './duration.js';
 import { checkOutcome, describeExpectation, fillExpectation, type CheckFailure } from './expect.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
@@ -74,7 +75,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const unmet = plan.requires && !options.ignoreRequires ? await unmetRequirement(plan.requires.docker, options) : null;
   if (unmet) {
     const skip = (s: PlanStep, phase: Phase) => skipped(s, phase, unmet);
-    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: plan.steps.map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
+    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: withChecks(plan.steps).map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
     await observer.scenarioEnd?.(result);
     return result;
   }
@@ -82,7 +83,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const runner = new StepRunner(options, runId, transcript, observer);
   const steps: StepResult[] = [];
   let stop: { status: StepStatus; reason: string } | null = null;
-  for (const step of plan.steps) {
+  for (const step of withChecks(plan.steps)) {
     if (stop) {
       steps.push(skipped(step, 'main', stop.reason, observer));
       continue;
