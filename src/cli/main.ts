@@ -15,6 +15,7 @@ import { cachedTargets } from '../lifecycle/targets.js';
 import { up } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { chooseProvider, PROVIDERS } from '../providers/index.js';
+import { exercise } from '../exercise/command.js';
 import { runMatrix } from '../matrix/run.js';
 import { suiteFor } from '../matrix/suites.js';
 import { listScenarios, loadScenario, runScenarios } from '../scenario/command.js';
@@ -29,6 +30,9 @@ commands:
   vagrantfile [--check]   write the Vagrantfile from lab.yaml (--check: exit 1 when it drifted)
   scenario <name|path>... run scenarios on the lab (--list to see them)
   matrix                  every scenario on several Docker versions, one lab each, one table
+  exercise <name>         the student types the scenario, docker-lab checks each step
+                          (--challenge: goals only; --check: how far the lab got, exit 0 when all done;
+                          --reset: run the cleanup and forget the progress)
 
 options:
   --lab FILE              the lab file (default: ./lab.yaml)
@@ -42,6 +46,8 @@ const OPTIONS = {
   lab: { type: 'string' },
   provider: { type: 'string' },
   check: { type: 'boolean' },
+  challenge: { type: 'boolean' },
+  reset: { type: 'boolean' },
   list: { type: 'boolean' },
   keep: { type: 'boolean' },
   'ignore-requires': { type: 'boolean' },
@@ -104,6 +110,9 @@ async function main(argv: string[], interruptions: Interruptions): Promise<numbe
       return scenario(lab, rest, args, signal);
     case 'matrix':
       return matrix(lab, args, signal);
+    case 'exercise':
+      if (rest.length !== 1) throw new InputError(`exercise: name one scenario\n\n${USAGE}`);
+      return exercise(lab, rest[0]!, args.values.reset ? 'reset' : args.values.check ? 'check' : args.values.challenge ? 'challenge' : 'interactive');
     default:
       throw new InputError(`unknown command '${command}'\n\n${USAGE}`);
   }

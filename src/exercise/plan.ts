@@ -1,0 +1,58 @@
+/**
+ * The scenario as the student meets it: one exercise step per top-level main step (a parallel group is one
+ * step), numbered from 1, with what to show and how the step is known to be done.
+ */
+import type { Lab } from '../lab/model.js';
+import { interpolateText } from '../scenario/interpolate.js';
+import type { LeafStep, ParallelStep, ScenarioPlan, Verification } from '../scenario/plan.js';
+import { resolveExpression } from '../scenario/scope.js';
+
+export interface ExerciseStep {
+  /** 1-based, as the student counts. */
+  number: number;
+  title: string;
+  explain: string | null;
+  hint: string | null;
+  verify: Verification;
+  /** The plan step: its commands are the solution, and re-run when it has no check. */
+  step: LeafStep | ParallelStep;
+}
+
+/** What to type, and where: one block per distinct command text (a command that names its node gets one per node). */
+export interface CommandBlock {
+  nodes: string[];
+  text: string;
+}
+
+export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
+  return plan.steps.flatMap((step, i) => {
+    if (step.kind === 'stop-background' || !step.guide) return [];
+    return [{ number: i + 1, title: step.name, explain: step.guide.explain, hint: step.guide.hint, verify: step.guide.verify, step }];
+  });
+}
+
+export function solutionLeaves(step: ExerciseStep): LeafStep[] {
+  return step.step.kind === 'parallel' ? step.step.steps : [step.step];
+}
+
+/**
+ * The commands of a step as the student types them: placeholders filled with the lab's values and the
+ * captures known so far (one still unknown stays as written, so the student sees what goes there).
+ */
+export function commandBlocks(lab: Lab, step: ExerciseStep, captures: Record<string, string>): CommandBlock[] {
+  const blocks: CommandBlock[] = [];
+  for (const leaf of solutionLeaves(step)) {
+    for (const node of leaf.nodes) {
+      const ip = lab.nodes.find((n) => n.name === node)?.ip ?? '';
+      const filled = interpolateText(leaf.run.trim(), (expr) => {
+        const r = resolveExpression(expr, { lab, node: { name: node, ip }, vars: leaf.vars, captures });
+        return r.ok ? r.value : `\${{ ${expr} }}`;
+      });
+      const text = leaf.sudo && !filled.startsWith('sudo ') ? `sudo bash -c '${filled.replace(/'/g, `'\\''`)}'` : filled;
+      const same = blocks.find((b) => b.text === text);
+      if (same) same.nodes.push(node);
+      else blocks.push({ nodes: [node], text });
+    }
+  }
+  return blocks;
+}
