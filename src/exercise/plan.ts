@@ -2,6 +2,7 @@
  * The scenario as the student meets it: one exercise step per top-level main step (a parallel group is one
  * step), numbered from 1, with what to show and how the step is known to be done.
  */
+import { formatLocation, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { interpolateText } from '../scenario/interpolate.js';
 import type { LeafStep, ParallelStep, ScenarioPlan, Verification } from '../scenario/plan.js';
@@ -24,11 +25,22 @@ export interface CommandBlock {
   text: string;
 }
 
+/**
+ * Refuses (exit 2, naming each step's place) a scenario with steps nobody wrote for students: without
+ * explain, check or confirm, a step would be re-run as its own check, and a step that changes the node
+ * must not be re-run every second.
+ */
 export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
-  return plan.steps.flatMap((step, i) => {
+  const steps = plan.steps.flatMap((step, i) => {
     if (step.kind === 'stop-background' || !step.guide) return [];
     return [{ number: i + 1, title: step.name, explain: step.guide.explain, hint: step.guide.hint, verify: step.guide.verify, step }];
   });
+  const unwritten = steps.filter((s) => s.verify.kind === 'rerun' && s.explain === null);
+  if (unwritten.length) {
+    const problems = unwritten.map((s) => ({ loc: s.step.origin, message: `step ${s.number} "${s.title}" is not written for exercise mode: give it explain: (it is read-only and re-run as its own check), check: or confirm: true` }));
+    throw new InputError(`${plan.name} can not be an exercise yet: ${formatLocation(problems[0]!.loc)}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  }
+  return steps;
 }
 
 export function solutionLeaves(step: ExerciseStep): LeafStep[] {

@@ -1,7 +1,7 @@
 /**
  * `lab exercise NAME --reset`: the scenario's cleanup, run as `lab scenario` runs it, except that a `stop:`
  * step can not know the process groups of daemons the student started by hand. It stops instead the
- * processes of that daemon's program that no systemd service owns (the stock dockerd is left to systemd).
+ * processes of that daemon's program that are not a systemd service's own (the stock dockerd is left to systemd).
  */
 import type { BackgroundStep, CommandStep, PlanStep, ScenarioPlan, StopBackgroundStep } from '../scenario/plan.js';
 import { leaves } from '../scenario/plan.js';
@@ -43,11 +43,16 @@ export function programOf(run: string): string | null {
   return first && /^[\w./-]+$/.test(first) ? first.slice(first.lastIndexOf('/') + 1) : null;
 }
 
-/** TERM to the program's processes outside any systemd service, KILL after 10 s; exit 0 once none is left. */
+/**
+ * TERM to the program's processes that are not the main process of a running systemd service, KILL after
+ * 10 s; exit 0 once none is left. (Not by cgroup: without logind, what an ssh session starts stays in
+ * ssh.service's cgroup.)
+ */
 export function stopProgramScript(program: string): string {
   const p = shellQuote(program);
   return [
-    `handstarted() { for pid in $(pgrep -x ${p}); do grep -qs '\\.service$' /proc/$pid/cgroup || echo $pid; done; }`,
+    `mains=" $(systemctl show --property MainPID --value $(systemctl list-units --type=service --state=running --plain --no-legend | awk '{print $1}') | tr -s '[:space:]' ' ') "`,
+    `handstarted() { for pid in $(pgrep -x ${p}); do case "$mains" in *" $pid "*) ;; *) echo $pid ;; esac; done; }`,
     'pids=$(handstarted); [ -n "$pids" ] && kill -TERM $pids',
     'for i in $(seq 100); do [ -z "$(handstarted)" ] && break; sleep 0.1; done',
     'pids=$(handstarted); [ -n "$pids" ] && kill -KILL $pids',
