@@ -125,6 +125,9 @@ class PlanBuilder {
     if (step.check !== undefined && step.confirm !== undefined) {
       this.problem(source.doc.locateKey([...path, 'confirm']), 'a step has either check or confirm: true, not both (confirm is for a step that can not be checked)');
     }
+    if (step.confirm && step.capture !== undefined) {
+      this.problem(source.doc.locateKey([...path, 'capture']), 'a confirm step makes no capture in exercise mode (nothing runs there); take the value in a check: instead');
+    }
     let verify: Verification;
     if (step.check !== undefined) {
       const raw = Array.isArray(step.check) ? step.check : [step.check];

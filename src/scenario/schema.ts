@@ -92,6 +92,7 @@ export const checkSchema = z
     timeout: commandKeys.timeout,
     expect: commandKeys.expect,
     retry: commandKeys.retry.describe('lab scenario only: run again until expect holds (a state that settles, e.g. a daemon starting)'),
+    capture: commandKeys.capture.describe('a value for later steps, taken by the check (in exercise mode the student ran the step, so only its check can take it)'),
   })
   .describe('a read-only verification: a command with its own expect');
 

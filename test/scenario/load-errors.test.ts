@@ -89,6 +89,7 @@ const cases: Case[] = [
   { title: 'unknown node in a check', body: '  - run: echo\n    check: [{ run: "true" }, { on: node9, run: "true" }]\n', line: 6, column: 36, field: 'steps[1].check[1].on', message: /unknown node 'node9'/ },
   { title: 'a check uses a capture no step makes', body: '  - run: echo\n    check: { run: "test ${{ captures.x }}" }\n', line: 6, column: 25, field: 'steps[1].check.run', message: /captures\.x is not captured by an earlier step/ },
   { title: 'invalid regex in a check', body: '  - run: echo\n    check: { run: "true", expect: { stdout: "/a(/" } }\n', line: 6, column: 45, field: 'steps[1].check.expect.stdout', message: /invalid regex/ },
+  { title: 'capture on a confirm step', body: '  - on: docker-node1\n    run: echo a\n    capture: a\n    confirm: true\n', line: 7, column: 5, field: 'steps[1].capture', message: /a confirm step makes no capture in exercise mode/ },
   { title: 'explain in cleanup', whole: 'name: bad\ndescription: d\nsteps:\n  - run: touch MARKER\ncleanup:\n  - run: echo\n    explain: why\n', line: 7, column: 5, field: 'cleanup[0].explain', message: /explain is not allowed in cleanup/ },
   { title: 'hint on a use step', body: '  - use: frag\n    hint: try harder\n', line: 6, column: 5, field: 'steps[1].hint', message: /hint does not apply to a use step/ },
   { title: 'check inside a parallel group', body: '  - parallel:\n      - { run: echo, check: { run: "true" } }\n', line: 6, column: 22, field: 'steps[1].parallel[0].check', message: /unknown field 'check'/ },
