@@ -60,7 +60,10 @@ export function commandBlocks(lab: Lab, step: ExerciseStep, captures: Record<str
         const r = resolveExpression(expr, { lab, node: { name: node, ip }, vars: leaf.vars, captures });
         return r.ok ? r.value : `\${{ ${expr} }}`;
       });
-      const text = leaf.sudo && !filled.startsWith('sudo ') ? `sudo bash -c '${filled.replace(/'/g, `'\\''`)}'` : filled;
+      let text = filled;
+      if (leaf.sudo && !filled.startsWith('sudo ')) text = filled.includes('\n') ? `sudo bash -c '${filled.replace(/'/g, `'\\''`)}'` : `sudo ${filled}`;
+      // A daemon must outlive the student's command line, as the course starts etcd: nohup ... &.
+      if (leaf.kind === 'background') text = `nohup ${text} > ${leaf.slug}.log 2>&1 &`;
       const same = blocks.find((b) => b.text === text);
       if (same) same.nodes.push(node);
       else blocks.push({ nodes: [node], text });
