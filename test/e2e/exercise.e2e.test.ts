@@ -1,9 +1,10 @@
 /**
- * Exercise mode as a student meets it: `lab exercise` runs in a real terminal (tmux), the course's commands
+ * Exercise mode as a student meets it: `lab exercise` runs in a real pseudo-terminal, the course's commands
  * are typed on the nodes over SSH with the lab's key (as `vagrant ssh` would), and the test reads the screen.
  * Every wait is on an event (text on the screen, a command's end) with a generous overall limit, never a sleep.
  */
-import { execa } from 'execa';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { sshConfigPath } from '../../src/lifecycle/targets.js';
@@ -12,7 +13,6 @@ import { e2eLab, ROOT } from '../support/e2e.js';
 const e2e = e2eLab('h12', '/work/labs/h12', '192.168.222');
 const lab = loadLab(e2e.file);
 const SUBNET = e2e.subnet;
-const TMUX = ['-L', 'docker-lab-h12-exercise'];
 const SCREEN_LIMIT_MS = 120_000;
 
 /** A course command typed on a node, as the student would in `vagrant ssh <node>`. */
@@ -28,19 +28,38 @@ async function exercise(name: string, ...args: string[]) {
   return { code: r.exitCode, out: String(r.all) };
 }
 
-/** The exercise in a tmux pane of its own; the pane stays after the command ends, showing its exit code. */
+/**
+ * The exercise in a real pseudo-terminal of its own (util-linux `script`: tmux can not start its server on a
+ * host whose /dev/null is not the device), 160x90; keys go to the terminal as typed. When the command ends,
+ * the terminal shows its exit code.
+ */
+let terminal: { process: ResultPromise; output: string } | null = null;
+
 async function startInTerminal(name: string, ...args: string[]) {
-  await execa('tmux', [...TMUX, 'kill-server'], { reject: false });
-  const cmd = `cd ${ROOT} && node bin/lab.js exercise ${name} ${args.join(' ')} --lab ${e2e.file}; echo "EXITED $?"; exec sleep 3600`;
-  await execa('tmux', [...TMUX, 'new-session', '-d', '-s', 'student', '-x', '160', '-y', '90', cmd]);
+  await closeTerminal();
+  const cmd = `stty cols 160 rows 90; cd ${ROOT} && node bin/lab.js exercise ${name} ${args.join(' ')} --lab ${e2e.file}; echo "EXITED $?"`;
+  const process = execa('script', ['-qfe', '-c', cmd, join(e2e.dir, 'terminal.log')], { stdin: 'pipe', reject: false, buffer: false });
+  const t = { process, output: '' };
+  process.stdout!.on('data', (d: Buffer) => (t.output += d.toString('utf8')));
+  terminal = t;
 }
 
+async function closeTerminal() {
+  if (!terminal) return;
+  terminal.process.kill();
+  await terminal.process;
+  terminal = null;
+}
+
+/** What the terminal shows now: everything since the last clear screen, without carriage returns. */
 async function screen(): Promise<string> {
-  return String((await execa('tmux', [...TMUX, 'capture-pane', '-p', '-J', '-t', 'student'])).stdout);
+  const out = terminal?.output ?? '';
+  const i = out.lastIndexOf('\x1b[2J\x1b[H');
+  return (i === -1 ? out : out.slice(i + 7)).replace(/\r/g, '');
 }
 
 async function key(k: string) {
-  await execa('tmux', [...TMUX, 'send-keys', '-t', 'student', k]);
+  terminal!.process.stdin!.write(k === 'Enter' ? '\r' : k);
 }
 
 /** Polls the screen until `pattern` shows; fails with the screen as it was. */
@@ -82,7 +101,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await execa('tmux', [...TMUX, 'kill-server'], { reject: false });
+  await closeTerminal();
   await e2e.run('down');
 });
 
