@@ -4,6 +4,7 @@
  * expectation against what came. Plain line output when CI is set or stdout is not a terminal.
  */
 import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
+import { withChecks } from '../scenario/checks.js';
 import { formatDuration } from '../scenario/duration.js';
 import { leaves, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
@@ -48,7 +49,7 @@ export class ConsoleReporter implements RunObserver {
     this.endedReason = null;
     const hasBackground = plan.steps.some((s) => leaves(s).some((l) => l.kind === 'background'));
     const tasks: ListrTask[] = [
-      ...plan.steps.map((s) => this.task(s)),
+      ...withChecks(plan.steps).map((s) => this.task(s)),
       ...plan.cleanup.map((s) => this.task(s, 'cleanup: ')),
       ...(hasBackground ? [this.task(FINAL_STOP, 'cleanup: ')] : []),
     ];
