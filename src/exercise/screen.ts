@@ -73,7 +73,8 @@ export function describeMiss(m: Miss): string[] {
   const lines = [`  ${m.what}: not so on ${m.node}`, `    $ ${m.command.split('\n').join('\n      ')}`];
   if (m.error) lines.push(`    ${m.error}`);
   for (const f of m.failures) lines.push(`    expected ${f.check}`, ...f.detail.split('\n').map((l) => `  ${l}`));
-  if (!m.error) {
+  // The expectation's own text shows the output when it compared against it; otherwise show it here.
+  if (!m.error && !m.failures.some((f) => f.detail.includes('actual'))) {
     const observed = m.observed.split('\n');
     const shown = observed.slice(-OBSERVED_LINES);
     lines.push(`    observed${observed.length > shown.length ? ` (last ${OBSERVED_LINES} lines)` : ''}:`, ...(m.observed ? shown.map((l) => `      ${l}`) : ['      (nothing)']));

@@ -121,7 +121,7 @@ describe('lab exercise netns, typed by a student in a terminal', () => {
     const failed = await see('✗ Not yet:');
     expect(failed).toContain('netns: step 1 of 15');
     expect(failed).toContain('test1 and test2 are listed by ip netns list: not so on docker-node1');
-    expect(failed).toMatch(/observed:\n\s+test2\n\s+tets1/);
+    expect(failed).toMatch(/actual \(tail\):\n\s+test2\n\s+tets1/);
     expect(failed).toContain('Hint: Both names, exactly test1 and test2');
     await type('docker-node1', 'sudo ip netns delete tets1 && sudo ip netns add test1');
     const next = await see('netns: step 2 of 15');
@@ -212,7 +212,7 @@ describe('lab exercise overlay, typed by a student in a terminal', () => {
     expect(failed).toContain('overlay: step 6 of 18');
     expect(failed).toContain('demo is listed on docker-node1 as an overlay network of global scope: not so on docker-node1');
     expect(failed).toContain('Hint: The network is named exactly demo');
-    expect(failed).toContain('observed:');
+    expect(failed).toMatch(/actual \(tail\):\n\s+NETWORK ID\s+NAME\s+DRIVER\s+SCOPE/);
     await type('docker-node1', 'sudo docker network rm demi && sudo docker network create -d overlay demo');
     await see('overlay: step 7 of 18');
   });
