@@ -7,7 +7,7 @@ import { extractCapture } from '../scenario/capture.js';
 import { checkOutcome, fillExpectation, type CheckFailure } from '../scenario/expect.js';
 import { escapeRegex, interpolateShell, interpolateText } from '../scenario/interpolate.js';
 import type { CommandStep, LeafStep } from '../scenario/plan.js';
-import { backgroundLaunch, backgroundLogPath, commandLine } from '../scenario/remote.js';
+import { backgroundLaunch, commandLine } from '../scenario/remote.js';
 import { resolveExpression } from '../scenario/scope.js';
 import type { SshPool } from '../ssh/pool.js';
 import { solutionLeaves, type ExerciseStep } from './plan.js';
@@ -110,7 +110,9 @@ async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runI
   const base = { what: step.name, node, command: step.run.trim(), failures: [], observed: '' };
   try {
     const command = interpolateShell(step.run, valueOf(step, node, ctx));
-    const log = backgroundLogPath(runId, node, step.slug);
+    // Not under the engine's /var/tmp/docker-lab: a daemon launched with sudo would create that folder as root,
+    // and the next `lab scenario` could not make its run folder in it.
+    const log = `/tmp/${runId}-${node}-${step.slug}.log`;
     const r = await ctx.pool.session(node).exec(backgroundLaunch(command, log, step.sudo), { timeoutMs: step.timeoutMs });
     return r.exitCode === 0 ? null : { ...base, command, observed: r.stderr.trimEnd(), failures: [{ check: 'start in the background', detail: `  exit ${r.exitCode}` }] };
   } catch (err) {
