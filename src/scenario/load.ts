@@ -16,7 +16,7 @@ import { parseDuration } from './duration.js';
 import { regexError, regexLiteral, type Expectation, type JsonCheck, type JsonOp, type StringCheck, type StringOp } from './expect.js';
 import { findPlaceholders } from './interpolate.js';
 import { parseJsonPath } from './json-path.js';
-import type { GraphStep, LeafStep, ParallelStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
+import type { GraphStep, LeafStep, ParallelStep, PlanStep, ScenarioPlan, StopBackgroundStep, Verification } from './plan.js';
 import { fragmentSchema, scenarioSchema, type CaptureFile, type ExpectFile, type StepFile, type StringMatcherFile } from './schema.js';
 import { resolveExpression } from './scope.js';
 
@@ -26,6 +26,7 @@ export interface LoadOptions {
 }
 
 const DEFAULT_TIMEOUT = '60s';
+const STUDENT_KEYS = ['explain', 'hint', 'check', 'confirm'] as const;
 const DEFAULT_RETRY_EVERY = '1s';
 
 /** `overlay` -> `<scenariosDir>/overlay.yaml`; anything that looks like a path is taken as one. */
@@ -107,14 +108,45 @@ class PlanBuilder {
       this.problem(source.doc.locateKey([...path, forms[1]!]), `a step has either run, parallel, use, stop or graph, not ${forms.join(' and ')}`);
       return [];
     }
+    if (step.stop !== undefined || step.use !== undefined || phase === 'cleanup') {
+      this.misplacedKeys(source, step, path, STUDENT_KEYS, phase === 'cleanup' ? 'is not allowed in cleanup (a student types only the steps)' : `does not apply to a ${forms[0]} step`);
+    }
     if (step.stop !== undefined) return this.stop(source, step, path, phase);
     if (step.graph !== undefined) return [this.graph(source, step, path, phase)];
     if (step.use !== undefined) return this.use(source, step, path, phase);
-    if (step.parallel !== undefined) return [this.parallel(source, step, path, phase)];
+    if (step.parallel !== undefined) return [this.withGuide(source, step, path, phase, this.parallel(source, step, path, phase))];
     this.misplacedKeys(source, step, path, ['with'], 'applies only to a use step');
     const leaf = this.leaf(source, step, path, phase, this.nextId(phase), this.captures);
     if (leaf?.kind === 'background') this.backgrounds.push({ step: leaf, fragment: source.fragment });
-    return leaf ? [leaf] : [];
+    return leaf ? [this.withGuide(source, step, path, phase, leaf)] : [];
+  }
+
+  /** A main step's explanation, hint and verification; checks are built like steps and see every capture so far. */
+  private withGuide<T extends LeafStep | ParallelStep>(source: Source, step: StepFile, path: Path, phase: Phase, built: T): T {
+    if (phase !== 'main') return built;
+    if (step.check !== undefined && step.confirm !== undefined) {
+      this.problem(source.doc.locateKey([...path, 'confirm']), 'a step has either check or confirm: true, not both (confirm is for a step that can not be checked)');
+    }
+    if (step.confirm && step.capture !== undefined) {
+      this.problem(source.doc.locateKey([...path, 'capture']), 'a confirm step makes no capture in exercise mode (nothing runs there); take the value in a check: instead');
+    }
+    let verify: Verification;
+    if (step.check !== undefined) {
+      const raw = Array.isArray(step.check) ? step.check : [step.check];
+      const checks = raw.flatMap((c, k) => {
+        const where: Path = Array.isArray(step.check) ? [...path, 'check', k] : [...path, 'check'];
+        const leaf = this.leaf(source, c, where, phase, `${built.id}.check${raw.length > 1 ? k + 1 : ''}`, this.captures);
+        return leaf?.kind === 'command' ? [{ ...leaf, name: c.name ?? `check: ${leaf.name}` }] : [];
+      });
+      verify = { kind: 'check', checks };
+    } else if (step.confirm || built.kind === 'background' || (built.kind === 'parallel' && built.steps.some((s) => s.kind === 'background'))) {
+      // A daemon can not be started again to see that it runs: without a check, the student says it does.
+      verify = { kind: 'confirm' };
+    } else {
+      verify = { kind: 'rerun' };
+    }
+    built.guide = { explain: step.explain?.trim() ?? null, hint: step.hint?.trim() ?? null, verify };
+    return built;
   }
 
   private stop(source: Source, step: StepFile, path: Path, phase: Phase): PlanStep[] {
@@ -383,7 +415,7 @@ class PlanBuilder {
     return ok;
   }
 
-  private misplacedKeys(source: Source, step: StepFile, path: Path, keys: (keyof StepFile)[], why: string): void {
+  private misplacedKeys(source: Source, step: StepFile, path: Path, keys: readonly (keyof StepFile)[], why: string): void {
     for (const key of keys) if (step[key] !== undefined) this.problem(source.doc.locateKey([...path, key]), `${key} ${why}`);
   }
 

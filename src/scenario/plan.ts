@@ -25,6 +25,22 @@ interface LeafBase {
   /** The vars this step sees: the scenario's, or its fragment's after `with:`. */
   vars: Record<string, string>;
   origin: Origin;
+  /** Set on the scenario's top-level main steps only: what exercise mode shows and how it knows the step is done. */
+  guide?: StudentGuide;
+}
+
+/**
+ * How a step is known to be done when the student types it (exercise mode). `check`: the step's read-only
+ * checks hold. `rerun`: the step has no check and is read-only itself, so its own run and expect are run
+ * again on the live state. `confirm`: a "do this" step (or a daemon) the student confirms with Enter.
+ */
+export type Verification = { kind: 'check'; checks: CommandStep[] } | { kind: 'rerun' } | { kind: 'confirm' };
+
+export interface StudentGuide {
+  /** Markdown, from the course notes. */
+  explain: string | null;
+  hint: string | null;
+  verify: Verification;
 }
 
 export interface CommandStep extends LeafBase {
@@ -49,6 +65,7 @@ export interface ParallelStep {
   name: string;
   steps: LeafStep[];
   origin: Origin;
+  guide?: StudentGuide;
 }
 
 /**
@@ -94,6 +111,11 @@ export interface ScenarioPlan {
   steps: PlanStep[];
   /** The scenario's own cleanup, then its fragments' in reverse order of use. */
   cleanup: PlanStep[];
+}
+
+/** The checks `lab scenario` runs right after a step (none when the step has no `check:`). */
+export function checksOf(step: PlanStep): CommandStep[] {
+  return step.kind !== 'stop-background' && step.kind !== 'graph' && step.guide?.verify.kind === 'check' ? step.guide.verify.checks : [];
 }
 
 /** The steps that run on nodes: a parallel group's steps, or the step itself. */

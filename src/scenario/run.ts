@@ -12,6 +12,7 @@ import type { SshPool } from '../ssh/pool.js';
 import { Background } from './background.js';
 import { extractCapture } from './capture.js';
 import { deadDaemons, labNetwork } from './diagnosis.js';
+import { withChecks } from './checks.js';
 import { formatDuration } from './duration.js';
 import { Executor } from './executor.js';
 import { checkOutcome, describeExpectation, fillExpectation } from './expect.js';
@@ -61,7 +62,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const unmet = plan.requires && !options.ignoreRequires ? await unmetRequirement(plan.requires.docker, options.pool, options.lab, options.dockerVersions) : null;
   if (unmet) {
     const skip = (s: PlanStep, phase: Phase) => skipped(s, phase, unmet);
-    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: plan.steps.map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
+    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: withChecks(plan.steps).map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
     await observer.scenarioEnd?.(result);
     return result;
   }
@@ -69,7 +70,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const runner = new StepRunner(options, runId, transcript, observer);
   const steps: StepResult[] = [];
   let stop: { status: StepStatus; reason: string } | null = null;
-  for (const step of plan.steps) {
+  for (const step of withChecks(plan.steps)) {
     if (stop) {
       steps.push(skipped(step, 'main', stop.reason, observer));
       continue;

@@ -81,6 +81,34 @@ const commandKeys = {
 export const commandStepSchema = z.strictObject(commandKeys);
 
 /**
+ * One read-only verification of a step: what exercise mode polls while the student types, and what
+ * `lab scenario` runs right after the step. It must not change the node.
+ */
+export const checkSchema = z
+  .strictObject({
+    name: commandKeys.name.describe('what is verified, in plain words; shown when it fails (default: the first line of run)'),
+    on: commandKeys.on,
+    run: z.string().min(1).describe('a read-only command: it must not change the node'),
+    sudo: commandKeys.sudo,
+    timeout: commandKeys.timeout,
+    expect: commandKeys.expect,
+    retry: commandKeys.retry.describe('lab scenario only: run again until expect holds (a state that settles, e.g. a daemon starting)'),
+    capture: commandKeys.capture.describe('a value for later steps, taken by the check (in exercise mode the student ran the step, so only its check can take it)'),
+  })
+  .describe('a read-only verification: a command with its own expect');
+
+/** Keys that guide a student through a step in exercise mode (`lab exercise`). */
+const studentKeys = {
+  explain: z.string().min(1).optional().describe('Markdown shown to the student: what the step teaches'),
+  hint: z.string().min(1).optional().describe('shown when the check fails after Enter'),
+  check: z
+    .union([checkSchema, z.array(checkSchema).min(1, 'list at least one check')])
+    .optional()
+    .describe('read-only verification(s) that the step is done; lab scenario runs them after run'),
+  confirm: z.literal(true).optional().describe('no check: in exercise mode the student confirms the step with Enter'),
+};
+
+/**
  * One object with every key optional rather than a union of three shapes: a union makes zod report "no
  * branch matched", while this lets load.ts say exactly which keys conflict.
  */
@@ -92,6 +120,7 @@ export const stepSchema = z.strictObject({
   with: z.record(identifier, scalar).optional().describe("values for the fragment's vars"),
   stop: z.string().min(1).optional().describe('cleanup only, instead of run: stop the processes of the background step with this name, now'),
   graph: z.string().min(1).optional().describe('instead of run: snapshot the topology (`lab graph`) into the run\'s folder, under this title'),
+  ...studentKeys,
 });
 
 const varsSchema = z.record(identifier, scalar).describe('constants, used as ${{ vars.name }}');
@@ -126,6 +155,7 @@ export type ScenarioFile = z.output<typeof scenarioSchema>;
 export type FragmentFile = z.output<typeof fragmentSchema>;
 export type StepFile = z.output<typeof stepSchema>;
 export type CommandStepFile = z.output<typeof commandStepSchema>;
+export type CheckFile = z.output<typeof checkSchema>;
 export type ExpectFile = z.output<typeof expectSchema>;
 export type CaptureFile = z.output<typeof captureSchema>;
 export type StringMatcherFile = NonNullable<ExpectFile['stdout']>;

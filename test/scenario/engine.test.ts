@@ -93,6 +93,33 @@ describe('the runner on real sshd nodes', () => {
     expect(text).toContain('expected: "hello docker-node1"');
   });
 
+  it("runs each step's check right after it, so a solution that does not satisfy its own check fails", async () => {
+    const yaml = (file: string) => (m: string) => `
+name: checked
+description: a step and its read-only check
+steps:
+  - name: write
+    on: docker-node1
+    run: echo ready > ${m}/state
+    check: { name: the state file says ready, on: docker-node2, run: cat ${m}/${file}, expect: { stdout: ready } }
+  - name: after
+    on: docker-node1
+    run: touch ${m}/after
+`;
+    const good = await run('checked', yaml('state'));
+    expect(good.exitCode).toBe(0);
+    expect(good.result.steps.map((s) => [s.id, s.name, s.status])).toEqual([
+      ['1', 'write', 'passed'],
+      ['1.check', 'the state file says ready', 'passed'],
+      ['2', 'after', 'passed'],
+    ]);
+    const bad = await run('checked', yaml('elsewhere'));
+    expect(bad.exitCode).toBe(1);
+    expect(bad.result.steps.map((s) => s.status)).toEqual(['passed', 'failed', 'skipped']);
+    expect(bad.result.steps[1]!.nodes[0]).toMatchObject({ node: 'docker-node2', command: `cat ${bad.m}/elsewhere`, exitCode: 1 });
+    expect(existsSync(join(bad.m, 'after'))).toBe(false);
+  });
+
   it('writes a transcript per node with commands, exit codes and output, and no key material', async () => {
     const { result } = await run('basic', (m) => passing(m));
     const files = readdirSync(result.transcriptDir).sort();

@@ -1,0 +1,79 @@
+/**
+ * `lab exercise NAME [--challenge|--check|--reset]`: the student types the course and docker-lab checks
+ * each step. The entry the CLI calls; the parts are in this folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { InputError } from '../errors.js';
+import type { Lab } from '../lab/model.js';
+import { cachedTargets } from '../lifecycle/targets.js';
+import { SCENARIOS_DIR } from '../paths.js';
+import { runScenarios } from '../run/scenarios.js';
+import { loadScenario } from '../scenario/catalog.js';
+import { SshPool } from '../ssh/pool.js';
+import type { SshTarget } from '../ssh/target.js';
+import { exerciseSteps, type ExerciseStep } from './plan.js';
+import { probe, type ProbeContext } from './probe.js';
+import { forgetProgress, loadProgress } from './progress.js';
+import { resetPlan } from './reset.js';
+import { exerciseSession } from './session.js';
+import { standingLine, stepsDone, type StepVerdict } from './standing.js';
+
+export type ExerciseAction = 'interactive' | 'challenge' | 'check' | 'reset';
+
+export async function exercise(lab: Lab, name: string, action: ExerciseAction): Promise<number> {
+  const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
+  const steps = exerciseSteps(plan);
+  const targets = await cachedTargets(lab);
+  if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
+  if (action === 'reset') {
+    const { exitCode } = await runScenarios([resetPlan(plan)], { lab, targets });
+    forgetProgress(lab, plan.name);
+    console.log(`${plan.name}: cleanup ${exitCode === 0 ? 'ran' : 'ran with failures (see above)'}; progress forgotten`);
+    return exitCode;
+  }
+  if (action !== 'check' && !process.stdin.isTTY) throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
+  return withPool(targets, async (pool) => {
+    if (action === 'check') {
+      const done = await walk(steps, { pool, lab, captures: {} });
+      console.log(standingLine(steps, done));
+      return done === steps.length ? 0 : 1;
+    }
+    await exerciseSession({
+      lab,
+      pool,
+      scenario: plan.name,
+      steps,
+      mode: action === 'challenge' ? 'challenge' : 'guided',
+      progress: loadProgress(lab, plan.name, steps.length),
+      input: process.stdin,
+      output: process.stdout,
+      runId: `exercise-${plan.name}-${randomBytes(3).toString('hex')}`,
+    });
+    return 0;
+  });
+}
+
+/** Checks the live state against the steps in order, up to the first that does not hold: the number done. */
+async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<number> {
+  const verdicts: StepVerdict[] = [];
+  for (const step of steps) {
+    if (step.verify.kind === 'confirm') {
+      verdicts.push('unknown');
+      continue;
+    }
+    const v = await probe(step, ctx);
+    verdicts.push(v.holds ? 'holds' : 'fails');
+    if (!v.holds) break;
+    Object.assign(ctx.captures, v.captures);
+  }
+  return stepsDone(verdicts);
+}
+
+async function withPool<T>(targets: SshTarget[], use: (pool: SshPool) => Promise<T>): Promise<T> {
+  const pool = await SshPool.open(targets);
+  try {
+    return await use(pool);
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The scenario as the student meets it: one exercise step per top-level main step (a parallel group is one
+ * step), numbered from 1, with what to show and how the step is known to be done.
+ */
+import { formatLocation, InputError } from '../errors.js';
+import type { Lab } from '../lab/model.js';
+import { interpolateText } from '../scenario/interpolate.js';
+import type { LeafStep, ParallelStep, ScenarioPlan, Verification } from '../scenario/plan.js';
+import { resolveExpression } from '../scenario/scope.js';
+
+export interface ExerciseStep {
+  /** 1-based, as the student counts. */
+  number: number;
+  title: string;
+  explain: string | null;
+  hint: string | null;
+  verify: Verification;
+  /** The plan step: its commands are the solution, and re-run when it has no check. */
+  step: LeafStep | ParallelStep;
+}
+
+/** What to type, and where: one block per distinct command text (a command that names its node gets one per node). */
+export interface CommandBlock {
+  nodes: string[];
+  text: string;
+}
+
+/**
+ * Refuses (exit 2, naming each step's place) a scenario with steps nobody wrote for students: without
+ * explain, check or confirm, a step would be re-run as its own check, and a step that changes the node
+ * must not be re-run every second.
+ */
+export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
+  const steps = plan.steps.flatMap((step, i) => {
+    if (step.kind === 'stop-background' || step.kind === 'graph' || !step.guide) return [];
+    return [{ number: i + 1, title: step.name, explain: step.guide.explain, hint: step.guide.hint, verify: step.guide.verify, step }];
+  });
+  const unwritten = steps.filter((s) => s.verify.kind === 'rerun' && s.explain === null);
+  if (unwritten.length) {
+    const problems = unwritten.map((s) => ({ loc: s.step.origin, message: `step ${s.number} "${s.title}" is not written for exercise mode: give it explain: (it is read-only and re-run as its own check), check: or confirm: true` }));
+    throw new InputError(`${plan.name} can not be an exercise yet: ${formatLocation(problems[0]!.loc)}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+  }
+  return steps;
+}
+
+export function solutionLeaves(step: ExerciseStep): LeafStep[] {
+  return step.step.kind === 'parallel' ? step.step.steps : [step.step];
+}
+
+/**
+ * The commands of a step as the student types them: placeholders filled with the lab's values and the
+ * captures known so far (one still unknown stays as written, so the student sees what goes there).
+ */
+export function commandBlocks(lab: Lab, step: ExerciseStep, captures: Record<string, string>): CommandBlock[] {
+  const blocks: CommandBlock[] = [];
+  for (const leaf of solutionLeaves(step)) {
+    for (const node of leaf.nodes) {
+      const ip = lab.nodes.find((n) => n.name === node)?.ip ?? '';
+      const filled = interpolateText(leaf.run.trim(), (expr) => {
+        const r = resolveExpression(expr, { lab, node: { name: node, ip }, vars: leaf.vars, captures });
+        return r.ok ? r.value : `\${{ ${expr} }}`;
+      });
+      let text = filled;
+      if (leaf.sudo && !filled.startsWith('sudo ')) text = filled.includes('\n') ? `sudo bash -c '${filled.replace(/'/g, `'\\''`)}'` : `sudo ${filled}`;
+      // A daemon must outlive the student's command line, as the course starts etcd: nohup ... &.
+      if (leaf.kind === 'background') text = `nohup ${text} > ${leaf.slug}.log 2>&1 &`;
+      const same = blocks.find((b) => b.text === text);
+      if (same) same.nodes.push(node);
+      else blocks.push({ nodes: [node], text });
+    }
+  }
+  return blocks;
+}

@@ -1,0 +1,131 @@
+/**
+ * Runs a step's verification, or its solution, on the live lab and says what was found. One attempt per
+ * command (the exercise loop is the retry), nothing written to a transcript: a check is polled every second.
+ */
+import type { Lab } from '../lab/model.js';
+import { extractCapture } from '../scenario/capture.js';
+import { checkOutcome, fillExpectation } from '../scenario/expect.js';
+import { lastMeaningfulLine, type Failure } from '../scenario/failure.js';
+import { escapeRegex, interpolateShell, interpolateText } from '../scenario/interpolate.js';
+import type { CommandStep, LeafStep } from '../scenario/plan.js';
+import { backgroundLaunch, commandLine } from '../scenario/remote.js';
+import { resolveExpression } from '../scenario/scope.js';
+import type { SshPool } from '../ssh/pool.js';
+import { solutionLeaves, type ExerciseStep } from './plan.js';
+
+/** One command that did not hold on one node. */
+export interface Miss {
+  /** What was verified, in the author's words (the check's name). */
+  what: string;
+  node: string;
+  command: string;
+  failures: Failure[];
+  /** What the node printed (stdout, else stderr), for "observed". */
+  observed: string;
+  /** The command could not be judged at all: connection lost, timeout, a capture never made. */
+  error?: string;
+}
+
+export interface Verdict {
+  holds: boolean;
+  misses: Miss[];
+  /** Values captured by the commands that ran (a re-run step takes its capture this way). */
+  captures: Record<string, string>;
+}
+
+export interface ProbeContext {
+  pool: SshPool;
+  lab: Lab;
+  captures: Record<string, string>;
+}
+
+/** The commands whose holding means the step is done; none for a step the student confirms. */
+export function verifyingCommands(step: ExerciseStep): CommandStep[] {
+  if (step.verify.kind === 'check') return step.verify.checks;
+  if (step.verify.kind === 'rerun') return solutionLeaves(step).filter((l): l is CommandStep => l.kind === 'command');
+  return [];
+}
+
+/** Whether the step's verification holds on the live state now. */
+export async function probe(step: ExerciseStep, ctx: ProbeContext): Promise<Verdict> {
+  return judgeAll(verifyingCommands(step), ctx, false);
+}
+
+/**
+ * Runs the step's own commands for the student (key S): daemons detached as `lab scenario` starts them, the
+ * others honouring their retry (a network that takes a moment to show on the other node).
+ */
+export async function runSolution(step: ExerciseStep, ctx: ProbeContext, runId: string): Promise<Verdict> {
+  const leaves = solutionLeaves(step);
+  const daemons = leaves.filter((l) => l.kind === 'background');
+  const started = await Promise.all(daemons.flatMap((d) => d.nodes.map((node) => startDaemon(d, node, ctx, runId))));
+  const commands = await judgeAll(
+    leaves.filter((l): l is CommandStep => l.kind === 'command'),
+    ctx,
+    true,
+  );
+  const misses = [...started.flatMap((m) => (m ? [m] : [])), ...commands.misses];
+  return { holds: misses.length === 0, misses, captures: commands.captures };
+}
+
+async function judgeAll(commands: readonly CommandStep[], ctx: ProbeContext, retry: boolean): Promise<Verdict> {
+  const captures: Record<string, string> = {};
+  const runs = await Promise.all(commands.flatMap((c) => c.nodes.map(async (node) => ({ c, node, miss: await judge(c, node, ctx, retry, captures) }))));
+  const misses = runs.flatMap((r) => (r.miss ? [r.miss] : []));
+  return { holds: misses.length === 0, misses, captures };
+}
+
+async function judge(step: CommandStep, node: string, ctx: ProbeContext, retry: boolean, captures: Record<string, string>): Promise<Miss | null> {
+  const base = { what: step.name, node, command: step.run.trim(), failures: [], observed: '' };
+  let command: string;
+  let expectation;
+  try {
+    const value = valueOf(step, node, ctx);
+    command = interpolateShell(step.run, value);
+    expectation = fillExpectation(step.expect, (t) => interpolateText(t, value), (t) => interpolateText(t, value, escapeRegex));
+  } catch (err) {
+    return { ...base, error: (err as Error).message };
+  }
+  const deadline = retry && step.retry ? performance.now() + step.retry.forMs : 0;
+  for (;;) {
+    let miss: Miss | null;
+    try {
+      const result = await ctx.pool.session(node).exec(commandLine(command, step.sudo), { timeoutMs: step.timeoutMs });
+      const failures = checkOutcome(expectation, result);
+      const observed = (result.stdout.trim() ? result.stdout : result.stderr).trimEnd();
+      miss = failures.length ? { ...base, command, failures, observed } : null;
+      if (!miss && step.capture) {
+        const taken = extractCapture(step.capture, result.stdout);
+        if (taken.ok) captures[step.capture.name] = taken.value;
+        else miss = { ...base, command, observed, failures: [{ kind: 'capture', check: `capture ${step.capture.name}`, detail: `  ${taken.message}` }] };
+      }
+    } catch (err) {
+      miss = { ...base, command, error: (err as Error).message };
+    }
+    if (!miss || performance.now() + (step.retry?.everyMs ?? 0) >= deadline) return miss;
+    await new Promise((r) => setTimeout(r, step.retry!.everyMs));
+  }
+}
+
+async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runId: string): Promise<Miss | null> {
+  const base = { what: step.name, node, command: step.run.trim(), failures: [], observed: '' };
+  try {
+    const command = interpolateShell(step.run, valueOf(step, node, ctx));
+    // Not under the engine's /var/tmp/docker-lab: a daemon launched with sudo would create that folder as root,
+    // and the next `lab scenario` could not make its run folder in it.
+    const log = `/tmp/${runId}-${node}-${step.slug}.log`;
+    const r = await ctx.pool.session(node).exec(backgroundLaunch(command, log, step.sudo), { timeoutMs: step.timeoutMs });
+    return r.exitCode === 0 ? null : { ...base, command, observed: r.stderr.trimEnd(), failures: [{ kind: 'daemon-died', check: 'start in the background', detail: `  exit ${r.exitCode}`, daemon: step.name, lastWords: lastMeaningfulLine(r.stderr) }] };
+  } catch (err) {
+    return { ...base, error: (err as Error).message };
+  }
+}
+
+function valueOf(step: LeafStep, node: string, ctx: ProbeContext): (expr: string) => string {
+  const ip = ctx.lab.nodes.find((n) => n.name === node)?.ip ?? '';
+  return (expr) => {
+    const r = resolveExpression(expr, { lab: ctx.lab, node: { name: node, ip }, vars: step.vars, captures: ctx.captures });
+    if (!r.ok) throw new Error(r.message);
+    return r.value;
+  };
+}

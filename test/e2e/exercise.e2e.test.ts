@@ -1,0 +1,249 @@
+/**
+ * Exercise mode as a student meets it: `lab exercise` runs in a real pseudo-terminal, the course's commands
+ * are typed on the nodes over SSH with the lab's key (as `vagrant ssh` would), and the test reads the screen.
+ * Every wait is on an event (text on the screen, a command's end) with a generous overall limit, never a sleep.
+ */
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLab } from '../../src/lab/model.js';
+import { sshConfigPath } from '../../src/lifecycle/targets.js';
+import { e2eLab, ROOT } from '../support/e2e.js';
+
+const e2e = e2eLab('h12', '/work/labs/h12', '192.168.222');
+const lab = loadLab(e2e.file);
+const SUBNET = e2e.subnet;
+const SCREEN_LIMIT_MS = 120_000;
+
+/** A course command typed on a node, as the student would in `vagrant ssh <node>`. */
+async function type(node: string, command: string) {
+  const r = await execa('ssh', ['-F', sshConfigPath(lab), node, command], { reject: false, all: true, stdin: 'ignore' });
+  expect(r.exitCode, `${node}$ ${command}\n${r.all}`).toBe(0);
+  return String(r.stdout);
+}
+
+/** `lab exercise NAME ARGS` to its end, output and exit code. */
+async function exercise(name: string, ...args: string[]) {
+  const r = await e2e.run('exercise', name, ...args);
+  return { code: r.exitCode, out: String(r.all) };
+}
+
+/**
+ * The exercise in a real pseudo-terminal of its own (util-linux `script`: tmux can not start its server on a
+ * host whose /dev/null is not the device), 160x90; keys go to the terminal as typed. When the command ends,
+ * the terminal shows its exit code.
+ */
+let terminal: { process: ResultPromise; output: string } | null = null;
+
+async function startInTerminal(name: string, ...args: string[]) {
+  await closeTerminal();
+  const cmd = `stty cols 160 rows 90; cd ${ROOT} && node bin/lab.js exercise ${name} ${args.join(' ')} --lab ${e2e.file}; echo "EXITED $?"`;
+  const process = execa('script', ['-qfe', '-c', cmd, join(e2e.dir, 'terminal.log')], { stdin: 'pipe', reject: false, buffer: false });
+  const t = { process, output: '' };
+  process.stdout!.on('data', (d: Buffer) => (t.output += d.toString('utf8')));
+  terminal = t;
+}
+
+async function closeTerminal() {
+  if (!terminal) return;
+  terminal.process.kill();
+  await terminal.process;
+  terminal = null;
+}
+
+/** What the terminal shows now: everything since the last clear screen, without carriage returns. */
+async function screen(): Promise<string> {
+  const out = terminal?.output ?? '';
+  const i = out.lastIndexOf('\x1b[2J\x1b[H');
+  return (i === -1 ? out : out.slice(i + 7)).replace(/\r/g, '');
+}
+
+async function key(k: string) {
+  terminal!.process.stdin!.write(k === 'Enter' ? '\r' : k);
+}
+
+/** Polls the screen until `pattern` shows; fails with the screen as it was. */
+async function see(pattern: RegExp | string, limitMs = SCREEN_LIMIT_MS): Promise<string> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const text = await screen();
+    if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`never saw ${pattern} on the screen:\n${text}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The step number on screen now. */
+async function stepOnScreen(name: string): Promise<number> {
+  const m = new RegExp(`${name}: step (\\d+) of`).exec(await screen());
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Catches up to the end as a student who fell behind: S on a step to do, Enter on a step that only asks
+ * to look or to confirm; each time waits for the next step (or the end) to show.
+ */
+async function catchUpToTheEnd(name: string, total: number) {
+  for (;;) {
+    const text = await see(new RegExp(`${name}: step \\d+ of ${total}[\\s\\S]*keys:|steps of ${name} are done`));
+    if (text.includes(`steps of ${name} are done`)) return text;
+    const n = await stepOnScreen(name);
+    await see(/Waiting for the step|press Enter|Press Enter|✗/);
+    const textNow = await screen();
+    await key(/press Enter|Press Enter/.test(textNow) ? 'Enter' : 'S');
+    await see(new RegExp(`${name}: step ${n + 1} of|steps of ${name} are done`));
+  }
+}
+
+beforeAll(async () => {
+  const up = await e2e.run('up', '--provider', 'lxc');
+  expect(up.exitCode, String(up.all)).toBe(0);
+});
+
+afterAll(async () => {
+  await closeTerminal();
+  await e2e.run('down');
+});
+
+describe('lab exercise netns, typed by a student in a terminal', () => {
+  it('starts clean: --reset, then --check reports 0 done', async () => {
+    expect((await exercise('netns', '--reset')).code).toBe(0);
+    const check = await exercise('netns', '--check');
+    expect(check.out).toContain('0 of 15 steps done; next: 1 "sudo ip netns add test1 / test2"');
+    expect(check.code).toBe(1);
+  });
+
+  it('waits on a typo, explains it after Enter, and moves on by itself once the step holds', async () => {
+    await startInTerminal('netns');
+    await see('netns: step 1 of 15');
+    await type('docker-node1', 'sudo ip netns add tets1 && sudo ip netns add test2');
+    await key('Enter');
+    const failed = await see('✗ Not yet:');
+    expect(failed).toContain('netns: step 1 of 15');
+    expect(failed).toContain('test1 and test2 are listed by ip netns list: not so on docker-node1');
+    expect(failed).toMatch(/actual \(tail\):\n\s+test2\n\s+tets1/);
+    expect(failed).toContain('Hint: Both names, exactly test1 and test2');
+    await type('docker-node1', 'sudo ip netns delete tets1 && sudo ip netns add test1');
+    const next = await see('netns: step 2 of 15');
+    expect(next).toContain('✓ step 1 done: sudo ip netns add test1 / test2');
+    expect(next).toContain('When you have done this, press Enter.');
+  });
+
+  it('takes Enter on a step to confirm, and the course commands on the next', async () => {
+    await type('docker-node1', 'sudo ip netns exec test1 ip link');
+    await key('Enter');
+    await see('netns: step 3 of 15');
+    await type('docker-node1', 'sudo ip netns exec test1 ip link set dev lo up && sudo ip netns exec test2 ip link set dev lo up');
+    await see('netns: step 4 of 15');
+  });
+
+  it('S runs the solution of the step for a student who fell behind', async () => {
+    await key('S');
+    const text = await see('netns: step 5 of 15');
+    expect(text).toContain('✓ step 4 done for you: sudo ip link add veth-test1 type veth peer name veth-test2');
+    expect(await type('docker-node1', 'ip link show veth-test1')).toContain('veth-test1@veth-test2');
+  });
+
+  it('q quits; --check counts the steps the lab shows done; a rerun resumes at the same step', async () => {
+    await key('q');
+    await see('EXITED 0');
+    const check = await exercise('netns', '--check');
+    expect(check.out).toContain('4 of 15 steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"');
+    expect(check.code).toBe(1);
+    await startInTerminal('netns');
+    await see('netns: step 5 of 15');
+  });
+
+  it('goes through to the end: a look-only step says its state is already there', async () => {
+    await type('docker-node1', 'sudo ip link set veth-test1 netns test1 && sudo ip link set veth-test2 netns test2');
+    const look = await see('netns: step 6 of 15');
+    await see('This step only looks at the lab, and what it shows is already there.');
+    expect(look).toContain('On docker-node1, type:\n    ip link');
+    const end = await catchUpToTheEnd('netns', 15);
+    expect(end).toContain('All 15 steps of netns are done.');
+    await see('EXITED 0');
+  });
+
+  it('--reset leaves the node clean and forgets the progress', async () => {
+    await type('docker-node1', 'sudo ip netns add test1'); // something left behind
+    expect((await exercise('netns', '--reset')).code).toBe(0);
+    expect(await type('docker-node1', 'sudo ip netns list; ip -o link show | grep veth-test || true')).toBe('');
+    expect((await exercise('netns', '--check')).out).toContain('0 of 15 steps done');
+  });
+});
+
+describe('lab exercise overlay, typed by a student in a terminal', () => {
+  const node = (i: 1 | 2) => ({ name: `docker-node${i}`, ip: `${SUBNET}.${9 + i}` });
+  const etcd = (i: 1 | 2) =>
+    `setsid nohup etcd --name ${node(i).name} --data-dir /tmp/etcd-${node(i).name} --enable-v2=true --initial-advertise-peer-urls http://${node(i).ip}:2380 ` +
+    `--listen-peer-urls http://${node(i).ip}:2380 --listen-client-urls http://${node(i).ip}:2379,http://127.0.0.1:2379 --advertise-client-urls http://${node(i).ip}:2379 ` +
+    `--initial-cluster-token etcd-cluster --initial-cluster docker-node1=http://${node(1).ip}:2380,docker-node2=http://${node(2).ip}:2380 --initial-cluster-state new > /tmp/etcd.log 2>&1 < /dev/null &`;
+
+  it('starts clean: --reset, then --check reports 0 done', async () => {
+    expect((await exercise('overlay', '--reset')).code).toBe(0);
+    const check = await exercise('overlay', '--check');
+    expect(check.out).toContain('0 of 18 steps done; next: 1 "start etcd"');
+    expect(check.code).toBe(1);
+  });
+
+  it('advances as the etcd cluster and the daemons come up, S catching up the daemons', async () => {
+    await startInTerminal('overlay');
+    await see('overlay: step 1 of 18');
+    await type('docker-node1', etcd(1));
+    await type('docker-node2', etcd(2));
+    await see(/overlay: step 2 of 18|overlay: step 3 of 18/);
+    if ((await stepOnScreen('overlay')) === 2) {
+      await see(/press Enter|Press Enter|overlay: step 3 of 18/);
+      if ((await stepOnScreen('overlay')) === 2) await key('Enter');
+    }
+    await see('overlay: step 3 of 18');
+    for (const i of [1, 2] as const) await type(node(i).name, 'sudo service docker stop && sudo systemctl stop docker.socket');
+    await see('overlay: step 4 of 18');
+    await key('S');
+    await see('overlay: step 5 of 18');
+  });
+
+  it('a typo in the network name leaves the step waiting; Enter shows the hint and what node1 lists', async () => {
+    await key('Enter'); // step 5 only looks: the daemons use the cluster store
+    await see('overlay: step 6 of 18');
+    await type('docker-node1', 'sudo docker network create -d overlay demi');
+    await key('Enter');
+    const failed = await see('✗ Not yet:');
+    expect(failed).toContain('overlay: step 6 of 18');
+    expect(failed).toContain('demo is listed on docker-node1 as an overlay network of global scope: not so on docker-node1');
+    expect(failed).toContain('Hint: The network is named exactly demo');
+    expect(failed).toMatch(/actual \(tail\):\n\s+NETWORK ID\s+NAME\s+DRIVER\s+SCOPE/);
+    await type('docker-node1', 'sudo docker network rm demi && sudo docker network create -d overlay demo');
+    await see('overlay: step 7 of 18');
+  });
+
+  it('q and a rerun resume at the same step, then on to the end; --check then reports all done', async () => {
+    await key('q');
+    await see('EXITED 0');
+    await startInTerminal('overlay');
+    await see('overlay: step 7 of 18');
+    const end = await catchUpToTheEnd('overlay', 18);
+    expect(end).toContain('All 18 steps of overlay are done.');
+    const check = await exercise('overlay', '--check');
+    expect(check.out).toContain('18 of 18 steps done');
+    expect(check.code).toBe(0);
+  });
+
+  it('--reset stops the hand-started etcd and dockerd, brings the stock daemon back, and leaves no network or container', async () => {
+    expect((await exercise('overlay', '--reset')).code).toBe(0);
+    for (const i of [1, 2] as const) {
+      expect(await type(node(i).name, 'pgrep -a etcd; pgrep -a dockerd | grep -v -- "-H fd://" || true')).toBe('');
+      expect(await type(node(i).name, 'systemctl is-active docker; sudo docker ps -aq; sudo docker network ls -q --filter name=demo')).toBe('active');
+    }
+    expect((await exercise('overlay', '--check')).out).toContain('0 of 18 steps done');
+  });
+
+  it('after lab scenario overlay --keep, --check reports every step done', async () => {
+    const r = await e2e.run('scenario', 'overlay', '--keep', '--run-dir', '/work/labs/h12/runs');
+    expect(r.exitCode, String(r.all)).toBe(0);
+    const check = await exercise('overlay', '--check');
+    expect(check.out).toContain('18 of 18 steps done');
+    expect(check.code).toBe(0);
+    expect((await exercise('overlay', '--reset')).code).toBe(0);
+  });
+});
