@@ -182,50 +182,50 @@ describe('lab exercise overlay, typed by a student in a terminal', () => {
   it('starts clean: --reset, then --check reports 0 done', async () => {
     expect((await exercise('overlay', '--reset')).code).toBe(0);
     const check = await exercise('overlay', '--check');
-    expect(check.out).toContain('0 of 18 steps done; next: 1 "start etcd"');
+    expect(check.out).toContain('0 of 19 steps done; next: 1 "start etcd"');
     expect(check.code).toBe(1);
   });
 
   it('advances as the etcd cluster and the daemons come up, S catching up the daemons', async () => {
     await startInTerminal('overlay');
-    await see('overlay: step 1 of 18');
+    await see('overlay: step 1 of 19');
     await type('docker-node1', etcd(1));
     await type('docker-node2', etcd(2));
-    await see(/overlay: step 2 of 18|overlay: step 3 of 18/);
+    await see(/overlay: step 2 of 19|overlay: step 3 of 19/);
     if ((await stepOnScreen('overlay')) === 2) {
-      await see(/press Enter|Press Enter|overlay: step 3 of 18/);
+      await see(/press Enter|Press Enter|overlay: step 3 of 19/);
       if ((await stepOnScreen('overlay')) === 2) await key('Enter');
     }
-    await see('overlay: step 3 of 18');
+    await see('overlay: step 3 of 19');
     for (const i of [1, 2] as const) await type(node(i).name, 'sudo service docker stop && sudo systemctl stop docker.socket');
-    await see('overlay: step 4 of 18');
+    await see('overlay: step 4 of 19');
     await key('S');
-    await see('overlay: step 5 of 18');
+    await see('overlay: step 5 of 19');
   });
 
   it('a typo in the network name leaves the step waiting; Enter shows the hint and what node1 lists', async () => {
     await key('Enter'); // step 5 only looks: the daemons use the cluster store
-    await see('overlay: step 6 of 18');
+    await see('overlay: step 6 of 19');
     await type('docker-node1', 'sudo docker network create -d overlay demi');
     await key('Enter');
     const failed = await see('✗ Not yet:');
-    expect(failed).toContain('overlay: step 6 of 18');
+    expect(failed).toContain('overlay: step 6 of 19');
     expect(failed).toContain('demo is listed on docker-node1 as an overlay network of global scope: not so on docker-node1');
     expect(failed).toContain('Hint: The network is named exactly demo');
     expect(failed).toMatch(/actual \(tail\):\n\s+NETWORK ID\s+NAME\s+DRIVER\s+SCOPE/);
     await type('docker-node1', 'sudo docker network rm demi && sudo docker network create -d overlay demo');
-    await see('overlay: step 7 of 18');
+    await see('overlay: step 7 of 19');
   });
 
   it('q and a rerun resume at the same step, then on to the end; --check then reports all done', async () => {
     await key('q');
     await see('EXITED 0');
     await startInTerminal('overlay');
-    await see('overlay: step 7 of 18');
-    const end = await catchUpToTheEnd('overlay', 18);
-    expect(end).toContain('All 18 steps of overlay are done.');
+    await see('overlay: step 7 of 19');
+    const end = await catchUpToTheEnd('overlay', 19);
+    expect(end).toContain('All 19 steps of overlay are done.');
     const check = await exercise('overlay', '--check');
-    expect(check.out).toContain('18 of 18 steps done');
+    expect(check.out).toContain('18 of 19 steps done');
     expect(check.code).toBe(0);
   });
 
@@ -235,14 +235,14 @@ describe('lab exercise overlay, typed by a student in a terminal', () => {
       expect(await type(node(i).name, 'pgrep -a etcd; pgrep -a dockerd | grep -v -- "-H fd://" || true')).toBe('');
       expect(await type(node(i).name, 'systemctl is-active docker; sudo docker ps -aq; sudo docker network ls -q --filter name=demo')).toBe('active');
     }
-    expect((await exercise('overlay', '--check')).out).toContain('0 of 18 steps done');
+    expect((await exercise('overlay', '--check')).out).toContain('0 of 19 steps done');
   });
 
   it('after lab scenario overlay --keep, --check reports every step done', async () => {
     const r = await e2e.run('scenario', 'overlay', '--keep', '--run-dir', '/work/labs/h12/runs');
     expect(r.exitCode, String(r.all)).toBe(0);
     const check = await exercise('overlay', '--check');
-    expect(check.out).toContain('18 of 18 steps done');
+    expect(check.out).toContain('18 of 19 steps done');
     expect(check.code).toBe(0);
     expect((await exercise('overlay', '--reset')).code).toBe(0);
   });
