@@ -10,7 +10,8 @@ import { loadLab } from '../../src/lab/model.js';
 import { sshConfigPath } from '../../src/lifecycle/targets.js';
 import { e2eLab, ROOT } from '../support/e2e.js';
 
-const e2e = e2eLab('h12', '/work/labs/h12', '192.168.222');
+const DIR = '/var/tmp/docker-lab-ex';
+const e2e = e2eLab('dlab-ex', DIR, '192.168.222');
 const lab = loadLab(e2e.file);
 const SUBNET = e2e.subnet;
 const SCREEN_LIMIT_MS = 120_000;
@@ -239,7 +240,7 @@ describe('lab exercise overlay, typed by a student in a terminal', () => {
   });
 
   it('after lab scenario overlay --keep, --check reports every step done', async () => {
-    const r = await e2e.run('scenario', 'overlay', '--keep', '--run-dir', '/work/labs/h12/runs');
+    const r = await e2e.run('scenario', 'overlay', '--keep', '--run-dir', join(DIR, 'runs'));
     expect(r.exitCode, String(r.all)).toBe(0);
     const check = await exercise('overlay', '--check');
     expect(check.out).toContain('18 of 19 steps done');

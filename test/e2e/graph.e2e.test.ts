@@ -19,9 +19,9 @@ import { e2eLab, leftovers, waitFor } from '../support/e2e.js';
 import { svgTexts } from '../support/svg.js';
 import { checkWellFormed } from '../support/xml.js';
 
-const DIR = '/work/labs/h13';
+const DIR = '/var/tmp/docker-lab-gr';
 const SUBNET = '192.168.223';
-const e2e = e2eLab('h13', DIR, SUBNET);
+const e2e = e2eLab('dlab-gr', DIR, SUBNET);
 const lab = e2e.run;
 const out = (name: string) => join(DIR, 'out', name);
 
