@@ -4,6 +4,9 @@ mark() { echo "### $*"; }
 seen=' '
 visit() { # kind name path: one namespace, once, however many paths lead to it (told apart by inode)
   ino=$(stat -L -c %i "$3" 2>/dev/null) || return 0
+  # A sandbox whose container is gone can leave its file behind for a while; it cannot be entered, and is no part
+  # of the network any more.
+  nsenter --net="$3" true 2>/dev/null || return 0
   case "$seen" in *" $ino "*) return 0 ;; esac
   seen="$seen$ino "
   mark ns "$1" "$2" "$ino"
