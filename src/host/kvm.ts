@@ -66,7 +66,15 @@ export async function runProbeGuest(accel: 'kvm' | 'tcg'): Promise<Usability> {
   }
 }
 
-export async function kvmUsable(): Promise<Usability> {
+/** Once per process: `doctor` asks both for usability and for the preflight, and the machine does not change. */
+let verdict: Promise<Usability> | undefined;
+
+export function kvmUsable(): Promise<Usability> {
+  verdict ??= probeKvm();
+  return verdict;
+}
+
+async function probeKvm(): Promise<Usability> {
   try {
     await access('/dev/kvm', constants.R_OK | constants.W_OK);
   } catch (err) {
