@@ -26,8 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeErr: () => undefined }); // errors are printed once, below, with their exit code
+  // Commands made after these settings inherit them.
   for (const command of COMMANDS) command.register(program, ctx);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeErr: () => undefined }).showHelpAfterError();
 
   try {
     await program.parseAsync(argv, { from: 'user' });
