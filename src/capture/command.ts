@@ -15,8 +15,8 @@ import { SshSession } from '../ssh/session.js';
 import { captureCommand, packetsCaptured, PID_LINE, type CaptureSpec } from './remote.js';
 
 export interface CaptureOptions {
-  node?: string;
-  iface?: string;
+  node: string;
+  iface: string;
   container?: string;
   netns?: string;
   filter?: string;
@@ -32,8 +32,6 @@ const DEFAULT_DURATION = '60s';
 
 /** Checks the arguments before any node is asked (exit 2 on bad input). */
 export function checkCaptureOptions(lab: Lab, o: CaptureOptions): { node: string; spec: CaptureSpec; out: string } {
-  const usage = 'usage: lab capture NODE IFACE [--container NAME | --netns NAME] [--filter EXPR] [--count N] [--duration 10s] [--out FILE | -]';
-  if (!o.node || !o.iface) throw new InputError(`capture: name a node and an interface\n${usage}`);
   if (!lab.nodes.some((n) => n.name === o.node)) throw new InputError(`capture: no node '${o.node}' in ${lab.file} (its nodes: ${lab.nodes.map((n) => n.name).join(', ')})`);
   if (o.container !== undefined && o.netns !== undefined) throw new InputError('capture: --container and --netns exclude each other');
   const count = o.count === undefined ? undefined : Number(o.count);
