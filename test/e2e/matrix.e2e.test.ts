@@ -6,9 +6,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadLab } from '../../src/lab/model.js';
 import { renderTable, type Cell } from '../../src/matrix/cells.js';
+import { ensureBox } from '../../src/providers/lxc/box.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const lab = (...args: string[]) => execa('node', [join(ROOT, 'bin/lab.js'), ...args], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true });
@@ -30,6 +32,12 @@ function workflowScript(stepId: string): string {
 }
 
 describe('lab matrix on real labs', () => {
+  // The boxes first, under the hook's budget: a test then times what it runs, not a box build.
+  beforeAll(async () => {
+    const base = loadLab(join(ROOT, 'lab.yaml'));
+    for (const suite of ['bookworm', 'trixie'] as const) await ensureBox({ ...base, suite, boxes: { lxc: `docker-lab/${suite}` } }, (line) => console.log(`[matrix boxes] ${line}`));
+  });
+
   it('runs as the CI workflow does: two shards side by side, then one merged table equal to the shards\' union', async () => {
     const out = mkdtempSync(join(tmpdir(), 'matrix-ci-'));
     // The workflow's variables for a two-version, three-scenario matrix cut in two. The run id also seeds the
