@@ -24,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('lab')
     .description('the two-node Docker networking course lab: bring it up, run its checked experiments')
     .showHelpAfterError()
+    // An option after a subcommand is the subcommand's: `matrix merge DIRS --out X` is merge's --out, not matrix's.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: () => undefined }); // errors are printed once, below, with their exit code
   // Commands made after these settings inherit them.

@@ -25,6 +25,7 @@ interface Options {
 
 export function register(program: Command, ctx: CliContext): void {
   const matrix = withLab(program.command('matrix').description('every scenario on several Docker versions, one lxc lab each, one table'))
+    .enablePositionalOptions()
     // Checked in the action, not by commander: a parent's required option would stand in the way of `matrix merge`.
     .option('--docker <versions>', 'required: Docker versions or Debian suites, e.g. 20.10.24,26.1.5 or bullseye,trixie', commaList)
     .option('--scenario <names>', 'these scenarios only (default: all but sample)', commaList)
