@@ -73,7 +73,7 @@ export async function ensureBox(lab: Lab, log: (l: string) => void, signal?: Abo
   await withLock(join(BOX_CACHE_DIR, `${suite}.build`), log, signal, async () => {
     if ((await installedRecipe(boxName)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${suite}-${want}.box`);
-    log(`building box ${boxName} from Debian ${suite} (debootstrap; about 2 minutes)`);
+    log(`building box ${boxName} from Debian ${suite} (debootstrap, with the course images; about 6 minutes)`);
     // A process group of its own, stopped as a whole: debootstrap and its chroots run under the script, whose
     // EXIT trap removes the work folder only once they are gone (and a terminal's Ctrl-C stays with us).
     const build = execa('bash', [BUILD_SCRIPT, suite, boxFile, want], { all: true, reject: false, stdin: 'ignore', detached: true });
