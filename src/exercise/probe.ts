@@ -8,7 +8,7 @@ import { checkOutcome, fillExpectation } from '../scenario/expect.js';
 import { lastMeaningfulLine, type Failure } from '../scenario/failure.js';
 import { escapeRegex, interpolateShell, interpolateText } from '../scenario/interpolate.js';
 import type { CommandStep, LeafStep } from '../scenario/plan.js';
-import { backgroundLaunch, commandLine } from '../scenario/remote.js';
+import { backgroundLaunch, backgroundLogPath, commandLine } from '../scenario/remote.js';
 import { resolveExpression } from '../scenario/scope.js';
 import type { SshPool } from '../ssh/pool.js';
 import { solutionLeaves, type ExerciseStep } from './plan.js';
@@ -111,9 +111,7 @@ async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runI
   const base = { what: step.name, node, command: step.run.trim(), failures: [], observed: '' };
   try {
     const command = interpolateShell(step.run, valueOf(step, node, ctx));
-    // Not under the engine's /var/tmp/docker-lab: a daemon launched with sudo would create that folder as root,
-    // and the next `lab scenario` could not make its run folder in it.
-    const log = `/tmp/${runId}-${node}-${step.slug}.log`;
+    const log = backgroundLogPath(runId, node, step.slug);
     const r = await ctx.pool.session(node).exec(backgroundLaunch(command, log, step.sudo), { timeoutMs: step.timeoutMs });
     return r.exitCode === 0 ? null : { ...base, command, observed: r.stderr.trimEnd(), failures: [{ kind: 'daemon-died', check: 'start in the background', detail: `  exit ${r.exitCode}`, daemon: step.name, lastWords: lastMeaningfulLine(r.stderr) }] };
   } catch (err) {
