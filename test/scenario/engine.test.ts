@@ -391,9 +391,7 @@ cleanup:
       });
       const running = runScenarios([loadScenario('gone', { scenariosDir: dir, lab: own.lab })], { lab: own.lab, targets: own.targets, quiet: true, runDir: join(dir, 'runs') });
       await waitFor(join(m, 'started'));
-      // Both before anything else runs here: the runner must not reconnect in between.
-      own.nodes[1]!.dropConnections();
-      await own.nodes[1]!.stop();
+      await own.nodes[1]!.goAway();
       const { exitCode, results } = await running;
       runIds.push(...results.map((r) => r.runId));
       expect(exitCode).toBe(1);

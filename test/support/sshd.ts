@@ -21,6 +21,11 @@ export interface SshdNode {
   connectionPids(): number[];
   /** Kills every connection's sshd process by PID: clients see the connection drop. */
   dropConnections(): number[];
+  /**
+   * The node goes away for good: the listener stops first, then the open connections are killed, so a client
+   * that sees its connection drop finds the port already refusing (never a reconnect in between).
+   */
+  goAway(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -125,6 +130,12 @@ export async function startSshd(name: string, host: string, dir: string, userKey
     proc.once('exit', (code) => (clearTimeout(timer), reject(new Error(`sshd for ${name} exited with ${code}:\n${log.join('')}`))));
   });
   const pid = proc.pid!;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      process.kill(pid, 'SIGTERM');
+    });
   return {
     name,
     host,
@@ -137,12 +148,13 @@ export async function startSshd(name: string, host: string, dir: string, userKey
       for (const p of pids) process.kill(p, 'SIGKILL');
       return pids;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        process.kill(pid, 'SIGTERM');
-      }),
+    stop,
+    async goAway() {
+      // Taken while the listener lives: once it is gone, its sessions are no longer its children.
+      const sessions = childrenOf(pid);
+      await stop(); // OpenSSH's listener leaves its sessions running when it ends
+      for (const p of sessions) process.kill(p, 'SIGKILL');
+    },
   };
 }
 
