@@ -61,6 +61,12 @@ install -d "$root/etc/systemd/system/ssh.service.d"
 printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' \
   >"$root/etc/systemd/system/ssh.service.d/host-keys.conf"
 printf 'UseDNS no\n' >"$root/etc/ssh/sshd_config.d/lab.conf"
+# OpenSSH 9.8 and later (trixie, sid) shut out a source address that fails or drops connections before
+# authenticating (PerSourcePenalties). Every connection to a node comes from the one host address, and Vagrant's
+# boot-time probing and key swap, like a lab's reconnects, look like that to sshd: a node then resets Vagrant's
+# connection in the middle of `up` (seen on sid). The node listens only on the lab's own network.
+sshd_version=$(chroot "$root" dpkg-query -W -f='${Version}' openssh-server)
+if dpkg --compare-versions "$sshd_version" ge 1:9.8; then printf 'PerSourcePenalties no\n' >>"$root/etc/ssh/sshd_config.d/lab.conf"; fi
 
 # The course starts its own two-member etcd cluster by hand: the packaged single-member one must stay off.
 chroot "$root" systemctl disable etcd.service >/dev/null 2>&1 || true
