@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import { FailureError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import type { SshTarget } from '../ssh/target.js';
-import { parseSshConfig, parseStatus, type MachineStatus } from './parse.js';
+import { parseSshConfig, parseStatus, vagrantFailure, type MachineStatus } from './parse.js';
 
 export type LineSink = (line: string) => void;
 
@@ -21,7 +21,7 @@ export async function vagrantPlugins(): Promise<string[]> {
 /** Adds (or replaces) a box from a local file; the error carries the end of Vagrant's output. */
 export async function addBox(name: string, file: string): Promise<void> {
   const r = await execa('vagrant', ['box', 'add', '--force', '--name', name, file], { all: true, reject: false, env: QUIET, stdin: 'ignore' });
-  if (r.exitCode !== 0) throw new FailureError(`vagrant box add ${name} failed:\n${String(r.all).trimEnd().split('\n').slice(-15).join('\n')}`);
+  if (r.exitCode !== 0) throw new FailureError(`vagrant box add ${name} failed:\n${vagrantFailure(String(r.all))}`);
 }
 
 /**
@@ -56,8 +56,7 @@ export class Vagrant {
     const result = await child;
     if (result.isCanceled) throw opts.signal?.reason ?? new FailureError(`vagrant ${args[0]} was interrupted`);
     if (result.exitCode !== 0 && opts.reject !== false) {
-      const tail = String(result.all ?? '').trimEnd().split('\n').slice(-15).join('\n');
-      throw new FailureError(`\`vagrant ${args.join(' ')}\` failed with exit code ${result.exitCode}:\n${tail}`);
+      throw new FailureError(`\`vagrant ${args.join(' ')}\` failed with exit code ${result.exitCode}:\n${vagrantFailure(String(result.all ?? ''))}`);
     }
     return result;
   }

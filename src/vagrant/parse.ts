@@ -53,3 +53,32 @@ export function parseSshConfig(text: string): SshTarget[] {
   }
   return targets;
 }
+
+/** A frame of Ruby's backtrace: `/path/file.rb:64:in 'method'`. Vagrant prints them after an unexpected error. */
+const RUBY_FRAME = /^\S+\.rb:\d+:in /;
+/** Where Vagrant names the machine an error belongs to (`vagrant up --parallel` and a few others). */
+const MACHINE_NAMED = /'([^']+)'\s+machine\./;
+const NEXT_ERROR = /^An (unexpected )?error occurred/;
+
+/**
+ * What a person reads to know why Vagrant failed: its own message, without Ruby's backtrace. A parallel `up`
+ * puts each machine's error under a paragraph that names the machine; those become `machine: message` lines.
+ * Otherwise, the end of the output. Pure.
+ */
+export function vagrantFailure(output: string, maxLines = 15): string {
+  const lines = output.split('\n').map((l) => l.trimEnd()).filter((l) => !RUBY_FRAME.test(l.trim()));
+  const perMachine: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    // The name may end one line and "machine." start the next.
+    const named = MACHINE_NAMED.exec(`${lines[i]} ${lines[i + 1] ?? ''}`);
+    if (!named || !NEXT_ERROR.test(lines[i]!.trim())) continue;
+    let j = lines[i]!.includes(' machine.') ? i + 1 : i + 2;
+    while (j < lines.length && !lines[j]!.trim()) j++;
+    const message: string[] = [];
+    for (; j < lines.length && lines[j]!.trim() && !NEXT_ERROR.test(lines[j]!.trim()); j++) message.push(lines[j]!.trim());
+    if (message.length) perMachine.push(`${named[1]}: ${message.slice(0, 5).join(' ')}`);
+    i = j - 1;
+  }
+  if (perMachine.length) return perMachine.join('\n');
+  return lines.join('\n').trimEnd().split('\n').slice(-maxLines).join('\n');
+}
