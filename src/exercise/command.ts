@@ -34,9 +34,10 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
   if (action !== 'check' && !process.stdin.isTTY) throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
   return withPool(targets, async (pool) => {
     if (action === 'check') {
-      const done = await walk(steps, { pool, lab, captures: {} });
-      console.log(standingLine(steps, done));
-      return done === steps.length ? 0 : 1;
+      const lesson = steps.filter((s) => s.part === 'lesson');
+      const done = await walk(lesson, { pool, lab, captures: {} });
+      console.log(standingLine(lesson, done, steps.filter((s) => s.part === 'teardown')));
+      return done === lesson.length ? 0 : 1;
     }
     await exerciseSession({
       lab,
@@ -58,11 +59,11 @@ async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<
   const verdicts: StepVerdict[] = [];
   for (const step of steps) {
     if (step.verify.kind === 'confirm') {
-      verdicts.push('unknown');
+      verdicts.push('unproven');
       continue;
     }
     const v = await probe(step, ctx);
-    verdicts.push(v.holds ? 'holds' : 'fails');
+    verdicts.push(!v.holds ? 'fails' : step.verify.kind === 'rerun' ? 'unproven' : 'holds');
     if (!v.holds) break;
     Object.assign(ctx.captures, v.captures);
   }

@@ -4,7 +4,7 @@
  * processes of that daemon's program that are not a systemd service's own (the stock dockerd is left to systemd).
  */
 import type { BackgroundStep, CommandStep, PlanStep, ScenarioPlan, StopBackgroundStep } from '../scenario/plan.js';
-import { leaves } from '../scenario/plan.js';
+import { leaves, mainSteps } from '../scenario/plan.js';
 import { DEFAULT_EXPECTATION } from '../scenario/expect.js';
 import { shellQuote } from '../shell/quote.js';
 
@@ -12,11 +12,11 @@ const STOP_TIMEOUT_MS = 20_000;
 
 /** The plan `--reset` runs: no steps, the cleanup with every `stop:` aimed at hand-started daemons. */
 export function resetPlan(plan: ScenarioPlan): ScenarioPlan {
-  return { ...plan, requires: null, steps: [], cleanup: plan.cleanup.map((s) => (s.kind === 'stop-background' ? stopHandStarted(plan, s) : s)) };
+  return { ...plan, requires: null, steps: [], teardown: [], cleanup: plan.cleanup.map((s) => (s.kind === 'stop-background' ? stopHandStarted(plan, s) : s)) };
 }
 
 function stopHandStarted(plan: ScenarioPlan, stop: StopBackgroundStep): PlanStep {
-  const daemons = plan.steps.flatMap(leaves).filter((l): l is BackgroundStep => l.kind === 'background' && (stop.targets === null || stop.targets.includes(l.id)));
+  const daemons = mainSteps(plan).flatMap(leaves).filter((l): l is BackgroundStep => l.kind === 'background' && (stop.targets === null || stop.targets.includes(l.id)));
   const programs = [...new Set(daemons.map((d) => programOf(d.run)).filter((p): p is string => p !== null))];
   const step: CommandStep = {
     kind: 'command',

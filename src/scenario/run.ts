@@ -19,7 +19,7 @@ import { checkOutcome, describeExpectation, fillExpectation } from './expect.js'
 import type { Failure, RunError } from './failure.js';
 import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
 import { snapshotStep } from './graph-step.js';
-import { FINAL_STOP, type CommandStep, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
+import { FINAL_STOP, mainSteps, type CommandStep, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
 import { commandLine } from './remote.js';
 import { unmetRequirement, type DockerVersions } from './requirements.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
@@ -62,7 +62,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const unmet = plan.requires && !options.ignoreRequires ? await unmetRequirement(plan.requires.docker, options.pool, options.lab, options.dockerVersions) : null;
   if (unmet) {
     const skip = (s: PlanStep, phase: Phase) => skipped(s, phase, unmet);
-    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: withChecks(plan.steps).map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
+    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: withChecks(mainSteps(plan)).map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
     await observer.scenarioEnd?.(result);
     return result;
   }
@@ -70,9 +70,15 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const runner = new StepRunner(options, runId, transcript, observer);
   const steps: StepResult[] = [];
   let stop: { status: StepStatus; reason: string } | null = null;
-  for (const step of withChecks(plan.steps)) {
+  // --keep leaves the lesson's state in place: the course's own undo steps would take it away.
+  const kept = new Set(options.keep ? withChecks(plan.teardown) : []);
+  for (const step of withChecks(mainSteps(plan))) {
     if (stop) {
       steps.push(skipped(step, 'main', stop.reason, observer));
+      continue;
+    }
+    if (kept.has(step)) {
+      steps.push(skipped(step, 'main', "kept (--keep): the lesson's teardown", observer));
       continue;
     }
     const result = await runner.step(step, 'main', options.signal);
