@@ -12,7 +12,8 @@ import { loadScenario } from '../scenario/catalog.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
 import { exerciseSteps, type ExerciseStep } from './plan.js';
-import { probe, type ProbeContext } from './probe.js';
+import { probe, type Miss, type ProbeContext } from './probe.js';
+import { describeMiss } from './screen.js';
 import { forgetProgress, loadProgress } from './progress.js';
 import { resetPlan } from './reset.js';
 import { exerciseSession } from './session.js';
@@ -35,8 +36,10 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
   return withPool(targets, async (pool) => {
     if (action === 'check') {
       const lesson = steps.filter((s) => s.part === 'lesson');
-      const done = await walk(lesson, { pool, lab, captures: {} });
+      const { done, misses } = await walk(lesson, { pool, lab, captures: {} });
       console.log(standingLine(lesson, done, steps.filter((s) => s.part === 'teardown')));
+      // What stopped the walk, in the words the student would see after Enter.
+      if (misses.length) console.log(misses.flatMap(describeMiss).join('\n'));
       return done === lesson.length ? 0 : 1;
     }
     await exerciseSession({
@@ -54,9 +57,13 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
   });
 }
 
-/** Checks the live state against the steps in order, up to the first that does not hold: the number done. */
-async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<number> {
+/**
+ * Checks the live state against the steps in order, up to the first that does not hold: the number done, and
+ * what that step found.
+ */
+async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<{ done: number; misses: Miss[] }> {
   const verdicts: StepVerdict[] = [];
+  let misses: Miss[] = [];
   for (const step of steps) {
     if (step.verify.kind === 'confirm') {
       verdicts.push('unproven');
@@ -64,10 +71,13 @@ async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<
     }
     const v = await probe(step, ctx);
     verdicts.push(!v.holds ? 'fails' : step.verify.kind === 'rerun' ? 'unproven' : 'holds');
-    if (!v.holds) break;
+    if (!v.holds) {
+      misses = v.misses;
+      break;
+    }
     Object.assign(ctx.captures, v.captures);
   }
-  return stepsDone(verdicts);
+  return { done: stepsDone(verdicts), misses };
 }
 
 async function withPool<T>(targets: SshTarget[], use: (pool: SshPool) => Promise<T>): Promise<T> {
