@@ -17,7 +17,7 @@ const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
  * and a check must not run one: exercise mode polls both every second.
  */
 const CHANGES_THE_NODE =
-  /\bdocker (run|rm|rmi|build|create|start|stop|kill|swarm (init|join|leave)|network (create|rm|connect|disconnect))\b|\bip (netns (add|del)|link (add|set|del)|addr (add|del)|route (add|del))|\biptables (-t \w+ )?-[ADIFNX]\b|\bbrctl (addbr|delbr|addif|delif)\b|\bln -s\b|\brm -|\bmkdir\b|\bcat >|\bservice \w+ (start|stop|restart)\b|\bsystemctl (start|stop|restart)\b|\btouch\b|\bkill\b/;
+  /\bdocker (run|rm|rmi|build|create|start|stop|kill|swarm (init|join|leave)(?!-)|network (create|rm|connect|disconnect))\b|\bip (netns (add|del)|link (add|set|del)|addr (add|del)|route (add|del))|\biptables (-t \w+ )?-[ADIFNX]\b|\bbrctl (addbr|delbr|addif|delif)\b|\bln -s\b|\brm -|\bmkdir\b|\bcat >|\bservice \w+ (start|stop|restart)\b|\bsystemctl (start|stop|restart)\b|\btouch\b|\bkill\b/;
 
 describe('every listed scenario supports exercise mode', () => {
   const scenarios = listScenarios(SCENARIOS_DIR);
