@@ -101,5 +101,7 @@ describe('--reset', () => {
     expect(programOf('sudo dockerd -H tcp://1.2.3.4:2375')).toBe('dockerd');
     expect(programOf('FOO=1 /usr/bin/dockerd -b br0')).toBe('dockerd');
     expect(programOf('$(which x)')).toBeNull();
+    expect(programOf('rm -f /tmp/custom-bridge.pcap && tcpdump -U -n -i eth1 -w /tmp/custom-bridge.pcap icmp')).toBe('tcpdump');
+    expect(programOf('stdbuf -oL xtables-monitor --trace >/tmp/iptables-trace.txt')).toBe('xtables-monitor');
   });
 });
