@@ -118,7 +118,7 @@ describe('lab exercise netns, typed by a student in a terminal', () => {
   it('starts clean: --reset, then --check reports 0 done', async () => {
     expect((await exercise('netns', '--reset')).code).toBe(0);
     const check = await exercise('netns', '--check');
-    expect(check.out).toContain('0 of 15 steps done; next: 1 "sudo ip netns add test1 / test2"');
+    expect(check.out).toContain('0 of 12 steps done; next: 1 "sudo ip netns add test1 / test2"');
     expect(check.code).toBe(1);
   });
 
@@ -157,7 +157,7 @@ describe('lab exercise netns, typed by a student in a terminal', () => {
     await key('q');
     await see('EXITED 0');
     const check = await exercise('netns', '--check');
-    expect(check.out).toContain('4 of 15 steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"');
+    expect(check.out).toContain('4 of 12 steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"');
     expect(check.code).toBe(1);
     await startInTerminal('netns');
     await see('netns: step 5 of 15');
@@ -177,7 +177,7 @@ describe('lab exercise netns, typed by a student in a terminal', () => {
     await type('docker-node1', 'sudo ip netns add test1'); // something left behind
     expect((await exercise('netns', '--reset')).code).toBe(0);
     expect(await type('docker-node1', 'sudo ip netns list; ip -o link show | grep veth-test || true')).toBe('');
-    expect((await exercise('netns', '--check')).out).toContain('0 of 15 steps done');
+    expect((await exercise('netns', '--check')).out).toContain('0 of 12 steps done');
   });
 });
 
