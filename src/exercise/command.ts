@@ -12,7 +12,8 @@ import { loadScenario } from '../scenario/catalog.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
 import { exerciseSteps, type ExerciseStep } from './plan.js';
-import { probe, type ProbeContext } from './probe.js';
+import { probe, type Miss, type ProbeContext } from './probe.js';
+import { describeMiss } from './screen.js';
 import { forgetProgress, loadProgress } from './progress.js';
 import { resetPlan } from './reset.js';
 import { exerciseSession } from './session.js';
@@ -34,9 +35,12 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
   if (action !== 'check' && !process.stdin.isTTY) throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
   return withPool(targets, async (pool) => {
     if (action === 'check') {
-      const done = await walk(steps, { pool, lab, captures: {} });
-      console.log(standingLine(steps, done));
-      return done === steps.length ? 0 : 1;
+      const lesson = steps.filter((s) => s.part === 'lesson');
+      const { done, misses } = await walk(lesson, { pool, lab, captures: {} });
+      console.log(standingLine(lesson, done, steps.filter((s) => s.part === 'teardown')));
+      // What stopped the walk, in the words the student would see after Enter.
+      if (misses.length) console.log(misses.flatMap(describeMiss).join('\n'));
+      return done === lesson.length ? 0 : 1;
     }
     await exerciseSession({
       lab,
@@ -53,20 +57,27 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
   });
 }
 
-/** Checks the live state against the steps in order, up to the first that does not hold: the number done. */
-async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<number> {
+/**
+ * Checks the live state against the steps in order, up to the first that does not hold: the number done, and
+ * what that step found.
+ */
+async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<{ done: number; misses: Miss[] }> {
   const verdicts: StepVerdict[] = [];
+  let misses: Miss[] = [];
   for (const step of steps) {
     if (step.verify.kind === 'confirm') {
-      verdicts.push('unknown');
+      verdicts.push('unproven');
       continue;
     }
     const v = await probe(step, ctx);
-    verdicts.push(v.holds ? 'holds' : 'fails');
-    if (!v.holds) break;
+    verdicts.push(!v.holds ? 'fails' : step.verify.kind === 'rerun' ? 'unproven' : 'holds');
+    if (!v.holds) {
+      misses = v.misses;
+      break;
+    }
     Object.assign(ctx.captures, v.captures);
   }
-  return stepsDone(verdicts);
+  return { done: stepsDone(verdicts), misses };
 }
 
 async function withPool<T>(targets: SshTarget[], use: (pool: SshPool) => Promise<T>): Promise<T> {

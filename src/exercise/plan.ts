@@ -5,7 +5,7 @@
 import { formatLocation, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { interpolateText } from '../scenario/interpolate.js';
-import type { LeafStep, ParallelStep, ScenarioPlan, Verification } from '../scenario/plan.js';
+import { mainSteps, type LeafStep, type ParallelStep, type ScenarioPlan, type Verification } from '../scenario/plan.js';
 import { resolveExpression } from '../scenario/scope.js';
 
 export interface ExerciseStep {
@@ -15,6 +15,11 @@ export interface ExerciseStep {
   explain: string | null;
   hint: string | null;
   verify: Verification;
+  /**
+   * `teardown`: one of the course's undo steps, typed last; it takes the lesson's state away, so `--check`
+   * (which reads state) counts only the lesson's steps.
+   */
+  part: 'lesson' | 'teardown';
   /** The plan step: its commands are the solution, and re-run when it has no check. */
   step: LeafStep | ParallelStep;
 }
@@ -31,9 +36,10 @@ export interface CommandBlock {
  * must not be re-run every second.
  */
 export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
-  const steps = plan.steps.flatMap((step, i) => {
+  const lesson = plan.steps.length;
+  const steps = mainSteps(plan).flatMap((step, i): ExerciseStep[] => {
     if (step.kind === 'stop-background' || step.kind === 'graph' || !step.guide) return [];
-    return [{ number: i + 1, title: step.name, explain: step.guide.explain, hint: step.guide.hint, verify: step.guide.verify, step }];
+    return [{ number: i + 1, title: step.name, explain: step.guide.explain, hint: step.guide.hint, verify: step.guide.verify, part: i < lesson ? 'lesson' : 'teardown', step }];
   });
   const unwritten = steps.filter((s) => s.verify.kind === 'rerun' && s.explain === null);
   if (unwritten.length) {

@@ -1,14 +1,15 @@
 /**
- * Runs a step's verification, or its solution, on the live lab and says what was found. One attempt per
- * command (the exercise loop is the retry), nothing written to a transcript: a check is polled every second.
+ * Runs a step's verification, or its solution, on the live lab and says what was found: the engine's attempts
+ * (runAttempts) on a quiet executor, nothing written to a transcript, since a check is polled every second;
+ * one attempt per check (the exercise loop is the retry).
  */
 import type { Lab } from '../lab/model.js';
-import { extractCapture } from '../scenario/capture.js';
-import { checkOutcome, fillExpectation } from '../scenario/expect.js';
+import { runAttempts } from '../scenario/attempts.js';
+import { Executor } from '../scenario/executor.js';
 import { lastMeaningfulLine, type Failure } from '../scenario/failure.js';
-import { escapeRegex, interpolateShell, interpolateText } from '../scenario/interpolate.js';
+import { interpolateShell } from '../scenario/interpolate.js';
 import type { CommandStep, LeafStep } from '../scenario/plan.js';
-import { backgroundLaunch, backgroundLogPath, commandLine } from '../scenario/remote.js';
+import { backgroundLaunch, backgroundLogPath } from '../scenario/remote.js';
 import { resolveExpression } from '../scenario/scope.js';
 import type { SshPool } from '../ssh/pool.js';
 import { solutionLeaves, type ExerciseStep } from './plan.js';
@@ -77,34 +78,19 @@ async function judgeAll(commands: readonly CommandStep[], ctx: ProbeContext, ret
 
 async function judge(step: CommandStep, node: string, ctx: ProbeContext, retry: boolean, captures: Record<string, string>): Promise<Miss | null> {
   const base = { what: step.name, node, command: step.run.trim(), failures: [], observed: '' };
+  const value = valueOf(step, node, ctx);
   let command: string;
-  let expectation;
   try {
-    const value = valueOf(step, node, ctx);
     command = interpolateShell(step.run, value);
-    expectation = fillExpectation(step.expect, (t) => interpolateText(t, value), (t) => interpolateText(t, value, escapeRegex));
   } catch (err) {
     return { ...base, error: (err as Error).message };
   }
-  const deadline = retry && step.retry ? performance.now() + step.retry.forMs : 0;
-  for (;;) {
-    let miss: Miss | null;
-    try {
-      const result = await ctx.pool.session(node).exec(commandLine(command, step.sudo), { timeoutMs: step.timeoutMs });
-      const failures = checkOutcome(expectation, result);
-      const observed = (result.stdout.trim() ? result.stdout : result.stderr).trimEnd();
-      miss = failures.length ? { ...base, command, failures, observed } : null;
-      if (!miss && step.capture) {
-        const taken = extractCapture(step.capture, result.stdout);
-        if (taken.ok) captures[step.capture.name] = taken.value;
-        else miss = { ...base, command, observed, failures: [{ kind: 'capture', check: `capture ${step.capture.name}`, detail: `  ${taken.message}` }] };
-      }
-    } catch (err) {
-      miss = { ...base, command, error: (err as Error).message };
-    }
-    if (!miss || performance.now() + (step.retry?.everyMs ?? 0) >= deadline) return miss;
-    await new Promise((r) => setTimeout(r, step.retry!.everyMs));
+  const run = await runAttempts(new Executor(ctx.pool), step, node, command, value, { retry });
+  if (run.status === 'passed') {
+    if (run.capture) captures[run.capture.name] = run.capture.value;
+    return null;
   }
+  return { ...base, command, failures: run.failures, observed: (run.stdout.trim() ? run.stdout : run.stderr).trimEnd(), ...(run.error ? { error: run.error.message } : {}) };
 }
 
 async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runId: string): Promise<Miss | null> {

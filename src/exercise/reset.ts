@@ -4,19 +4,29 @@
  * processes of that daemon's program that are not a systemd service's own (the stock dockerd is left to systemd).
  */
 import type { BackgroundStep, CommandStep, PlanStep, ScenarioPlan, StopBackgroundStep } from '../scenario/plan.js';
-import { leaves } from '../scenario/plan.js';
+import { FINAL_STOP, leaves, mainSteps } from '../scenario/plan.js';
 import { DEFAULT_EXPECTATION } from '../scenario/expect.js';
 import { shellQuote } from '../shell/quote.js';
 
 const STOP_TIMEOUT_MS = 20_000;
+const WRAPPERS = new Set(['sudo', 'env', 'exec', 'nohup', 'setsid', 'stdbuf']);
 
 /** The plan `--reset` runs: no steps, the cleanup with every `stop:` aimed at hand-started daemons. */
 export function resetPlan(plan: ScenarioPlan): ScenarioPlan {
-  return { ...plan, requires: null, steps: [], cleanup: plan.cleanup.map((s) => (s.kind === 'stop-background' ? stopHandStarted(plan, s) : s)) };
+  const cleanup = plan.cleanup.map((s) => (s.kind === 'stop-background' ? stopHandStarted(plan, s) : s));
+  // `lab scenario` stops whatever still runs after its cleanup (FINAL_STOP); so must --reset, or a capture
+  // the student left running (a tcpdump no `stop:` names) outlives it.
+  const daemons = mainSteps(plan).flatMap(leaves).some((l) => l.kind === 'background');
+  return { ...plan, requires: null, steps: [], teardown: [], cleanup: daemons ? [...cleanup, stopHandStarted(plan, { ...FINAL_STOP, nodes: allNodes(plan) })] : cleanup };
+}
+
+/** Every node a daemon of the plan runs on. */
+function allNodes(plan: ScenarioPlan): string[] {
+  return [...new Set(mainSteps(plan).flatMap(leaves).flatMap((l) => (l.kind === 'background' ? l.nodes : [])))];
 }
 
 function stopHandStarted(plan: ScenarioPlan, stop: StopBackgroundStep): PlanStep {
-  const daemons = plan.steps.flatMap(leaves).filter((l): l is BackgroundStep => l.kind === 'background' && (stop.targets === null || stop.targets.includes(l.id)));
+  const daemons = mainSteps(plan).flatMap(leaves).filter((l): l is BackgroundStep => l.kind === 'background' && (stop.targets === null || stop.targets.includes(l.id)));
   const programs = [...new Set(daemons.map((d) => programOf(d.run)).filter((p): p is string => p !== null))];
   const step: CommandStep = {
     kind: 'command',
@@ -36,10 +46,18 @@ function stopHandStarted(plan: ScenarioPlan, stop: StopBackgroundStep): PlanStep
   return step;
 }
 
-/** `etcd --name ...` -> `etcd`; `sudo dockerd ...` -> `dockerd`; the program a daemon's command starts. */
+/**
+ * `etcd --name ...` -> `etcd`; `sudo dockerd ...` -> `dockerd`; `rm -f x.pcap && tcpdump ...` -> `tcpdump`:
+ * the program a daemon's command starts, the last of a chain (what comes before it prepares and ends).
+ */
 export function programOf(run: string): string | null {
-  const words = run.trim().split(/\s+/).filter((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w) && w !== 'sudo' && w !== 'env' && w !== 'exec' && w !== 'nohup' && w !== 'setsid');
-  const first = words[0];
+  const last = run.trim().split(/&&|\|\||;/).pop() ?? '';
+  // Wrappers exec the program they are given (stdbuf -oL xtables-monitor runs as xtables-monitor), and their
+  // options and VAR=value come before it.
+  const first = last
+    .trim()
+    .split(/\s+/)
+    .find((w) => !WRAPPERS.has(w) && !w.startsWith('-') && !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
   return first && /^[\w./-]+$/.test(first) ? first.slice(first.lastIndexOf('/') + 1) : null;
 }
 

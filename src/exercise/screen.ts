@@ -33,7 +33,8 @@ const OBSERVED_LINES = 8;
 
 export function renderScreen(s: ScreenState): string {
   const { step } = s;
-  const out: string[] = [`${s.scenario}: step ${step.number} of ${s.total}${s.mode === 'challenge' ? ' (challenge)' : ''}`, `  ${step.title}`, RULE];
+  const part = step.part === 'teardown' ? " · the lesson's teardown: undo what it made" : '';
+  const out: string[] = [`${s.scenario}: step ${step.number} of ${s.total}${s.mode === 'challenge' ? ' (challenge)' : ''}${part}`, `  ${step.title}`, RULE];
   if (s.notice) out.push(s.notice, '');
   if (step.explain) out.push(...step.explain.split('\n'), '');
   const nodes = [...new Set(s.commands.flatMap((b) => b.nodes))];

@@ -6,7 +6,7 @@
 import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { withChecks } from '../scenario/checks.js';
 import { formatDuration } from '../scenario/duration.js';
-import { leaves, type PlanStep, type ScenarioPlan } from '../scenario/plan.js';
+import { leaves, mainSteps, type PlanStep, type ScenarioPlan } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { FINAL_STOP } from '../scenario/plan.js';
 import type { RunObserver } from '../scenario/run.js';
@@ -37,7 +37,7 @@ export class ConsoleReporter implements RunObserver {
     this.endedReason = null;
     const hasBackground = plan.steps.some((s) => leaves(s).some((l) => l.kind === 'background'));
     const tasks: ListrTask[] = [
-      ...withChecks(plan.steps).map((s) => this.task(s)),
+      ...withChecks(mainSteps(plan)).map((s) => this.task(s)),
       ...plan.cleanup.map((s) => this.task(s, 'cleanup: ')),
       ...(hasBackground ? [this.task(FINAL_STOP, 'cleanup: ')] : []),
     ];

@@ -1,6 +1,7 @@
 /**
  * One command on one node, for every kind of step: errors become data (a RunError of a known kind), and every
- * attempt goes to the node's transcript.
+ * attempt goes to the node's transcript. Without a transcript it is quiet: exercise mode polls checks every
+ * second, and a transcript of that would be noise.
  */
 import type { SshPool } from '../ssh/pool.js';
 import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../ssh/session.js';
@@ -25,7 +26,7 @@ export interface ExecRequest {
 export class Executor {
   constructor(
     readonly pool: SshPool,
-    private readonly transcript: Transcript,
+    private readonly transcript: Transcript | null = null,
   ) {}
 
   async exec(req: ExecRequest): Promise<Outcome> {
@@ -45,7 +46,7 @@ export class Executor {
               : { kind: 'error', message };
       out = { result: { exitCode: null, stdout: partial?.stdout ?? '', stderr: partial?.stderr ?? '', durationMs: partial?.durationMs ?? 0 }, error };
     }
-    this.transcript.record({
+    this.transcript?.record({
       node: req.node,
       step: req.step,
       attempt: req.attempt,

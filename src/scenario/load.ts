@@ -51,10 +51,12 @@ export function loadScenarioFile(file: string, options: LoadOptions): ScenarioPl
 
   const source: Source = { doc, vars: stringVars(raw.vars), fragment: null };
   const steps = b.steps(source, raw.steps, ['steps'], 'main');
+  // Teardown steps are main steps that come last: numbered on from the lesson, and seeing its captures.
+  const teardown = b.steps(source, raw.teardown ?? [], ['teardown'], 'main');
   // Cleanup may use any capture (at run time, one never made fails that cleanup step, not the others).
   const cleanup = [...b.steps(source, raw.cleanup ?? [], ['cleanup'], 'cleanup'), ...b.fragmentCleanups()];
   b.throwIfProblems();
-  return { name: raw.name, file, description: raw.description.trim(), course: courseRefs(raw.course), requires: raw.requires ?? null, steps, cleanup };
+  return { name: raw.name, file, description: raw.description.trim(), course: courseRefs(raw.course), requires: raw.requires ?? null, steps, teardown, cleanup };
 }
 
 interface Source {

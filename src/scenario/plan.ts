@@ -109,8 +109,19 @@ export interface ScenarioPlan {
   course: CourseRef[];
   requires: { docker: string } | null;
   steps: PlanStep[];
+  /**
+   * The course's own undo steps, after `steps`: part of the lesson (the student types them, `lab scenario`
+   * runs them), but not of the state the lesson builds, so `--keep` stops before them and `--check` does not
+   * count them.
+   */
+  teardown: PlanStep[];
   /** The scenario's own cleanup, then its fragments' in reverse order of use. */
   cleanup: PlanStep[];
+}
+
+/** The main steps in the order they run: the lesson, then its teardown unless the state is to be kept. */
+export function mainSteps(plan: ScenarioPlan, keep = false): PlanStep[] {
+  return keep ? plan.steps : [...plan.steps, ...plan.teardown];
 }
 
 /** The checks `lab scenario` runs right after a step (none when the step has no `check:`). */

@@ -6,21 +6,16 @@
  * background.ts, what went wrong around a failure is diagnosis.ts.
  */
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lab } from '../lab/model.js';
 import type { SshPool } from '../ssh/pool.js';
+import { badValue, runAttempts } from './attempts.js';
 import { Background } from './background.js';
-import { extractCapture } from './capture.js';
 import { deadDaemons, labNetwork } from './diagnosis.js';
 import { withChecks } from './checks.js';
-import { formatDuration } from './duration.js';
 import { Executor } from './executor.js';
-import { checkOutcome, describeExpectation, fillExpectation } from './expect.js';
-import type { Failure, RunError } from './failure.js';
-import { escapeRegex, interpolateShell, interpolateText } from './interpolate.js';
+import { interpolateShell } from './interpolate.js';
 import { snapshotStep } from './graph-step.js';
-import { FINAL_STOP, type CommandStep, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
-import { commandLine } from './remote.js';
+import { FINAL_STOP, mainSteps, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
 import { unmetRequirement, type DockerVersions } from './requirements.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
 import { resolveExpression } from './scope.js';
@@ -62,7 +57,7 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const unmet = plan.requires && !options.ignoreRequires ? await unmetRequirement(plan.requires.docker, options.pool, options.lab, options.dockerVersions) : null;
   if (unmet) {
     const skip = (s: PlanStep, phase: Phase) => skipped(s, phase, unmet);
-    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: withChecks(plan.steps).map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
+    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: withChecks(mainSteps(plan)).map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
     await observer.scenarioEnd?.(result);
     return result;
   }
@@ -70,9 +65,15 @@ export async function runScenario(plan: ScenarioPlan, options: RunScenarioOption
   const runner = new StepRunner(options, runId, transcript, observer);
   const steps: StepResult[] = [];
   let stop: { status: StepStatus; reason: string } | null = null;
-  for (const step of withChecks(plan.steps)) {
+  // --keep leaves the lesson's state in place: the course's own undo steps would take it away.
+  const kept = new Set(options.keep ? withChecks(plan.teardown) : []);
+  for (const step of withChecks(mainSteps(plan))) {
     if (stop) {
       steps.push(skipped(step, 'main', stop.reason, observer));
+      continue;
+    }
+    if (kept.has(step)) {
+      steps.push(skipped(step, 'main', "kept (--keep): the lesson's teardown", observer));
       continue;
     }
     const result = await runner.step(step, 'main', options.signal);
@@ -160,60 +161,15 @@ class StepRunner {
       this.observer.nodeEnd?.(step, run);
       return run;
     }
-    const run = step.kind === 'background' ? await this.background.start(step, node, command, signal) : await this.attempts(step, node, command, signal);
+    const run =
+      step.kind === 'background'
+        ? await this.background.start(step, node, command, signal)
+        : await runAttempts(this.executor, step, node, command, (e) => this.value(step, e, node), { retry: true, signal });
+    if (run.capture) this.captures[run.capture.name] = run.capture.value;
     if (run.status === 'failed' && !run.error) run.failures.push(...(await deadDaemons(this.options.pool, node, this.background.on(node))));
     run.durationMs = performance.now() - t0;
     this.observer.nodeEnd?.(step, run);
     return run;
-  }
-
-  /** Runs a command until its expectation holds, the retry deadline passes, or something rules out another try. */
-  private async attempts(step: CommandStep, node: string, command: string, signal: AbortSignal | undefined): Promise<NodeRun> {
-    const deadline = step.retry ? performance.now() + step.retry.forMs : 0;
-    let expectation;
-    try {
-      expectation = fillExpectation(step.expect, (t) => interpolateText(t, (e) => this.value(step, e, node)), (t) => interpolateText(t, (e) => this.value(step, e, node), escapeRegex));
-    } catch (err) {
-      return badValue(node, command, err);
-    }
-    const described = describeExpectation(expectation);
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.executor.exec({ node, step: step.id, attempt, shown: command, sent: commandLine(command, step.sudo), timeoutMs: step.timeoutMs, signal });
-      const base = { node, command, attempts: attempt, exitCode: outcome.result.exitCode, ...(outcome.result.signal ? { signal: outcome.result.signal } : {}), stdout: outcome.result.stdout, stderr: outcome.result.stderr, durationMs: 0, expectation: described };
-      if (outcome.error) {
-        const final = outcome.error.kind === 'interrupted' || outcome.error.kind === 'node-lost';
-        const failures: Failure[] =
-          outcome.error.kind === 'timeout' ? [{ kind: 'timeout', check: `finish within ${formatDuration(step.timeoutMs)}`, detail: '  it was still running, and was killed on the node with everything it started', timeoutMs: step.timeoutMs }] : [];
-        if (final || !(await this.pauseBeforeRetry(step, deadline, signal))) {
-          if (!final) failures.push(...gaveUp(step, attempt, signal));
-          return { ...base, status: outcome.error.kind === 'interrupted' || signal?.aborted ? 'aborted' : 'failed', failures, error: outcome.error };
-        }
-        continue;
-      }
-      const failures: Failure[] = checkOutcome(expectation, outcome.result);
-      if (failures.length === 0 && step.capture) {
-        const captured = extractCapture(step.capture, outcome.result.stdout);
-        if (captured.ok) {
-          this.captures[step.capture.name] = captured.value;
-          return { ...base, status: 'passed', failures, capture: { name: step.capture.name, value: captured.value } };
-        }
-        failures.push({ kind: 'capture', check: `capture ${step.capture.name}`, detail: `  ${captured.message}` });
-      }
-      if (failures.length === 0) return { ...base, status: 'passed', failures };
-      if (!(await this.pauseBeforeRetry(step, deadline, signal))) return { ...base, status: signal?.aborted ? 'aborted' : 'failed', failures: [...failures, ...gaveUp(step, attempt, signal)] };
-    }
-  }
-
-  /** True when another attempt fits before the deadline (after the pause); false when retrying is over. */
-  private async pauseBeforeRetry(step: CommandStep, deadline: number, signal: AbortSignal | undefined): Promise<boolean> {
-    if (!step.retry || signal?.aborted) return false;
-    if (performance.now() + step.retry.everyMs >= deadline) return false;
-    try {
-      await sleep(step.retry.everyMs, undefined, signal ? { signal } : {});
-      return true;
-    } catch {
-      return false; // aborted during the pause
-    }
   }
 
   private async stopBackground(step: StopBackgroundStep): Promise<StepResult> {
@@ -230,18 +186,6 @@ class StepRunner {
     if (!r.ok) throw new Error(r.message);
     return r.value;
   }
-}
-
-/** A command that could not be made: a `${{ }}` with no value. Nothing ran. */
-function badValue(node: string, command: string, err: unknown): NodeRun {
-  const error: RunError = { kind: 'bad-value', message: (err as Error).message };
-  return { node, status: 'failed', command, attempts: 0, exitCode: null, stdout: '', stderr: '', durationMs: 0, failures: [], error };
-}
-
-/** Why a retried step stopped trying, when it was its deadline (not an interruption): said, not left to guess. */
-function gaveUp(step: CommandStep, attempts: number, signal: AbortSignal | undefined): Failure[] {
-  if (!step.retry || signal?.aborted) return [];
-  return [{ kind: 'deadline', forMs: step.retry.forMs, attempts, check: `retry deadline of ${formatDuration(step.retry.forMs)} reached`, detail: `  gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}` }];
 }
 
 /** The status of a group from its parts: aborted beats failed beats passed; all skipped is skipped. */

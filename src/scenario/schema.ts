@@ -137,6 +137,10 @@ export const scenarioSchema = z
       .describe('unmet => the scenario is reported skipped, with the reason'),
     vars: varsSchema.optional(),
     steps: z.array(stepSchema).min(1, 'a scenario needs at least one step'),
+    teardown: z
+      .array(stepSchema)
+      .optional()
+      .describe("the course's own undo steps (delete what the lesson made, and see it gone): run after steps, except with --keep; the student types them last, and --check does not count them"),
     cleanup: z.array(stepSchema).optional().describe('always runs: after success, failure, timeout or Ctrl-C (unless --keep)'),
   })
   .describe('A docker-lab scenario: one experiment of the course.');

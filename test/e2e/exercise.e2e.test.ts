@@ -8,6 +8,8 @@ import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { sshConfigPath } from '../../src/lifecycle/targets.js';
+import { SCENARIOS_DIR } from '../../src/paths.js';
+import { listScenarios } from '../../src/scenario/catalog.js';
 import { e2eLab, ROOT, waitFor } from '../support/e2e.js';
 
 const DIR = '/var/tmp/docker-lab-ex';
@@ -116,7 +118,7 @@ describe('lab exercise netns, typed by a student in a terminal', () => {
   it('starts clean: --reset, then --check reports 0 done', async () => {
     expect((await exercise('netns', '--reset')).code).toBe(0);
     const check = await exercise('netns', '--check');
-    expect(check.out).toContain('0 of 15 steps done; next: 1 "sudo ip netns add test1 / test2"');
+    expect(check.out).toContain('0 of 12 steps done; next: 1 "sudo ip netns add test1 / test2"');
     expect(check.code).toBe(1);
   });
 
@@ -155,7 +157,7 @@ describe('lab exercise netns, typed by a student in a terminal', () => {
     await key('q');
     await see('EXITED 0');
     const check = await exercise('netns', '--check');
-    expect(check.out).toContain('4 of 15 steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"');
+    expect(check.out).toContain('4 of 12 steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"');
     expect(check.code).toBe(1);
     await startInTerminal('netns');
     await see('netns: step 5 of 15');
@@ -175,7 +177,7 @@ describe('lab exercise netns, typed by a student in a terminal', () => {
     await type('docker-node1', 'sudo ip netns add test1'); // something left behind
     expect((await exercise('netns', '--reset')).code).toBe(0);
     expect(await type('docker-node1', 'sudo ip netns list; ip -o link show | grep veth-test || true')).toBe('');
-    expect((await exercise('netns', '--check')).out).toContain('0 of 15 steps done');
+    expect((await exercise('netns', '--check')).out).toContain('0 of 12 steps done');
   });
 });
 
@@ -253,4 +255,63 @@ describe('lab exercise overlay, typed by a student in a terminal', () => {
     expect(check.code).toBe(0);
     expect((await exercise('overlay', '--reset')).code).toBe(0);
   });
+});
+
+/**
+ * What a lesson can leave on a node, one line each; empty on a clean node. Docker's stock daemon must be back,
+ * and nothing of the scenarios' making left: containers, networks, namespaces, images built, hand-started
+ * daemons and captures, TRACE rules, bridges, a swarm.
+ */
+const LEFTOVERS = [
+  `sudo docker ps -aq | sed 's/^/container /'`,
+  `sudo docker network ls --format '{{.Name}}' | grep -vxE 'bridge|host|none|docker_gwbridge' | sed 's/^/network /'`,
+  `sudo docker image ls --format '{{.Repository}}' | grep -x stt/flask-redis | sed 's/^/image /'`,
+  `sudo docker info -f '{{.Swarm.LocalNodeState}}' | grep -vx inactive | sed 's/^/swarm /'`,
+  `systemctl is-active docker | grep -vx active | sed 's/^/docker /'`,
+  `sudo ip netns list | sed 's/^/netns /'`,
+  `for p in etcd tcpdump xtables-monitor; do pgrep -a -x $p; done | sed 's/^/process /'`,
+  `pgrep -a dockerd | grep -v -- '-H fd://' | sed 's/^/process /'`,
+  `sudo iptables -t raw -S | grep -- '-j TRACE' | sed 's/^/rule /'`,
+  `ip -o link show type bridge | awk -F': ' '{print $2}' | grep -vxE 'docker0|docker_gwbridge' | sed 's/^/bridge /'`,
+  `ls -d ~/flask-redis /tmp/*.pcap 2>/dev/null | sed 's/^/file /'`,
+].join('; ');
+
+async function leftovers(): Promise<string[]> {
+  const found: string[] = [];
+  for (const node of lab.nodes) found.push(...(await type(node.name, LEFTOVERS)).split('\n').filter(Boolean).map((l) => `${node.name}: ${l}`));
+  return found;
+}
+
+/**
+ * Every scenario of `lab scenario --list`, one after the other on this lab: --check on the clean lab counts
+ * 0 steps done; after `lab scenario NAME --keep` it counts every step done; `--reset` then leaves the nodes
+ * as clean as the next scenario needs them.
+ */
+describe('every scenario: --check on a clean lab, after lab scenario --keep, and after --reset', () => {
+  let started = 0;
+  beforeAll(() => {
+    started = Date.now(); // here, not at collection: the lab comes up (and the tests above run) in between
+  });
+  afterAll(() => console.log(`the --check/--keep/--reset loop over every scenario took ${Math.round((Date.now() - started) / 1000)} s`));
+
+  it('starts from clean nodes', async () => {
+    expect(await leftovers()).toEqual([]);
+  });
+
+  for (const { name } of listScenarios(SCENARIOS_DIR)) {
+    it(`${name}: 0 done on a clean lab, every step done after --keep, clean again after --reset`, async () => {
+      const clean = await exercise(name, '--check');
+      const counted = /^0 of (\d+) steps done/m.exec(clean.out);
+      expect(counted, clean.out).not.toBeNull();
+      expect(clean.code).toBe(1);
+      const kept = await e2e.run('scenario', name, '--keep', '--run-dir', join(DIR, 'runs'));
+      expect(kept.exitCode, String(kept.all)).toBe(0);
+      const check = await exercise(name, '--check');
+      expect(check.out).toContain(`${counted![1]} of ${counted![1]} steps done`);
+      expect(check.code).toBe(0);
+      const reset = await exercise(name, '--reset');
+      expect(reset.code, reset.out).toBe(0);
+      expect(await leftovers()).toEqual([]);
+    });
+  }
 });

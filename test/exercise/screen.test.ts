@@ -70,17 +70,28 @@ describe('the exercise screen', () => {
 });
 
 describe('how far the lab got', () => {
-  it('counts steps up to the first that fails; a confirmed step counts when a later check holds', () => {
+  it('counts steps up to the first that fails; an unproven step (confirmed, or only looking) counts when a later one holds', () => {
     expect(stepsDone([])).toBe(0);
     expect(stepsDone(['fails', 'holds'])).toBe(0);
-    expect(stepsDone(['holds', 'unknown', 'holds', 'fails'])).toBe(3);
-    expect(stepsDone(['holds', 'unknown', 'unknown', 'fails'])).toBe(1);
-    expect(stepsDone(['holds', 'unknown'])).toBe(2);
+    expect(stepsDone(['holds', 'unproven', 'holds', 'fails'])).toBe(3);
+    expect(stepsDone(['holds', 'unproven', 'unproven', 'fails'])).toBe(1);
+    expect(stepsDone(['holds', 'unproven'])).toBe(2);
+    // a fresh lab: a first step that only looks (iptables -V) shows its output, and proves nothing
+    expect(stepsDone(['unproven', 'fails'])).toBe(0);
   });
 
-  it('says it in one line with the next step', () => {
-    expect(standingLine(netns, 4)).toBe(`4 of ${netns.length} steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"`);
-    expect(standingLine(netns, netns.length)).toBe(`${netns.length} of ${netns.length} steps done`);
+  it('says it in one line with the next step, over the lesson; the teardown is named apart', () => {
+    const lesson = netns.filter((s) => s.part === 'lesson');
+    const teardown = netns.filter((s) => s.part === 'teardown');
+    expect(teardown.map((s) => s.number)).toEqual([14, 15, 16]);
+    expect(standingLine(lesson, 4, teardown)).toBe(`4 of ${lesson.length} steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"`);
+    expect(standingLine(lesson, lesson.length, teardown)).toBe(
+      `${lesson.length} of ${lesson.length} steps done; then the lesson's teardown, 3 steps from 14 (not counted: it removes what the lesson made)`,
+    );
+  });
+
+  it('marks a teardown step on its screen', () => {
+    expect(screen(netns, netns.findIndex((s) => s.part === 'teardown'))).toContain(`netns: step 14 of ${netns.length} · the lesson's teardown: undo what it made`);
   });
 });
 
@@ -90,5 +101,7 @@ describe('--reset', () => {
     expect(programOf('sudo dockerd -H tcp://1.2.3.4:2375')).toBe('dockerd');
     expect(programOf('FOO=1 /usr/bin/dockerd -b br0')).toBe('dockerd');
     expect(programOf('$(which x)')).toBeNull();
+    expect(programOf('rm -f /tmp/custom-bridge.pcap && tcpdump -U -n -i eth1 -w /tmp/custom-bridge.pcap icmp')).toBe('tcpdump');
+    expect(programOf('stdbuf -oL xtables-monitor --trace >/tmp/iptables-trace.txt')).toBe('xtables-monitor');
   });
 });

@@ -24,7 +24,7 @@ export function register(program: Command, ctx: CliContext): void {
   withCount(withLab(program.command('scenario').description('run scenarios on the lab, one after the other (--list to see them)')), false)
     .argument('[names...]', 'scenario names, or paths of scenario files')
     .option('--list', 'list the scenarios with what each teaches')
-    .option('--keep', 'leave the state in place for poking around (no cleanup)')
+    .option('--keep', "leave the state in place for poking around (no cleanup, no teardown steps)")
     .option('--ignore-requires', 'run a scenario outside its declared Docker range')
     .addOption(new Option('--reporter <kind>', 'also write a report (html: one self-contained page)').choices(['junit', 'json', 'html']))
     .option('--output <file>', 'where the report goes (default: <run-dir>/report.xml, .json or .html)')
