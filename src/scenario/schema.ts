@@ -167,5 +167,5 @@ export type JsonCheckFile = NonNullable<ExpectFile['json']>[number];
 
 /** The JSON Schema editors use (yaml-language-server). Generated from the same zod schema as the validator. */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) as Record<string, unknown>;
 }
