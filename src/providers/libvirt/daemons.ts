@@ -91,9 +91,10 @@ async function start(daemon: Daemon, log: (l: string) => void): Promise<number> 
 /** Makes sure both daemons run, and counts the lab among their users. */
 export async function holdDaemons(labName: string, log: (l: string) => void): Promise<void> {
   await withRecord(async (record) => {
+    // Looked at before anything starts: once libvirtd runs, its chains are there whoever made them.
+    if (record.started.length === 0 && !(await running('libvirtd'))) record.chainsBefore = await hasLibvirtChains();
     for (const daemon of DAEMONS) {
       if (await running(daemon)) continue;
-      if (daemon === 'libvirtd' && record.started.length === 0) record.chainsBefore = await hasLibvirtChains();
       record.started = record.started.filter((s) => s.daemon !== daemon);
       record.started.push({ daemon, pid: await start(daemon, log) });
     }
