@@ -4,6 +4,7 @@ import { loadLab } from '../../src/lab/model.js';
 import { labInterfaceName } from '../../src/providers/ifname.js';
 import { labNetworkXml, managementNetworkXml, poolXml } from '../../src/providers/libvirt/network-xml.js';
 import { domainName, labBridge, libvirtName, managementBridge, managementNetworkName, managementSubnet } from '../../src/providers/libvirt/naming.js';
+import { kvmDeviceFinding } from '../../src/providers/libvirt/kvm-device.js';
 import { libvirtFragment } from '../../src/providers/libvirt/vagrantfile.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 
@@ -53,5 +54,16 @@ describe('libvirt definitions', () => {
     expect(lines).toContain('p.management_network_keep = true');
     expect(lines).toContain('p.storage_pool_name = "dl-docker-lab"');
     expect(lines.join('\n')).toMatch(/ip: "192\.168\.205\.11".*libvirt__network_name: "dl-docker-lab", libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false/);
+  });
+});
+
+describe('/dev/kvm for libvirt', () => {
+  it('asks for group kvm and mode 0660, as udev leaves it, and says nothing without the device', () => {
+    expect(kvmDeviceFinding({ gid: 108, mode: 0o20660 }, 108)?.ok).toBe(true);
+    const rootOnly = kvmDeviceFinding({ gid: 0, mode: 0o20600 }, 108)!;
+    expect(rootOnly.ok).toBe(false);
+    expect(rootOnly.what).toContain('mode 600');
+    expect(rootOnly.fix).toBe('chgrp kvm /dev/kvm && chmod 0660 /dev/kvm (what udev does at boot)');
+    expect(kvmDeviceFinding(null, 108)).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import { checkBox, ensureBox } from '../box.js';
 import type { Finding, Provider, Usability } from '../provider.js';
 import { holdDaemons, releaseDaemons } from './daemons.js';
 import { chooseDriver } from './driver-choice.js';
+import { checkKvmDevice } from './kvm-device.js';
 import { prepareLibvirtHost, removeLeftoverDomains, removeLibvirtObjects } from './host.js';
 import { libvirtFragment } from './vagrantfile.js';
 
@@ -14,7 +15,8 @@ const INSTALL = 'sudo bash provision/host/install-prerequisites.sh';
 async function usable(): Promise<Usability> {
   if (!(await hasCommand('virsh'))) return { ok: false, why: 'libvirt is not installed (no virsh)' };
   if (!(await vagrantPlugins()).includes('vagrant-libvirt')) return { ok: false, why: 'the vagrant-libvirt plugin is not installed' };
-  return kvmUsable();
+  const kvm = await kvmUsable();
+  return kvm.ok ? kvm : { ok: false, why: `${kvm.why}; auto-detection wants KVM, \`--provider libvirt\` runs the lab under QEMU's emulation (slow)` };
 }
 
 export const libvirt: Provider<'libvirt'> = {
@@ -36,7 +38,9 @@ export const libvirt: Provider<'libvirt'> = {
     const findings: Finding[] = await Promise.all(tools.map(async ([what, check]) => ({ ok: await check(), what, fix: INSTALL })));
     const kvm = await kvmUsable();
     // Not a refusal: QEMU's emulation runs the lab without KVM, only slowly.
-    findings.push({ ok: true, what: kvm.ok ? 'KVM runs a guest (driver kvm)' : `KVM cannot run a guest (${kvm.why}): driver qemu, emulated and slow` });
+    findings.push({ ok: true, what: kvm.ok ? 'KVM runs a guest: driver kvm' : `KVM does not run a guest here: driver qemu (emulation, slow)` });
+    const device = await checkKvmDevice();
+    if (device && kvm.ok) findings.push(device);
     findings.push({ ok: process.getuid?.() === 0, what: 'root (starts libvirtd and makes the lab\'s networks and pool)', fix: 'run as root, e.g. `sudo -E npm run up`' });
     return findings;
   },
