@@ -44,6 +44,8 @@ describe('libvirt definitions', () => {
     expect(labNetworkXml(lab)).toContain("<ip address='192.168.205.1' netmask='255.255.255.0'/>");
     expect(labNetworkXml(lab)).not.toContain('<dhcp>');
     expect(managementNetworkXml(lab)).toContain("<range start='10.254.205.10' end='10.254.205.254'/>");
+    // Nodes of one box share a machine-id, hence a DHCP client id: leases must go by MAC.
+    expect(managementNetworkXml(lab)).toContain("<dnsmasq:option value='dhcp-ignore-clid'/>");
     expect(poolXml(lab)).toContain('<path>/var/lib/libvirt/images/dl-docker-lab</path>');
   });
 

@@ -23,16 +23,24 @@ export function labNetworkXml(lab: Lab): string {
   ].join('\n');
 }
 
+/**
+ * Leases go by MAC address, not by the client identifier: nodes cloned from one box share a machine-id, so
+ * systemd-networkd sends the same DUID from every node, and dnsmasq would hand one address to the first and
+ * none to the others.
+ */
 export function managementNetworkXml(lab: Lab): string {
   const m = managementSubnet(lab);
   return [
-    '<network>',
+    "<network xmlns:dnsmasq='http://libvirt.org/schemas/network/dnsmasq/1.0'>",
     `  <name>${managementNetworkName(lab)}</name>`,
     `  <bridge name='${managementBridge(lab)}' stp='off' delay='0'/>`,
     "  <dns enable='no'/>",
     `  <ip address='${m.host}' netmask='255.255.255.0'>`,
     `    <dhcp><range start='${m.first}' end='${m.last}'/></dhcp>`,
     '  </ip>',
+    '  <dnsmasq:options>',
+    "    <dnsmasq:option value='dhcp-ignore-clid'/>",
+    '  </dnsmasq:options>',
     '</network>',
   ].join('\n');
 }
