@@ -2,14 +2,13 @@ import { hasCommand, hasDebianPackage } from '../../host/probe.js';
 import { kvmUsable } from '../../host/kvm.js';
 import { vagrantPlugins } from '../../vagrant/driver.js';
 import { checkBox, ensureBox } from '../box.js';
-import type { Finding, Provider, Usability } from '../provider.js';
+import { toolFindings, type HostTool } from '../host-tools.js';
+import type { Provider, Usability } from '../provider.js';
 import { holdDaemons, releaseDaemons } from './daemons.js';
 import { chooseDriver } from './driver-choice.js';
 import { checkKvmDevice } from './kvm-device.js';
 import { prepareLibvirtHost, removeLeftoverDomains, removeLibvirtObjects } from './host.js';
 import { libvirtFragment } from './vagrantfile.js';
-
-const INSTALL = 'sudo bash provision/host/install-prerequisites.sh';
 
 /** Tools first (cheap), then KVM itself: the probe boots a guest. Auto-detection picks libvirt only with KVM. */
 async function usable(): Promise<Usability> {
@@ -25,7 +24,7 @@ export const libvirt: Provider<'libvirt'> = {
   vagrantfile: libvirtFragment,
   usable,
   async preflight(lab) {
-    const tools: [string, () => Promise<boolean>][] = [
+    const tools: HostTool[] = [
       ['libvirtd (libvirt-daemon-system)', () => hasCommand('libvirtd')],
       ['virsh (libvirt-clients)', () => hasCommand('virsh')],
       ['vagrant-libvirt (the Vagrant plugin)', () => hasDebianPackage('vagrant-libvirt')],
@@ -35,7 +34,7 @@ export const libvirt: Provider<'libvirt'> = {
     if (lab.boxes.libvirt?.startsWith('docker-lab/')) {
       tools.push(['debootstrap (builds the box)', () => hasCommand('debootstrap')], ['qemu-img (qemu-utils: packs the box)', () => hasCommand('qemu-img')]);
     }
-    const findings: Finding[] = await Promise.all(tools.map(async ([what, check]) => ({ ok: await check(), what, fix: INSTALL })));
+    const findings = await toolFindings(tools);
     const kvm = await kvmUsable();
     // Not a refusal: QEMU's emulation runs the lab without KVM, only slowly.
     findings.push({ ok: true, what: kvm.ok ? 'KVM runs a guest: driver kvm' : `KVM does not run a guest here: driver qemu (emulation, slow)` });
