@@ -12,6 +12,8 @@ export const libvirtFragment: VagrantfileFragment = (lab, node) => [
   boxLine(lab, 'libvirt'),
   `${privateNetwork(lab, node)}, libvirt__network_name: ${rb(libvirtName(lab))}, libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false`,
   `p.driver = ENV.fetch(${rb(DRIVER_ENV)}, "kvm")`,
+  // Emulated, a node's first boot reaches sshd after minutes on a loaded host (apparmor, dockerd, host keys).
+  `override.vm.boot_timeout = ENV.fetch(${rb(DRIVER_ENV)}, "kvm") == "qemu" ? 1800 : 300`,
   `p.default_prefix = ${rb(domainPrefix(lab))}`,
   `p.storage_pool_name = ${rb(libvirtName(lab))}`,
   `p.management_network_name = ${rb(managementNetworkName(lab))}`,
