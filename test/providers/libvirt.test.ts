@@ -53,6 +53,7 @@ describe('libvirt definitions', () => {
     const lines = libvirtFragment(lab, lab.nodes[1]!);
     expect(lines).toContain('p.driver = ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm")');
     expect(lines).toContain('p.management_network_mode = "none"');
+    expect(lines).toContain('override.vm.boot_timeout = ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm") == "qemu" ? 1800 : 300');
     expect(lines).toContain('p.management_network_keep = true');
     expect(lines).toContain('p.storage_pool_name = "dl-docker-lab"');
     expect(lines.join('\n')).toMatch(/ip: "192\.168\.205\.11".*libvirt__network_name: "dl-docker-lab", libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false/);
