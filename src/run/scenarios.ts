@@ -82,7 +82,7 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
   const say = (line: string) => {
     if (!options.quiet) process.stdout.write(`${line}\n`);
   };
-  if (speed.factor > 1) say(`slow nodes (a bare exec takes ${speed.roundTripMs} ms): timeouts and retry deadlines x${speed.factor}`);
+  if (speed.factor > 1) say(`slow nodes (10 process starts take ${speed.probeMs} ms): timeouts and retry deadlines x${speed.factor}`);
   try {
     for (let run = 1; run <= repeat; run++) {
       for (const plan of plans) {

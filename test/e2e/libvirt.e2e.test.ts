@@ -86,7 +86,7 @@ describe('libvirt lab under emulation', () => {
     const run = await lab('scenario', 'overlay', 'bridge', 'host-none', 'overlay-swarm', '--run-dir', `${DIR}/runs`);
     expect(run.exitCode, run.all).toBe(0);
     // Emulated nodes are measured slow, and the runner stretches its timeouts for them.
-    if (emulated) expect(run.all).toMatch(/slow nodes \(a bare exec takes \d+ ms\): timeouts and retry deadlines x[\d.]+/);
+    if (emulated) expect(run.all).toMatch(/slow nodes \(10 process starts take \d+ ms\): timeouts and retry deadlines x[\d.]+/);
 
     const down = await lab('down');
     expect(down.exitCode, down.all).toBe(0);
