@@ -7,6 +7,7 @@
  * every provider.
  */
 import type { SshPool } from '../ssh/pool.js';
+import type { SessionOptions } from '../ssh/session.js';
 import type { CommandStep, LeafStep, PlanStep, ScenarioPlan, StudentGuide } from './plan.js';
 
 export const SPEED_PROBE = 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done';
@@ -78,4 +79,9 @@ function scaleStep(step: PlanStep, factor: number): PlanStep {
 export function scalePlan(plan: ScenarioPlan, factor: number): ScenarioPlan {
   if (factor === 1) return plan;
   return { ...plan, steps: plan.steps.map((s) => scaleStep(s, factor)), cleanup: plan.cleanup.map((s) => scaleStep(s, factor)) };
+}
+
+/** The SSH limits that declare a node dead (handshake, unanswered keepalives), stretched by `factor`. Pure. */
+export function stretchSession(options: Required<Pick<SessionOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>, factor: number): SessionOptions {
+  return { ...options, readyTimeoutMs: Math.round(options.readyTimeoutMs * factor), keepaliveCountMax: Math.ceil(options.keepaliveCountMax * factor) };
 }

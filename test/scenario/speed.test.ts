@@ -4,7 +4,7 @@ import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 import type { PlanStep } from '../../src/scenario/plan.js';
-import { scalePlan, speedFactor } from '../../src/scenario/speed.js';
+import { scalePlan, speedFactor, stretchSession } from '../../src/scenario/speed.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 
@@ -36,5 +36,9 @@ describe('node speed', () => {
       if (a.kind === 'command' && a.retry && b.kind === 'command') expect(b.retry).toEqual({ forMs: Math.round(a.retry.forMs * 2.5), everyMs: a.retry.everyMs });
     }
     expect(scalePlan(plan, 1)).toBe(plan);
+  });
+
+  it('gives a slow node as much longer to answer its handshake and keepalives', () => {
+    expect(stretchSession({ readyTimeoutMs: 8_000, keepaliveIntervalMs: 2_000, keepaliveCountMax: 3 }, 5.2)).toEqual({ readyTimeoutMs: 41_600, keepaliveIntervalMs: 2_000, keepaliveCountMax: 16 });
   });
 });
