@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Builds the lab's vagrant-lxc box for one Debian suite with debootstrap, from the mirror apt already uses.
+# Builds the lab's box for one provider and one Debian suite with debootstrap, from the mirror apt already uses.
 # Everything a node needs is baked in (Docker, etcd, sshd, busybox), so nodes need no network but the lab's.
-#   build-box.sh SUITE OUTPUT.box RECIPE_ID
+#   build-box.sh PROVIDER SUITE OUTPUT.box RECIPE_ID
+# The rootfs is made here, the same for every provider; box-PROVIDER.sh (sourced) adds its packages
+# (BOX_PACKAGES), its own configuration (box_configure ROOT) and packs the box (box_pack WORK OUT RECIPE).
 # RECIPE_ID is written into the box so that docker-lab can tell a stale box from a current one.
 set -euo pipefail
 
-suite=${1:?suite}; out=${2:?output box path}; recipe=${3:?recipe id}
+provider=${1:?provider}; suite=${2:?suite}; out=${3:?output box path}; recipe=${4:?recipe id}
+here=$(dirname "${BASH_SOURCE[0]}")
+[ -f "$here/box-$provider.sh" ] || { echo "build-box: no box recipe for provider $provider" >&2; exit 2; }
+# shellcheck source=box-lxc.sh
+source "$here/box-$provider.sh"
 
 # The base images' recipe and apt_mirror are shared with VM provisioning (sourcing it runs nothing).
 # shellcheck source=../node/setup.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../node/setup.sh"
+source "$here/../node/setup.sh"
 mirror=$(apt_mirror) || { echo "build-box: no Debian mirror found in /etc/apt/sources*" >&2; exit 2; }
 
 packages=systemd,systemd-sysv,dbus,openssh-server,openssh-client,sudo,iproute2,iputils-ping,bridge-utils,iptables,procps,tcpdump,
@@ -18,6 +24,7 @@ packages+=docker.io,etcd-server,etcd-client,busybox-static,ca-certificates,libns
 case "$suite" in
   trixie|sid|forky) packages+=,docker-cli ;;   # docker.io only recommends the client there
 esac
+[ -z "${BOX_PACKAGES:-}" ] || packages+=,$BOX_PACKAGES
 
 host_busybox=/bin/busybox
 if ! [ -x "$host_busybox" ] || ldd "$host_busybox" >/dev/null 2>&1; then
@@ -28,7 +35,7 @@ work=$(mktemp -d /var/tmp/docker-lab-box.XXXXXX)
 trap '[ -n "${DOCKER_LAB_KEEP_WORK:-}" ] || rm -rf --one-file-system "$work"' EXIT
 root=$work/rootfs
 
-echo "build-box: debootstrap $suite from $mirror"
+echo "build-box: debootstrap $suite from $mirror for $provider"
 mkdir -p "$work/debs"
 started=$SECONDS
 debootstrap --variant=minbase --cache-dir="$work/debs" --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
@@ -99,22 +106,11 @@ chmod u-s "$ping_bin"
 setcap cap_net_raw+p "$ping_bin" || { echo "build-box: setcap failed on $ping_bin (apt-get install libcap2-bin)" >&2; exit 1; }
 # --- end of ping without root ---
 echo "$recipe" >"$root/etc/docker-lab-recipe"
-
-cat >"$work/lxc-config" <<'CONF'
-lxc.include = /usr/share/lxc/config/common.conf
-lxc.arch = amd64
-# Docker runs nested: its containers need devices (tun, fuse...) beyond LXC's default allow-list.
-lxc.cgroup.devices.allow = a
-lxc.cgroup2.devices.allow = a
-CONF
-printf '{"provider":"lxc","version":"1.0.0","built-on":"%s","docker-lab-recipe":"%s"}\n' \
-  "$(date -u +%FT%TZ)" "$recipe" >"$work/metadata.json"
+box_configure "$root"
 
 echo "build-box: packing"
 started=$SECONDS
-# Keep xattrs: ping's capability lives there. Entries must start with ./rootfs/ for vagrant-lxc's template.
-tar --numeric-owner --xattrs --xattrs-include='*' -C "$work" -czf "$work/rootfs.tar.gz" ./rootfs
 mkdir -p "$(dirname "$out")"
-tar -C "$work" -cf "$out.partial" metadata.json lxc-config rootfs.tar.gz
+box_pack "$work" "$out.partial" "$recipe"
 mv "$out.partial" "$out"
 echo "build-box: packed in $((SECONDS - started)) s; wrote $out ($(du -m "$out" | cut -f1) MB)"

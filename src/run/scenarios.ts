@@ -19,6 +19,7 @@ import { repeatLine, repeatSummary } from '../report/repeat.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult } from '../scenario/results.js';
 import { runScenario, type RunObserver } from '../scenario/run.js';
+import { measureSpeed, stretchSession, type NodeSpeed } from '../scenario/speed.js';
 
 export interface RunScenariosOptions {
   lab: Lab;
@@ -66,14 +67,27 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
   if (missing.length) throw new InputError(`no SSH target for ${missing.join(', ')} (read from vagrant ssh-config; is the lab up?)`);
   const targets = options.targets.filter((t) => options.lab.nodes.some((n) => n.name === t.node));
 
-  const pool = await SshPool.open(targets, SESSION_OPTIONS);
+  let pool = await SshPool.open(targets, SESSION_OPTIONS);
   const results: ScenarioResult[] = [];
+  let speed: NodeSpeed;
+  try {
+    speed = await measureSpeed(pool, options.signal);
+  } catch (err) {
+    await pool.close();
+    throw err;
+  }
+  if (speed.factor > 1) {
+    // A slow node also answers keepalives late: reconnect with the dead-node limits stretched alike.
+    await pool.close();
+    pool = await SshPool.open(targets, stretchSession(SESSION_OPTIONS, speed.factor));
+  }
   const observer: RunObserver | undefined = options.quiet ? undefined : wantsPlainOutput() ? new PlainReporter() : new ConsoleReporter();
   const dockerVersions = new Map<string, Promise<string | Error>>();
   const repeat = options.repeat ?? 1;
   const say = (line: string) => {
     if (!options.quiet) process.stdout.write(`${line}\n`);
   };
+  if (speed.factor > 1) say(`slow nodes (10 process starts take ${speed.probeMs} ms): timeouts and retry deadlines x${speed.factor}`);
   try {
     for (let run = 1; run <= repeat; run++) {
       for (const plan of plans) {
@@ -85,6 +99,7 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
           ignoreRequires: options.ignoreRequires ?? false,
           runDir,
           dockerVersions,
+          speedFactor: speed.factor,
           ...(options.signal ? { signal: options.signal } : {}),
           ...(observer ? { observer } : {}),
         });

@@ -19,6 +19,7 @@ import { FINAL_STOP, mainSteps, type GraphStep, type LeafStep, type PlanStep, ty
 import { unmetRequirement, type DockerVersions } from './requirements.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
 import { resolveExpression } from './scope.js';
+import { scalePlan } from './speed.js';
 import { Transcript } from './transcript.js';
 
 /** Told as things happen; the console report draws from it. Every method is optional. */
@@ -42,10 +43,13 @@ export interface RunScenarioOptions {
   observer?: RunObserver;
   /** Docker versions already read from the nodes, shared by the scenarios of one invocation. */
   dockerVersions?: DockerVersions;
+  /** How much slower than a normal node the lab's nodes are (speed.ts): timeouts and retry deadlines stretch by it. */
+  speedFactor?: number;
   now?: () => Date;
 }
 
-export async function runScenario(plan: ScenarioPlan, options: RunScenarioOptions): Promise<ScenarioResult> {
+export async function runScenario(written: ScenarioPlan, options: RunScenarioOptions): Promise<ScenarioResult> {
+  const plan = scalePlan(written, options.speedFactor ?? 1);
   const started = (options.now ?? (() => new Date()))();
   const runId = `${timestamp(started)}-${plan.name}`;
   const transcript = new Transcript(join(options.runDir, runId));

@@ -1,4 +1,27 @@
-import { boxLine, privateNetwork } from '../fragment.js';
+import { boxLine, privateNetwork, rb } from '../fragment.js';
 import type { VagrantfileFragment } from '../provider.js';
+import { DRIVER_ENV } from './driver-choice.js';
+import { domainPrefix, libvirtName, managementNetworkName, managementSubnet } from './naming.js';
 
-export const libvirtFragment: VagrantfileFragment = (lab, node) => [boxLine(lab, 'libvirt'), privateNetwork(lab, node), `p.memory = ${node.memory}`, `p.cpus = ${node.cpus}`];
+/**
+ * The lab's networks and pool are made by the provider's beforeUp (isolated, named after the lab) and removed
+ * by its afterDown: Vagrant only uses them, and is told not to delete them on destroy. The driver is read at run
+ * time, since the Vagrantfile is committed and the same file serves a laptop with KVM and a CI runner without.
+ */
+export const libvirtFragment: VagrantfileFragment = (lab, node) => [
+  boxLine(lab, 'libvirt'),
+  `${privateNetwork(lab, node)}, libvirt__network_name: ${rb(libvirtName(lab))}, libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false`,
+  `p.driver = ENV.fetch(${rb(DRIVER_ENV)}, "kvm")`,
+  // Emulated, a node's first boot reaches sshd after minutes on a loaded host (apparmor, dockerd, host keys).
+  `override.vm.boot_timeout = ENV.fetch(${rb(DRIVER_ENV)}, "kvm") == "qemu" ? 1800 : 300`,
+  `p.default_prefix = ${rb(domainPrefix(lab))}`,
+  `p.storage_pool_name = ${rb(libvirtName(lab))}`,
+  `p.management_network_name = ${rb(managementNetworkName(lab))}`,
+  `p.management_network_address = ${rb(managementSubnet(lab).network)}`,
+  'p.management_network_mode = "none"',
+  'p.management_network_keep = true',
+  // Nothing listens on the host for a console nobody opens (the serial console is in the domain's log).
+  'p.graphics_type = "none"',
+  `p.memory = ${node.memory}`,
+  `p.cpus = ${node.cpus}`,
+];

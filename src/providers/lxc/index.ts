@@ -2,14 +2,13 @@ import { execa } from 'execa';
 import { hasCommand, hasDebianPackage } from '../../host/probe.js';
 import type { Lab } from '../../lab/model.js';
 import { vagrantPlugins } from '../../vagrant/driver.js';
-import type { Finding, Provider } from '../provider.js';
+import { toolFindings, type HostTool } from '../host-tools.js';
+import type { Provider } from '../provider.js';
 import { checkBox, ensureBox } from './box.js';
 import { bridgeName, containerName } from './naming.js';
 import { ensureBridge, removeBridge } from './bridge.js';
 import { lxcFragment } from './vagrantfile.js';
 import { inotifyBudget, inotifyFinding, nodesToStart } from './host-limits.js';
-
-const INSTALL = 'sudo bash provision/host/install-prerequisites.sh';
 
 export const lxc: Provider<'lxc'> = {
   name: 'lxc',
@@ -23,7 +22,7 @@ export const lxc: Provider<'lxc'> = {
     return { ok: true };
   },
   async preflight(lab) {
-    const tools: [string, () => Promise<boolean>][] = [
+    const tools: HostTool[] = [
       ['vagrant', () => hasCommand('vagrant')],
       ['vagrant-lxc (the Vagrant plugin)', () => hasDebianPackage('vagrant-lxc')],
       ['lxc (lxc-start)', () => hasCommand('lxc-start')],
@@ -32,7 +31,7 @@ export const lxc: Provider<'lxc'> = {
       ['sudo (vagrant-lxc calls it)', () => hasCommand('sudo')],
       ['ip (iproute2)', () => hasCommand('ip')],
     ];
-    const findings: Finding[] = await Promise.all(tools.map(async ([what, check]) => ({ ok: await check(), what, fix: INSTALL })));
+    const findings = await toolFindings(tools);
     findings.push({
       ok: process.getuid?.() === 0,
       what: `root (the lxc provider creates the host bridge ${bridgeName(lab)} and LXC containers)`,

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
+import lockfile from 'proper-lockfile';
+import { FailureError } from '../errors.js';
+import { labFieldError, type Lab } from '../lab/model.js';
+import { BOX_CACHE_DIR, PROVISION_DIR } from '../paths.js';
+import { addBox } from '../vagrant/driver.js';
+
+/**
+ * The boxes docker-lab builds itself, one per provider that can use a local box, all from one rootfs recipe
+ * (provision/host/build-box.sh) and a packer per provider (box-<provider>.sh).
+ */
+export type BoxProvider = 'lxc' | 'libvirt';
+
+const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-box.sh');
+
+/** The build script sources the node's setup for the base images' recipe and the provider's packer: all are the box's recipe. */
+function recipeFiles(provider: BoxProvider): string[] {
+  return [BUILD_SCRIPT, join(PROVISION_DIR, 'host', `box-${provider}.sh`), join(PROVISION_DIR, 'node', 'setup.sh')];
+}
+
+/** What a build costs, said before it starts. */
+const BUILD_TIME: Record<BoxProvider, string> = { lxc: 'about 6 minutes', libvirt: 'about 7 minutes' };
+
+/** Boxes named `docker-lab/<suite>` are built here; any other name is the user's own and must already exist. */
+export function managedSuite(boxName: string): string | null {
+  const m = /^docker-lab\/([a-z]+)$/.exec(boxName);
+  return m ? m[1]! : null;
+}
+
+/** Identifies a box recipe: a change to a recipe file, the suite or the provider gives a new id, and so a rebuild. */
+export async function recipeId(provider: BoxProvider, suite: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of recipeFiles(provider)) hash.update(await readFile(file)).update('\0');
+  return hash.update(suite).update('\0').update(provider).digest('hex').slice(0, 16);
+}
+
+function vagrantHome(): string {
+  return process.env.VAGRANT_HOME ?? join(homedir(), '.vagrant.d');
+}
+
+/** Where Vagrant unpacked a local box (stored as version 0) for one provider. */
+export function installedBoxDir(boxName: string, provider: string): string {
+  return join(vagrantHome(), 'boxes', boxName.replaceAll('/', '-VAGRANTSLASH-'), '0', provider);
+}
+
+/** The recipe id of the installed box, or null when there is none (Vagrant stores a local box as version 0). */
+async function installedRecipe(boxName: string, provider: BoxProvider): Promise<string | null> {
+  const file = join(installedBoxDir(boxName, provider), 'metadata.json');
+  try {
+    const meta = JSON.parse(await readFile(file, 'utf8')) as { 'docker-lab-recipe'?: string };
+    return meta['docker-lab-recipe'] ?? '';
+  } catch {
+    return null;
+  }
+}
+
+/** Refuses a box that is not installed and that docker-lab cannot build. Quick and makes nothing, so it goes first. */
+export async function checkBox(lab: Lab, provider: BoxProvider): Promise<void> {
+  const boxName = lab.boxes[provider]!;
+  const suite = managedSuite(boxName);
+  if (suite !== null && suite !== lab.suite) {
+    throw labFieldError(lab, ['boxes', provider], `docker-lab builds docker-lab/${lab.suite} for suite ${lab.suite}, not ${boxName}`);
+  }
+  if (suite === null && (await installedRecipe(boxName, provider)) === null) {
+    throw labFieldError(
+      lab,
+      ['boxes', provider],
+      `box '${boxName}' is not installed for ${provider}, and docker-lab builds only docker-lab/<suite> boxes; add it with \`vagrant box add\` or use docker-lab/${lab.suite}`,
+    );
+  }
+}
+
+/**
+ * Makes sure the lab's box for the provider is installed and built from the current recipe (after `checkBox`: a
+ * box of the user's own is then there). Two labs asking for the same box at once build it once: the second waits
+ * on the lock.
+ */
+export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string) => void, signal?: AbortSignal): Promise<void> {
+  const boxName = lab.boxes[provider]!;
+  const suite = managedSuite(boxName);
+  if (suite === null) return;
+  const want = await recipeId(provider, suite);
+  if ((await installedRecipe(boxName, provider)) === want) return;
+
+  await mkdir(BOX_CACHE_DIR, { recursive: true });
+  await withLock(join(BOX_CACHE_DIR, `${provider}-${suite}.build`), log, signal, async () => {
+    if ((await installedRecipe(boxName, provider)) === want) return; // built by the lab we waited for
+    const boxFile = join(BOX_CACHE_DIR, `${provider}-${suite}-${want}.box`);
+    log(`building ${provider} box ${boxName} from Debian ${suite} (debootstrap, with the course images; ${BUILD_TIME[provider]})`);
+    // A process group of its own, stopped as a whole: debootstrap and its chroots run under the script, whose
+    // EXIT trap removes the work folder only once they are gone (and a terminal's Ctrl-C stays with us).
+    const build = execa('bash', [BUILD_SCRIPT, provider, suite, boxFile, want], { all: true, reject: false, stdin: 'ignore', detached: true });
+    build.all?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
+    const stop = () => signalGroup(build.pid, 'SIGTERM');
+    signal?.addEventListener('abort', stop, { once: true });
+    const r = await build.finally(() => signal?.removeEventListener('abort', stop));
+    if (signal?.aborted) {
+      await rm(`${boxFile}.partial`, { force: true });
+      throw signal.reason;
+    }
+    if (r.exitCode !== 0) throw new FailureError(`building box ${boxName} failed (exit ${r.exitCode}):\n${tail(String(r.all))}`);
+    log(`adding box ${boxName}`);
+    try {
+      await addBox(boxName, boxFile);
+    } finally {
+      await rm(boxFile, { force: true });
+    }
+  });
+}
+
+/**
+ * One builder per box at a time, across processes: proper-lockfile keeps the lock fresh while we hold it, so a
+ * lock whose holder died goes stale and is taken over instead of blocking every later `up`.
+ */
+async function withLock<T>(target: string, log: (l: string) => void, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  let told = false;
+  let release: () => Promise<void>;
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      release = await lockfile.lock(target, { realpath: false, stale: 15_000, update: 5_000 });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      if (!told) log('waiting for another docker-lab process that builds the same box');
+      told = true;
+      await sleep(1000, undefined, signal ? { signal } : {}).catch(() => undefined);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
+  try {
+    if (pid) process.kill(-pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+function tail(text: string, lines = 15): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}

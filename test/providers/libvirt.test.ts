@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadLab } from '../../src/lab/model.js';
+import { labInterfaceName } from '../../src/providers/ifname.js';
+import { labNetworkXml, managementNetworkXml, poolXml } from '../../src/providers/libvirt/network-xml.js';
+import { domainName, labBridge, libvirtName, managementBridge, managementNetworkName, managementSubnet } from '../../src/providers/libvirt/naming.js';
+import { kvmDeviceFinding } from '../../src/providers/libvirt/kvm-device.js';
+import { libvirtFragment } from '../../src/providers/libvirt/vagrantfile.js';
+import { bridgeName } from '../../src/providers/lxc/naming.js';
+
+const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
+const long = { name: 'a-very-long-lab-name-for-tests' };
+
+describe('libvirt naming', () => {
+  it('names every object after the lab, never libvirt\'s own default', () => {
+    expect(libvirtName(lab)).toBe('dl-docker-lab');
+    expect(managementNetworkName(lab)).toBe('dl-docker-lab-mgmt');
+    expect(domainName(lab, lab.nodes[0]!)).toBe('dl-docker-lab-docker-node1');
+    for (const name of [libvirtName(lab), managementNetworkName(lab), labBridge(lab), managementBridge(lab)]) expect(name).toContain('docker-lab');
+  });
+
+  it('keeps bridge names within 15 characters and apart for long lab names', () => {
+    for (const name of [labBridge(long), managementBridge(long), bridgeName(long)]) expect(name.length).toBeLessThanOrEqual(15);
+    expect(labBridge(long)).not.toBe(labBridge({ name: 'a-very-long-lab-name-for-other' }));
+    expect(labBridge(long)).not.toBe(managementBridge(long));
+  });
+
+  it('gives the lxc bridge the name it always had', () => {
+    expect(bridgeName(lab)).toBe('dl-docker-lab');
+    expect(labInterfaceName('dl', 'a-very-long-lab-name-for-tests')).toMatch(/^dl-a-very-[0-9a-f]{4}$/);
+  });
+
+  it('puts the management network on a /24 of its own per lab /24', () => {
+    expect(managementSubnet(lab)).toEqual({ network: '10.254.205.0/24', host: '10.254.205.1', first: '10.254.205.10', last: '10.254.205.254' });
+  });
+});
+
+describe('libvirt definitions', () => {
+  it('makes both networks isolated: no forward, no DNS; DHCP only on the management network', () => {
+    for (const xml of [labNetworkXml(lab), managementNetworkXml(lab)]) {
+      expect(xml).not.toContain('<forward');
+      expect(xml).toContain("<dns enable='no'/>");
+    }
+    expect(labNetworkXml(lab)).toContain("<ip address='192.168.205.1' netmask='255.255.255.0'/>");
+    expect(labNetworkXml(lab)).not.toContain('<dhcp>');
+    expect(managementNetworkXml(lab)).toContain("<range start='10.254.205.10' end='10.254.205.254'/>");
+    // Nodes of one box share a machine-id, hence a DHCP client id: leases must go by MAC.
+    expect(managementNetworkXml(lab)).toContain("<dnsmasq:option value='dhcp-ignore-clid'/>");
+    expect(poolXml(lab)).toContain('<path>/var/lib/libvirt/images/dl-docker-lab</path>');
+  });
+
+  it('tells Vagrant to use the lab\'s objects and keep them, the driver read at run time', () => {
+    const lines = libvirtFragment(lab, lab.nodes[1]!);
+    expect(lines).toContain('p.driver = ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm")');
+    expect(lines).toContain('p.management_network_mode = "none"');
+    expect(lines).toContain('override.vm.boot_timeout = ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm") == "qemu" ? 1800 : 300');
+    expect(lines).toContain('p.management_network_keep = true');
+    expect(lines).toContain('p.storage_pool_name = "dl-docker-lab"');
+    expect(lines.join('\n')).toMatch(/ip: "192\.168\.205\.11".*libvirt__network_name: "dl-docker-lab", libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false/);
+  });
+});
+
+describe('/dev/kvm for libvirt', () => {
+  it('asks for group kvm and mode 0660, as udev leaves it, and says nothing without the device', () => {
+    expect(kvmDeviceFinding({ gid: 108, mode: 0o20660 }, 108)?.ok).toBe(true);
+    const rootOnly = kvmDeviceFinding({ gid: 0, mode: 0o20600 }, 108)!;
+    expect(rootOnly.ok).toBe(false);
+    expect(rootOnly.what).toContain('mode 600');
+    expect(rootOnly.fix).toBe('chgrp kvm /dev/kvm && chmod 0660 /dev/kvm (what udev does at boot)');
+    expect(kvmDeviceFinding(null, 108)).toBeNull();
+  });
+});
