@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**', 'node_modules/**'],
+          exclude: ['test/e2e/**', 'test/vm/**', 'node_modules/**'],
           // Generous: a safety net for a loaded 2-core machine, not a speed check (the bench measures speed).
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -21,6 +21,18 @@ export default defineConfig({
           // Real nodes: boots, dockerd restarts and etcd clusters take minutes, and they share one lab.
           testTimeout: 15 * 60_000,
           hookTimeout: 20 * 60_000,
+          fileParallelism: false,
+          sequence: { concurrent: false },
+        },
+      },
+      {
+        // VM nodes under QEMU's emulation where KVM cannot run a guest: tens of minutes on a 2-core host, so not
+        // part of `npm test` (`npm run test:vm` runs it).
+        test: {
+          name: 'vm',
+          include: ['test/vm/**/*.test.ts'],
+          testTimeout: 45 * 60_000,
+          hookTimeout: 60 * 60_000,
           fileParallelism: false,
           sequence: { concurrent: false },
         },
