@@ -78,7 +78,8 @@ function scaleStep(step: PlanStep, factor: number): PlanStep {
 /** The plan with every timeout and retry deadline stretched by `factor`. Pure; factor 1 gives the plan back. */
 export function scalePlan(plan: ScenarioPlan, factor: number): ScenarioPlan {
   if (factor === 1) return plan;
-  return { ...plan, steps: plan.steps.map((s) => scaleStep(s, factor)), cleanup: plan.cleanup.map((s) => scaleStep(s, factor)) };
+  const scale = (steps: readonly PlanStep[]) => steps.map((s) => scaleStep(s, factor));
+  return { ...plan, steps: scale(plan.steps), teardown: scale(plan.teardown), cleanup: scale(plan.cleanup) };
 }
 
 /** The SSH limits that declare a node dead (handshake, unanswered keepalives), stretched by `factor`. Pure. */

@@ -27,7 +27,7 @@ describe('node speed', () => {
     const before = JSON.stringify(plan);
     const scaled = scalePlan(plan, 2.5);
     expect(JSON.stringify(plan)).toBe(before);
-    const pairs = leaves([...plan.steps, ...plan.cleanup]).map((s, i) => [s, leaves([...scaled.steps, ...scaled.cleanup])[i]!] as const);
+    const pairs = leaves([...plan.steps, ...plan.teardown, ...plan.cleanup]).map((s, i) => [s, leaves([...scaled.steps, ...scaled.teardown, ...scaled.cleanup])[i]!] as const);
     const retried = pairs.filter(([a]) => a.kind === 'command' && a.retry);
     expect(retried.length).toBeGreaterThan(0);
     for (const [a, b] of pairs) {
@@ -36,6 +36,16 @@ describe('node speed', () => {
       if (a.kind === 'command' && a.retry && b.kind === 'command') expect(b.retry).toEqual({ forMs: Math.round(a.retry.forMs * 2.5), everyMs: a.retry.everyMs });
     }
     expect(scalePlan(plan, 1)).toBe(plan);
+  });
+
+  it("stretches the lesson's teardown too", () => {
+    const plan = loadScenario('netns', { scenariosDir: SCENARIOS_DIR, lab });
+    expect(plan.teardown.length).toBeGreaterThan(0);
+    const scaled = scalePlan(plan, 3);
+    scaled.teardown.forEach((s, i) => {
+      const a = plan.teardown[i]!;
+      if (a.kind === 'command') expect(s).toMatchObject({ timeoutMs: a.timeoutMs * 3 });
+    });
   });
 
   it('gives a slow node as much longer to answer its handshake and keepalives', () => {
