@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadLab } from '../../src/lab/model.js';
 import { renderTable, type Cell } from '../../src/matrix/cells.js';
-import { ensureBox } from '../../src/providers/lxc/box.js';
+import { ensureBox } from '../../src/providers/box.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const lab = (...args: string[]) => execa('node', [join(ROOT, 'bin/lab.js'), ...args], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true });
@@ -35,7 +35,7 @@ describe('lab matrix on real labs', () => {
   // The boxes first, under the hook's budget: a test then times what it runs, not a box build.
   beforeAll(async () => {
     const base = loadLab(join(ROOT, 'lab.yaml'));
-    for (const suite of ['bookworm', 'trixie'] as const) await ensureBox({ ...base, suite, boxes: { lxc: `docker-lab/${suite}` } }, (line) => console.log(`[matrix boxes] ${line}`));
+    for (const suite of ['bookworm', 'trixie'] as const) await ensureBox({ ...base, suite, boxes: { lxc: `docker-lab/${suite}` } }, 'lxc', (line) => console.log(`[matrix boxes] ${line}`));
   });
 
   it('runs as the CI workflow does: two shards side by side, then one merged table equal to the shards\' union', async () => {

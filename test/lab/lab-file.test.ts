@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadLab } from '../../src/lab/model.js';
 import { openLab } from '../../src/providers/index.js';
-import { checkBox } from '../../src/providers/lxc/box.js';
+import { checkBox } from '../../src/providers/box.js';
 
 const GOOD = readFileSync(join(import.meta.dirname, '../../lab.yaml'), 'utf8');
 
@@ -19,7 +19,7 @@ function labFrom(text: string): string {
 async function problemOf(text: string): Promise<{ file: string; line?: number; column?: number; field?: string; message: string }> {
   const file = labFrom(text);
   try {
-    await checkBox(openLab(file));
+    await checkBox(openLab(file), 'lxc');
   } catch (err) {
     expect(err).toBeInstanceOf(InputError);
     const e = err as InputError;

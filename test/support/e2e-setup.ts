@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { loadLab } from '../../src/lab/model.js';
-import { ensureBox } from '../../src/providers/lxc/box.js';
+import { ensureBox } from '../../src/providers/box.js';
 
 export default async function setup(): Promise<void> {
   const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
-  await ensureBox(lab, (line) => console.log(`[e2e setup] ${line}`));
+  await ensureBox(lab, 'lxc', (line) => console.log(`[e2e setup] ${line}`));
 }

@@ -4,7 +4,7 @@ import type { Lab } from '../../lab/model.js';
 import { vagrantPlugins } from '../../vagrant/driver.js';
 import { toolFindings, type HostTool } from '../host-tools.js';
 import type { Provider } from '../provider.js';
-import { checkBox, ensureBox } from './box.js';
+import { checkBox, ensureBox } from '../box.js';
 import { bridgeName, containerName } from './naming.js';
 import { ensureBridge, removeBridge } from './bridge.js';
 import { lxcFragment } from './vagrantfile.js';
@@ -45,9 +45,9 @@ export const lxc: Provider<'lxc'> = {
     'root in a node is root on the host. Use a VM provider (libvirt, VirtualBox, VMware) where that matters.',
   async beforeUp(lab, ctx) {
     // Every refusal comes before anything is made on the host (the bridge checks before it makes itself).
-    await checkBox(lab);
+    await checkBox(lab, 'lxc');
     await ensureBridge(lab, ctx.log);
-    await ensureBox(lab, ctx.log, ctx.signal);
+    await ensureBox(lab, 'lxc', ctx.log, ctx.signal);
   },
   async afterDestroy(lab, ctx) {
     // `vagrant destroy` forgets containers of an interrupted `up`; they go by name.
