@@ -56,7 +56,15 @@ describe('libvirt definitions', () => {
     expect(lines).toContain('override.vm.boot_timeout = ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm") == "qemu" ? 1800 : 300');
     expect(lines).toContain('p.management_network_keep = true');
     expect(lines).toContain('p.storage_pool_name = "dl-docker-lab"');
+    // QEMU runs as libvirt-qemu: the kernel comes from libvirt's folder, never from the box under a home folder.
+    expect(lines).toContain('p.kernel = "/var/lib/libvirt/boot/dl-docker-lab/vmlinuz"');
+    expect(lines).toContain('p.initrd = "/var/lib/libvirt/boot/dl-docker-lab/initrd.img"');
     expect(lines.join('\n')).toMatch(/ip: "192\.168\.205\.11".*libvirt__network_name: "dl-docker-lab", libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false/);
+  });
+
+  it('leaves booting to a box of the user\'s own', () => {
+    const own = { ...lab, boxes: { ...lab.boxes, libvirt: 'generic/debian12' } };
+    expect(libvirtFragment(own, own.nodes[0]!).join('\n')).not.toMatch(/p\.kernel|p\.initrd/);
   });
 });
 

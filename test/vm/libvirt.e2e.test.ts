@@ -48,7 +48,7 @@ async function libvirtLeftovers(daemonsBefore: string[], chainsBefore: string[])
   found.push(...(await virshNames(['list', '--all', '--name'])).filter((d) => d.startsWith(prefix)).map((d) => `domain ${d}`));
   found.push(...(await virshNames(['net-list', '--all', '--name'])).filter((n) => n.startsWith(prefix)).map((n) => `network ${n}`));
   found.push(...(await virshNames(['pool-list', '--all', '--name'])).filter((p) => p.startsWith(prefix)).map((p) => `pool ${p}`));
-  for (const dir of ['/etc/libvirt/qemu', '/etc/libvirt/qemu/networks', '/etc/libvirt/storage', '/var/lib/libvirt/images']) {
+  for (const dir of ['/etc/libvirt/qemu', '/etc/libvirt/qemu/networks', '/etc/libvirt/storage', '/var/lib/libvirt/images', '/var/lib/libvirt/boot']) {
     found.push(...(await readdir(dir).catch(() => [] as string[])).filter((f) => f.includes(e2e.name)).map((f) => `${dir}/${f}`));
   }
   for (const bridge of [labBridge(e2e), managementBridge(e2e)]) if (await linkExists(bridge)) found.push(`bridge ${bridge}`);

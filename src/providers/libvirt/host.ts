@@ -1,12 +1,14 @@
 /**
- * The lab's own libvirt objects: two isolated networks and a storage pool, made before `vagrant up` and removed
- * after `vagrant destroy` with whatever Vagrant left (domains of an interrupted `up`, the box volume it uploaded
- * into the pool).
+ * The lab's own libvirt objects: two isolated networks, a storage pool and a folder of boot files, made before
+ * `vagrant up` and removed after `vagrant destroy` with whatever Vagrant left (domains of an interrupted `up`, the
+ * box volume it uploaded into the pool).
  */
-import { rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Lab } from '../../lab/model.js';
+import { installedBoxDir, managedSuite } from '../box.js';
 import { labNetworkXml, managementNetworkXml, poolXml } from './network-xml.js';
-import { domainPrefix, libvirtName, managementNetworkName, poolDir } from './naming.js';
+import { BOOT_FILES, bootDir, domainPrefix, libvirtName, managementNetworkName, poolDir } from './naming.js';
 import { defineFromXml, list, virsh, volumes } from './virsh.js';
 
 type Log = (line: string) => void;
@@ -31,6 +33,16 @@ export async function prepareLibvirtHost(lab: Lab, log: Log): Promise<void> {
   }
   const info = await virsh(['pool-info', pool]);
   if (!/^State:\s+running/m.test(info.stdout)) await virsh(['pool-start', pool]);
+}
+
+/** Copies the kernel and initrd of docker-lab's box to where the lab's Vagrantfile boots them from (see bootDir). */
+export async function stageBootFiles(lab: Lab, log: Log): Promise<void> {
+  const box = lab.boxes.libvirt!;
+  if (managedSuite(box) === null) return;
+  const dir = bootDir(lab);
+  log(`copying the box's kernel and initrd to ${dir}`);
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  for (const file of Object.values(BOOT_FILES)) await copyFile(join(installedBoxDir(box, 'libvirt'), file), join(dir, file));
 }
 
 /** Domains named after the lab that Vagrant no longer knows (an interrupted `up`). */
@@ -58,6 +70,7 @@ export async function removeLibvirtObjects(lab: Lab, log: Log): Promise<void> {
     await virsh(['pool-undefine', pool]);
   }
   await rm(poolDir(lab), { recursive: true, force: true });
+  await rm(bootDir(lab), { recursive: true, force: true });
   for (const network of [libvirtName(lab), managementNetworkName(lab)]) {
     if (!(await list('networks')).includes(network)) continue;
     log(`removing libvirt network ${network}`);

@@ -7,7 +7,7 @@ import type { Provider, Usability } from '../provider.js';
 import { holdDaemons, releaseDaemons } from './daemons.js';
 import { chooseDriver } from './driver-choice.js';
 import { checkKvmDevice } from './kvm-device.js';
-import { prepareLibvirtHost, removeLeftoverDomains, removeLibvirtObjects } from './host.js';
+import { prepareLibvirtHost, removeLeftoverDomains, removeLibvirtObjects, stageBootFiles } from './host.js';
 import { libvirtFragment } from './vagrantfile.js';
 
 /** Tools first (cheap), then KVM itself: the probe boots a guest. Auto-detection picks libvirt only with KVM. */
@@ -50,6 +50,7 @@ export const libvirt: Provider<'libvirt'> = {
     await holdDaemons(lab.name, ctx.log);
     await prepareLibvirtHost(lab, ctx.log);
     await ensureBox(lab, 'libvirt', ctx.log, ctx.signal);
+    await stageBootFiles(lab, ctx.log);
   },
   async afterDestroy(lab, ctx) {
     await removeLeftoverDomains(lab, ctx.log);

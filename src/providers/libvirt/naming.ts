@@ -48,3 +48,14 @@ export function managementSubnet(lab: Pick<Lab, 'network'>): { network: string; 
 export function poolDir(lab: Named): string {
   return `/var/lib/libvirt/images/${libvirtName(lab)}`;
 }
+
+/**
+ * Where the lab's nodes boot their kernel and initrd from. QEMU runs as libvirt-qemu, which cannot pass a home
+ * folder such as /root (mode 0700) where Vagrant unpacks boxes; /var/lib/libvirt/boot is libvirt's own place.
+ */
+export function bootDir(lab: Named): string {
+  return `/var/lib/libvirt/boot/${libvirtName(lab)}`;
+}
+
+/** The box files a node boots directly (build-box.sh's libvirt packer puts them beside the disk). */
+export const BOOT_FILES = { kernel: 'vmlinuz', initrd: 'initrd.img' } as const;

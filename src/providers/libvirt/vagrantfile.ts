@@ -1,7 +1,9 @@
+import { managedSuite } from '../box.js';
 import { boxLine, privateNetwork, rb } from '../fragment.js';
+import type { Lab } from '../../lab/model.js';
 import type { VagrantfileFragment } from '../provider.js';
 import { DRIVER_ENV } from './driver-choice.js';
-import { domainPrefix, libvirtName, managementNetworkName, managementSubnet } from './naming.js';
+import { BOOT_FILES, bootDir, domainPrefix, libvirtName, managementNetworkName, managementSubnet } from './naming.js';
 
 /**
  * The lab's networks and pool are made by the provider's beforeUp (isolated, named after the lab) and removed
@@ -24,4 +26,11 @@ export const libvirtFragment: VagrantfileFragment = (lab, node) => [
   'p.graphics_type = "none"',
   `p.memory = ${node.memory}`,
   `p.cpus = ${node.cpus}`,
+  ...bootLines(lab),
 ];
+
+/** docker-lab's own box boots its kernel directly: from the copy beforeUp puts where QEMU may read it. */
+function bootLines(lab: Lab): string[] {
+  if (managedSuite(lab.boxes.libvirt ?? '') === null) return [];
+  return [`p.kernel = ${rb(`${bootDir(lab)}/${BOOT_FILES.kernel}`)}`, `p.initrd = ${rb(`${bootDir(lab)}/${BOOT_FILES.initrd}`)}`];
+}
