@@ -26,6 +26,7 @@ export function downTasks(lab: Lab, provider: RegisteredProvider): ListrTask[] {
     task: async (_, task) => fn!.call(provider, lab, { log: (l) => (task.output = l) }),
   });
   return [
+    hook('prepare the host', provider.beforeDown),
     {
       title: 'vagrant destroy',
       // Only a machine with an id exists for Vagrant (an interrupted `up` leaves folders without one), and

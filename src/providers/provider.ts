@@ -43,6 +43,8 @@ export interface Provider<N extends string = string> {
   hostExposure: string;
   /** Host preparation before `vagrant up` (the lxc bridge and box). Idempotent. */
   beforeUp?(lab: Lab, ctx: HookContext): Promise<void>;
+  /** Before `vagrant destroy`: what destroying needs on the host (libvirt's daemons, gone after a reboot). Idempotent. */
+  beforeDown?(lab: Lab, ctx: HookContext): Promise<void>;
   /** After `vagrant destroy`: whatever of the machines Vagrant lost track of. Idempotent. */
   afterDestroy?(lab: Lab, ctx: HookContext): Promise<void>;
   /** Host cleanup once the machines are gone (the lxc bridge). Idempotent. */

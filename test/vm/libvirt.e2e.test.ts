@@ -2,11 +2,11 @@
  * The libvirt provider for real, under QEMU's emulation where KVM cannot run a guest (h11's lab dlab-lv-e2e,
  * 192.168.226.0/24): `up` with the locally built box, the overlay, bridge, host-none and swarm lessons on two
  * VMs, `down`, and then nothing of the lab left: no domain, volume, network, pool, bridge, iptables rule or
- * chain libvirt added for it, process, nor the daemons the lab started.
+ * chain libvirt added for it, process, nor the daemons the lab started; even when libvirtd died before `down`.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kvmUsable } from '../../src/host/kvm.js';
 import { loadLab } from '../../src/lab/model.js';
 import { ensureBox } from '../../src/providers/box.js';
@@ -61,6 +61,13 @@ async function libvirtLeftovers(daemonsBefore: string[], chainsBefore: string[])
   return found;
 }
 
+/** Stops the libvirtd the lab started (by the PID it wrote), and waits until it is gone. */
+async function stopLibvirtd(): Promise<void> {
+  const pid = Number((await readFile('/run/libvirtd.pid', 'utf8')).trim());
+  process.kill(pid, 'SIGTERM');
+  await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), { timeout: 60_000, interval: 200 });
+}
+
 describe('libvirt lab under emulation', () => {
   let daemonsBefore: string[] = [];
   let chainsBefore: string[] = [];
@@ -87,6 +94,9 @@ describe('libvirt lab under emulation', () => {
     expect(run.exitCode, run.all).toBe(0);
     // Emulated nodes are measured slow, and the runner stretches its timeouts for them.
     if (emulated) expect(run.all).toMatch(/slow nodes \(10 process starts take \d+ ms\): timeouts and retry deadlines x[\d.]+/);
+
+    // As after a reboot: the libvirtd the lab started is gone, and `down` must start it again to destroy the nodes.
+    if (!daemonsBefore.some((d) => /libvirtd/.test(d))) await stopLibvirtd();
 
     const down = await lab('down');
     expect(down.exitCode, down.all).toBe(0);

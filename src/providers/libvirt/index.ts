@@ -52,6 +52,10 @@ export const libvirt: Provider<'libvirt'> = {
     await ensureBox(lab, 'libvirt', ctx.log, ctx.signal);
     await stageBootFiles(lab, ctx.log);
   },
+  async beforeDown(lab, ctx) {
+    // After a reboot nothing runs libvirtd, and without it Vagrant can neither destroy nor find the domains.
+    await holdDaemons(lab.name, ctx.log);
+  },
   async afterDestroy(lab, ctx) {
     await removeLeftoverDomains(lab, ctx.log);
   },

@@ -1,0 +1,61 @@
+/**
+ * The bench's figures as one table: a column per lab, so that a libvirt lab's figures stand beside an LXC lab's
+ * from the same run. A lab after the first also shows its ratio to the first (x3.0: three times as long).
+ */
+import type { LabFigures } from './lab.js';
+
+const ms = (x: number) => `${x < 10 ? x.toFixed(2) : x.toFixed(0)} ms`;
+const secs = (x: number) => `${x.toFixed(1)} s`;
+
+function ratioTo(first: number | undefined, x: number): string {
+  return first === undefined || first <= 0 ? '' : ` x${(x / first).toFixed(1)}`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => `  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ')}`.trimEnd());
+}
+
+/** A row of one figure per lab, each later lab's with its ratio to the first. */
+function row(label: string, figures: readonly LabFigures[], pick: (f: LabFigures) => number | undefined, show: (x: number) => string, suffix: (f: LabFigures) => string = () => ''): string[] {
+  const first = pick(figures[0]!);
+  return [label, ...figures.map((f, i) => {
+    const x = pick(f);
+    return x === undefined ? '-' : `${show(x)}${suffix(f)}${i > 0 ? ratioTo(first, x) : ''}`;
+  })];
+}
+
+export function renderBench(figures: readonly LabFigures[]): string {
+  const head = ['', ...figures.map((f) => `${f.lab} (${f.provider})`)];
+  const step = (label: string, pick: (f: LabFigures) => number) => row(label, figures, pick, ms);
+  const timesFaster = (label: string, pick: (f: LabFigures) => number) => [label, ...figures.map((f) => `${(pick(f) / f.step.inScenario).toFixed(0)}x`)];
+  const names = [...new Set(figures.flatMap((f) => f.scenarios.map((s) => s.name)))];
+  const outcome = (f: LabFigures, name: string) => f.scenarios.find((s) => s.name === name);
+  const lines = [
+    `per-step overhead on each lab's first node, medians (${figures.map((f) => `${f.lab}: ${f.samples.steps} steps, ${f.samples.ssh} ssh, ${f.samples.vagrantSsh} vagrant ssh`).join('; ')}):`,
+    ...table([
+      head,
+      step('docker-lab step, in a scenario', (f) => f.step.inScenario),
+      step('docker-lab step, back to back', (f) => f.step.backToBack),
+      step('starting bash on the node', (f) => f.step.bashStart),
+      step('ssh -F ssh-config node true', (f) => f.step.ssh),
+      step('vagrant ssh node -c true', (f) => f.step.vagrantSsh),
+      timesFaster('step faster than ssh', (f) => f.step.ssh),
+      timesFaster('step faster than vagrant ssh', (f) => f.step.vagrantSsh),
+    ]),
+    '  targets: step <= 10 ms, >= 25x faster than ssh, >= 200x faster than vagrant ssh',
+    '',
+    'scenario wall time on warm nodes:',
+    ...table([
+      head,
+      ...names.map((name) =>
+        row(name, figures, (f) => outcome(f, name)?.seconds, secs, (f) => {
+          const o = outcome(f, name)!;
+          return o.status === 'passed' ? '' : ` ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
+        }),
+      ),
+      row('all of them', figures, (f) => f.course, secs),
+    ]),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { LabFigures } from '../../bench/lab.js';
+import { renderBench } from '../../bench/report.js';
+
+const lxc: LabFigures = {
+  lab: 'docker-lab',
+  provider: 'lxc',
+  node: 'docker-node1',
+  step: { inScenario: 4, backToBack: 8, bashStart: 2, ssh: 200, vagrantSsh: 2000 },
+  samples: { steps: 200, ssh: 30, vagrantSsh: 5 },
+  scenarios: [
+    { name: 'overlay', seconds: 20, status: 'passed' },
+    { name: 'bridge', seconds: 5, status: 'passed' },
+  ],
+  course: 25,
+};
+const vm: LabFigures = {
+  ...lxc,
+  lab: 'dlab-vm',
+  provider: 'libvirt',
+  step: { inScenario: 40, backToBack: 80, bashStart: 30, ssh: 1000, vagrantSsh: 9000 },
+  scenarios: [
+    { name: 'overlay', seconds: 60, status: 'passed' },
+    { name: 'bridge', seconds: 10, status: 'failed', reason: 'node reached no container' },
+  ],
+  course: 70,
+};
+
+describe('the bench report', () => {
+  it('puts each lab in a column, later labs with their ratio to the first', () => {
+    const lines = renderBench([lxc, vm]).split('\n');
+    expect(lines.find((l) => l.includes('docker-lab (lxc)'))).toMatch(/docker-lab \(lxc\)\s+dlab-vm \(libvirt\)/);
+    expect(lines.find((l) => l.includes('in a scenario'))).toMatch(/4\.00 ms\s+40 ms x10\.0$/);
+    expect(lines.find((l) => l.includes('faster than ssh'))).toMatch(/50x\s+25x$/);
+    expect(lines.find((l) => l.includes(' overlay '))).toMatch(/20\.0 s\s+60\.0 s x3\.0$/);
+    expect(lines.find((l) => l.includes(' bridge '))).toMatch(/5\.0 s\s+10\.0 s failed \(node reached no container\) x2\.0$/);
+    expect(lines.find((l) => l.includes('all of them'))).toMatch(/25\.0 s\s+70\.0 s x2\.8$/);
+  });
+
+  it('shows a scenario one lab did not run as a dash', () => {
+    const out = renderBench([lxc, { ...vm, scenarios: [vm.scenarios[0]!] }]);
+    expect(out.split('\n').find((l) => l.includes(' bridge '))).toMatch(/5\.0 s\s+-$/);
+  });
+
+  it('has no ratios with one lab', () => {
+    expect(renderBench([lxc])).not.toMatch(/ x\d/);
+  });
+});
