@@ -26,8 +26,8 @@ export default defineConfig({
         },
       },
       {
-        // VM nodes under QEMU's emulation where KVM cannot run a guest: tens of minutes on a 2-core host, so not
-        // part of `npm test` (`npm run test:vm` runs it).
+        // VM nodes, under QEMU's emulation where KVM cannot run a guest: about 15 minutes on a 2-core host (its
+        // own project, so that `npm run test:vm` runs it alone).
         test: {
           name: 'vm',
           include: ['test/vm/**/*.test.ts'],
