@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import lockfile from 'proper-lockfile';
 import { FailureError } from '../errors.js';
+import { withFileLock } from '../host/file-lock.js';
 import { labFieldError, type Lab } from '../lab/model.js';
 import { BOX_CACHE_DIR, PROVISION_DIR } from '../paths.js';
 import { addBox } from '../vagrant/driver.js';
@@ -88,7 +87,8 @@ export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string
   if ((await installedRecipe(boxName, provider)) === want) return;
 
   await mkdir(BOX_CACHE_DIR, { recursive: true });
-  await withLock(join(BOX_CACHE_DIR, `${provider}-${suite}.build`), log, signal, async () => {
+  const lock = { lockPath: join(BOX_CACHE_DIR, `${provider}-${suite}.build.lock`), onWait: () => log('waiting for another docker-lab process that builds the same box'), signal };
+  await withFileLock(lock, async () => {
     if ((await installedRecipe(boxName, provider)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${provider}-${suite}-${want}.box`);
     log(`building ${provider} box ${boxName} from Debian ${suite} (debootstrap, with the course images; ${BUILD_TIME[provider]})`);
@@ -111,32 +111,6 @@ export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string
       await rm(boxFile, { force: true });
     }
   });
-}
-
-/**
- * One builder per box at a time, across processes: proper-lockfile keeps the lock fresh while we hold it, so a
- * lock whose holder died goes stale and is taken over instead of blocking every later `up`.
- */
-async function withLock<T>(target: string, log: (l: string) => void, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-  let told = false;
-  let release: () => Promise<void>;
-  for (;;) {
-    signal?.throwIfAborted();
-    try {
-      release = await lockfile.lock(target, { realpath: false, stale: 15_000, update: 5_000 });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-      if (!told) log('waiting for another docker-lab process that builds the same box');
-      told = true;
-      await sleep(1000, undefined, signal ? { signal } : {}).catch(() => undefined);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await release().catch(() => undefined);
-  }
 }
 
 function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {

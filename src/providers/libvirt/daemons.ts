@@ -6,9 +6,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { FailureError } from '../../errors.js';
+import { withFileLock } from '../../host/file-lock.js';
 import { hasLibvirtChains, removeLibvirtChains } from './firewall.js';
 import { libvirtdAnswers } from './virsh.js';
 
@@ -45,15 +45,12 @@ async function writeRecord(record: HostRecord): Promise<void> {
 /** One docker-lab process at a time changes the record (two labs coming up together start the daemons once). */
 async function withRecord<T>(fn: (record: HostRecord) => Promise<T>): Promise<T> {
   await mkdir(STATE_DIR, { recursive: true });
-  const release = await lockfile.lock(STATE_DIR, { realpath: false, lockfilePath: `${STATE_FILE}.lock`, stale: 15_000, update: 5_000, retries: { retries: 120, minTimeout: 500, maxTimeout: 1000 } });
-  try {
+  return withFileLock({ lockPath: `${STATE_FILE}.lock` }, async () => {
     const record = await readRecord();
     const result = await fn(record);
     await writeRecord(record);
     return result;
-  } finally {
-    await release();
-  }
+  });
 }
 
 function alive(pid: number): boolean {
