@@ -14,6 +14,23 @@ box_configure() {
   chroot "$root" systemctl enable systemd-networkd.service >/dev/null 2>&1
   printf '[Match]\nName=eth0\n\n[Network]\nDHCP=ipv4\n' >"$root/etc/systemd/network/10-eth0.network"
   printf '/dev/vda / ext4 defaults,errors=remount-ro 0 1\n' >"$root/etc/fstab"
+  # Each VM its own machine-id, made at its first boot: nodes cloned from one image would otherwise send one
+  # DHCP client id and share systemd's other per-machine identities.
+  : >"$root/etc/machine-id"
+  # That first boot must not wait on the serial console for systemd-firstboot's questions (locale, root password).
+  ln -sf /dev/null "$root/etc/systemd/system/systemd-firstboot.service"
+  # Under emulation an RSA host key takes most of a minute to make at first boot: the VM's sshd has ECDSA and
+  # Ed25519 keys only, which Vagrant, OpenSSH and ssh2 all take.
+  cat >"$root/usr/local/sbin/docker-lab-host-keys" <<'SH'
+#!/bin/sh
+for t in ecdsa ed25519; do
+  [ -e "/etc/ssh/ssh_host_${t}_key" ] || ssh-keygen -q -t "$t" -N '' -f "/etc/ssh/ssh_host_${t}_key"
+done
+SH
+  chmod 755 "$root/usr/local/sbin/docker-lab-host-keys"
+  printf 'HostKey /etc/ssh/ssh_host_ecdsa_key\nHostKey /etc/ssh/ssh_host_ed25519_key\n' >>"$root/etc/ssh/sshd_config.d/lab.conf"
+  printf '[Service]\nExecStartPre=\nExecStartPre=/usr/local/sbin/docker-lab-host-keys\nExecStartPre=/usr/sbin/sshd -t\n' \
+    >"$root/etc/systemd/system/ssh.service.d/host-keys.conf"
 }
 
 # box_pack WORK OUT RECIPE: WORK holds rootfs/.
