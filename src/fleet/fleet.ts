@@ -18,7 +18,7 @@ import { chooseProvider, type RegisteredProvider } from '../providers/index.js';
 import { inotifyBudget, inotifyFinding, nodesToStart } from '../providers/lxc/host-limits.js';
 import { runScenarios } from '../run/scenarios.js';
 import { loadScenario } from '../scenario/catalog.js';
-import type { ScenarioResult } from '../scenario/results.js';
+import { firstFailure, type ScenarioResult } from '../scenario/results.js';
 
 const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
 
@@ -118,8 +118,12 @@ export async function fleetScenarios(labs: readonly Lab[], names: readonly strin
   );
 }
 
-/** `docker-lab-03: overlay passed (31.2 s)`, or why the lab ran nothing. Pure. */
+/** `docker-lab-03: overlay passed (31.2 s)`, a failure with its first cause, or why the lab ran nothing. Pure. */
 export function scenariosLine({ lab, results, error }: LabScenarios): string {
   if (error) return `${lab.name}: ${error}`;
-  return `${lab.name}: ${results.map((r) => `${r.name} ${r.status}${r.status === 'skipped' ? '' : ` (${(r.durationMs / 1000).toFixed(1)} s)`}`).join(', ')}`;
+  const one = (r: ScenarioResult) => {
+    const cause = r.status === 'failed' || r.status === 'aborted' ? firstFailure(r) : null;
+    return `${r.name} ${r.status}${r.status === 'skipped' ? '' : ` (${(r.durationMs / 1000).toFixed(1)} s)`}${cause ? `: ${cause}` : ''}`;
+  };
+  return `${lab.name}: ${results.map(one).join(', ')}`;
 }

@@ -70,3 +70,18 @@ export interface ScenarioResult {
 export function leafResults(steps: readonly StepResult[]): StepResult[] {
   return steps.flatMap((s) => (s.steps ? s.steps : [s]));
 }
+
+/**
+ * The first thing that went wrong in a run, in one line (`step "name" on node: check`), for summaries that have
+ * room for one line per scenario; null when nothing did. Pure.
+ */
+export function firstFailure(result: Pick<ScenarioResult, 'steps' | 'cleanup' | 'reason'>): string | null {
+  for (const step of leafResults([...result.steps, ...result.cleanup])) {
+    if (step.status !== 'failed' && step.status !== 'aborted') continue;
+    const run = step.nodes.find((n) => n.status !== 'passed');
+    if (!run) return `step "${step.name}" ${step.status}`;
+    const why = run.error ? run.error.message : run.failures[0] ? `${run.failures[0].check}${run.failures[0].detail ? `: ${run.failures[0].detail.trim().split('\n')[0]}` : ''}` : `exit ${run.exitCode}`;
+    return `step "${step.name}" on ${run.node}: ${why}`;
+  }
+  return result.reason ?? null;
+}
