@@ -6,11 +6,14 @@ import { connect } from './edges.js';
 import { GRAPH_SCHEMA, type Graph } from './model.js';
 import { parseDiscovery, type ParsedNode } from './parse.js';
 
-const DISCOVERY_TIMEOUT_MS = 30_000;
+/** How long a node may take to answer, on a node of ordinary speed. */
+export const DISCOVERY_TIMEOUT_MS = 30_000;
 
 export interface DiscoverOptions {
   /** Only these nodes (default: all of the lab's). */
   nodes?: readonly string[];
+  /** Per node (default DISCOVERY_TIMEOUT_MS); a scenario's graph step stretches it on slow nodes. */
+  timeoutMs?: number;
   signal?: AbortSignal;
   now?: () => Date;
 }
@@ -21,7 +24,7 @@ export async function discover(lab: Lab, pool: SshPool, options: DiscoverOptions
   const parsed = await Promise.all(
     wanted.map(async (n): Promise<ParsedNode> => {
       try {
-        const r = await pool.session(n.name).exec(DISCOVERY_COMMAND, { timeoutMs: DISCOVERY_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
+        const r = await pool.session(n.name).exec(DISCOVERY_COMMAND, { timeoutMs: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
         const parsedNode = parseDiscovery(n.name, n.ip, r.stdout);
         if (r.exitCode !== 0) parsedNode.node.problems.push(`discovery exited with ${r.exitCode}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
         return parsedNode;

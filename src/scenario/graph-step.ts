@@ -24,7 +24,7 @@ export async function snapshotStep(step: GraphStep, phase: Phase, context: Graph
   const t0 = performance.now();
   const base = { id: step.id, name: step.name, kind: 'graph' as const, phase, origin: step.origin };
   try {
-    const graph = await discover(context.lab, context.pool, { nodes: step.nodes, ...(context.signal ? { signal: context.signal } : {}) });
+    const graph = await discover(context.lab, context.pool, { nodes: step.nodes, timeoutMs: step.timeoutMs, ...(context.signal ? { signal: context.signal } : {}) });
     const files = { json: `graph-${step.slug}.json`, svg: `graph-${step.slug}.svg` };
     await writeFile(join(context.dir, files.json), await renderGraph(graph, 'json'));
     await writeFile(join(context.dir, files.svg), await renderGraph(graph, 'svg'));

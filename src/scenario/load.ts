@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, extname, isAbsolute, join, resolve } from 'node:path';
 import semver from 'semver';
 import { InputError, type Location } from '../errors.js';
+import { DISCOVERY_TIMEOUT_MS } from '../graph/discover.js';
 import type { Lab } from '../lab/model.js';
 import { formatProblem, LocatedDocument } from '../yaml/located.js';
 import type { CaptureSpec } from './capture.js';
@@ -184,7 +185,7 @@ class PlanBuilder {
     this.misplacedKeys(source, step, path, ['sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'with'], 'does not apply to a graph step');
     const id = this.nextId(phase);
     const name = step.name ?? step.graph!;
-    return { kind: 'graph', id, slug: slug(id, name), name, nodes: this.nodes(source, step.on, path), origin: source.doc.locate(path) };
+    return { kind: 'graph', id, slug: slug(id, name), name, nodes: this.nodes(source, step.on, path), timeoutMs: DISCOVERY_TIMEOUT_MS, origin: source.doc.locate(path) };
   }
 
   private parallel(source: Source, step: StepFile, path: Path, phase: Phase): ParallelStep {

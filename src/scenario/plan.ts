@@ -93,6 +93,8 @@ export interface GraphStep {
   name: string;
   /** The nodes whose network is discovered. */
   nodes: string[];
+  /** How long each node may take to answer. */
+  timeoutMs: number;
   origin: Origin;
 }
 

@@ -68,6 +68,8 @@ function scaleStep(step: PlanStep, factor: number): PlanStep {
       return scaleCommand(step, factor);
     case 'background':
       return scaleLeaf(step, factor);
+    case 'graph':
+      return { ...step, timeoutMs: Math.round(step.timeoutMs * factor) };
     case 'parallel':
       return scaleGuide({ ...step, steps: step.steps.map((s) => (s.kind === 'command' ? scaleCommand(s, factor) : scaleLeaf(s, factor))) }, factor);
     default:

@@ -30,6 +30,10 @@ describe('node speed', () => {
     const pairs = leaves([...plan.steps, ...plan.teardown, ...plan.cleanup]).map((s, i) => [s, leaves([...scaled.steps, ...scaled.teardown, ...scaled.cleanup])[i]!] as const);
     const retried = pairs.filter(([a]) => a.kind === 'command' && a.retry);
     expect(retried.length).toBeGreaterThan(0);
+    // overlay's graph step reads both nodes: a slow node gets longer to answer it too
+    const graphs = pairs.filter(([a]) => a.kind === 'graph');
+    expect(graphs.length).toBeGreaterThan(0);
+    for (const [a, b] of graphs) if (a.kind === 'graph') expect(b).toMatchObject({ timeoutMs: Math.round(a.timeoutMs * 2.5) });
     for (const [a, b] of pairs) {
       if (a.kind !== 'command' && a.kind !== 'background') continue;
       expect(b).toMatchObject({ timeoutMs: Math.round(a.timeoutMs * 2.5) });
