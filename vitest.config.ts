@@ -26,8 +26,8 @@ export default defineConfig({
         },
       },
       {
-        // VM nodes, under QEMU's emulation where KVM cannot run a guest: about 15 minutes on a 2-core host (its
-        // own project, so that `npm run test:vm` runs it alone).
+        // VM nodes, under QEMU's emulation where KVM cannot run a guest: about 15 minutes on a 2-core host
+        // (`npm run test:vm`; not yet part of `npm test`).
         test: {
           name: 'vm',
           include: ['test/vm/**/*.test.ts'],
