@@ -34,9 +34,7 @@ export default defineConfig({
           testTimeout: 45 * 60_000,
           hookTimeout: 60 * 60_000,
           fileParallelism: false,
-          // After the unit and e2e projects, alone: projects otherwise run side by side, and emulated nodes
-          // beside busy LXC labs stall for longer than any timeout the speed factor gives them.
-          sequence: { concurrent: false, groupOrder: 1 },
+          sequence: { concurrent: false },
         },
       },
     ],
