@@ -18,6 +18,7 @@ CONF
   printf '{"provider":"lxc","version":"1.0.0","built-on":"%s","docker-lab-recipe":"%s"}\n' \
     "$(date -u +%FT%TZ)" "$recipe" >"$work/metadata.json"
   # Keep xattrs: ping's capability lives there. Entries must start with ./rootfs/ for vagrant-lxc's template.
-  tar --numeric-owner --xattrs --xattrs-include='*' -C "$work" -czf "$work/rootfs.tar.gz" ./rootfs
+  # gzip -1: the box only goes from this host's cache into Vagrant's, where size matters less than packing time.
+  tar --numeric-owner --xattrs --xattrs-include='*' -C "$work" -I 'gzip -1' -cf "$work/rootfs.tar.gz" ./rootfs
   tar -C "$work" -cf "$out" metadata.json lxc-config rootfs.tar.gz
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the lab's box for one provider and one Debian suite with debootstrap, from the mirror apt already uses.
 # Everything a node needs is baked in (Docker, etcd, sshd, busybox), so nodes need no network but the lab's.
+# The course's python and redis images are not: only two lessons use them, and the host brings them to the
+# nodes when a lesson asks (build-image.sh), which keeps the box, and so a fresh machine's first `up`, small.
 #   build-box.sh PROVIDER SUITE OUTPUT.box RECIPE_ID
 # The rootfs is made here, the same for every provider; box-PROVIDER.sh (sourced) adds its packages
 # (BOX_PACKAGES), its own configuration (box_configure ROOT) and packs the box (box_pack WORK OUT RECIPE).
@@ -13,7 +15,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=box-lxc.sh
 source "$here/box-$provider.sh"
 
-# The base images' recipe and apt_mirror are shared with VM provisioning (sourcing it runs nothing).
+# apt_mirror is shared with VM provisioning (sourcing it runs nothing).
 # shellcheck source=../node/setup.sh
 source "$here/../node/setup.sh"
 mirror=$(apt_mirror) || { echo "build-box: no Debian mirror found in /etc/apt/sources*" >&2; exit 2; }
@@ -41,15 +43,6 @@ started=$SECONDS
 debootstrap --variant=minbase --cache-dir="$work/debs" --include="$packages" "$suite" "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
   tail -n 30 "$work/debootstrap.log" >&2; exit 1; }
 echo "build-box: node rootfs in $((SECONDS - started)) s"
-
-# The course's base images, kept in the box as rootfs tars that setup.sh imports at first boot. debootstrap's
-# package cache is shared, so what the node already fetched is not fetched again.
-install -d "$root/usr/share/docker-lab/images"
-for image in "${BASE_IMAGES[@]}"; do
-  started=$SECONDS
-  base_image_rootfs "$image" "$suite" "$mirror" "$root/usr/share/docker-lab/images/$image.tar" "$work/debs"
-  echo "build-box: image $image in $((SECONDS - started)) s, $(du -m "$root/usr/share/docker-lab/images/$image.tar" | cut -f1) MB"
-done
 
 echo "build-box: configuring the rootfs"
 # The vagrant user with Vagrant's well-known key: Vagrant swaps it for a per-machine key on first boot.

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs once on every node at its first `vagrant up` (Vagrant's shell provisioner, as root), whatever the provider.
 #   setup.sh SUITE DOCKER_VERSION
-# On the lxc box everything is baked in and this only checks it and imports the baked images; on a VM box it
-# installs Debian's packages and builds the course's base images itself.
-# build-box.sh sources this file for the base images' recipe (the functions below), so that lxc boxes and VMs
-# make them the same way; sourced, it runs nothing.
+# On docker-lab's own boxes (lxc, libvirt) everything is baked in and this only checks it: the course's python
+# and redis images come from the host when a lesson first needs them (build-image.sh, src/images/). On a public
+# VM box it installs Debian's packages and builds those images itself, since the host may have no debootstrap.
+# build-box.sh and build-image.sh source this file for the mirror and the images' recipe (the functions
+# below), so that every node makes them the same way; sourced, it runs nothing.
 set -euo pipefail
 
 # The course's base images. No registry is reachable, so each is a Debian rootfs of the node's own suite with
@@ -79,7 +80,7 @@ make_busybox_image() {
 }
 
 main() {
-  local suite=${1:?suite} want_docker=${2:?docker version} images=/usr/share/docker-lab/images
+  local suite=${1:?suite} want_docker=${2:?docker version}
   export DEBIAN_FRONTEND=noninteractive
 
   if ! command -v dockerd >/dev/null || ! command -v etcd >/dev/null; then
@@ -99,14 +100,16 @@ main() {
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
   # No registry is reachable: the course's images come from Debian's packages.
   docker image inspect busybox >/dev/null 2>&1 || make_busybox_image
-  if ! [ -d "$images" ]; then
-    # A VM: build the base images here, from the mirror its packages came from (the lxc box has them baked in).
-    local name mirror
+  if ! [ -e /etc/docker-lab-recipe ]; then
+    # A public box: build the base images here, from the mirror its packages came from.
+    local name mirror images=/usr/share/docker-lab/images
     mirror=$(apt_mirror)
     mkdir -p "$images"
-    for name in "${BASE_IMAGES[@]}"; do base_image_rootfs "$name" "$suite" "$mirror" "$images/$name.tar"; done
+    for name in "${BASE_IMAGES[@]}"; do
+      [ -f "$images/$name.tar" ] || base_image_rootfs "$name" "$suite" "$mirror" "$images/$name.tar"
+    done
+    import_base_images "$images"
   fi
-  import_base_images "$images"
 
   local have
   have=$(docker version --format '{{.Server.Version}}')

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
+import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { cachedTargets } from '../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../paths.js';
@@ -42,6 +43,8 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
       if (misses.length) console.log(misses.flatMap(describeMiss).join('\n'));
       return done === lesson.length ? 0 : 1;
     }
+    // The student's `docker build` and `docker run` need the lesson's images as `lab scenario` would have them.
+    await provideImages(plan.images, { pool, lab, log: (line) => console.log(line) });
     await exerciseSession({
       lab,
       pool,

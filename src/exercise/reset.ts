@@ -17,7 +17,7 @@ export function resetPlan(plan: ScenarioPlan): ScenarioPlan {
   // `lab scenario` stops whatever still runs after its cleanup (FINAL_STOP); so must --reset, or a capture
   // the student left running (a tcpdump no `stop:` names) outlives it.
   const daemons = mainSteps(plan).flatMap(leaves).some((l) => l.kind === 'background');
-  return { ...plan, requires: null, steps: [], teardown: [], cleanup: daemons ? [...cleanup, stopHandStarted(plan, { ...FINAL_STOP, nodes: allNodes(plan) })] : cleanup };
+  return { ...plan, requires: null, images: [], steps: [], teardown: [], cleanup: daemons ? [...cleanup, stopHandStarted(plan, { ...FINAL_STOP, nodes: allNodes(plan) })] : cleanup };
 }
 
 /** Every node a daemon of the plan runs on. */

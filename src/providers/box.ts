@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { FailureError } from '../errors.js';
+import { hashRecipe, runBuildScript } from '../host/build-script.js';
 import { withFileLock } from '../host/file-lock.js';
 import { labFieldError, type Lab } from '../lab/model.js';
 import { BOX_CACHE_DIR, PROVISION_DIR } from '../paths.js';
@@ -17,13 +15,13 @@ export type BoxProvider = 'lxc' | 'libvirt';
 
 const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-box.sh');
 
-/** The build script sources the node's setup for the base images' recipe and the provider's packer: all are the box's recipe. */
+/** The build script sources the node's setup (which runs at first boot) and the provider's packer: all are the box's recipe. */
 function recipeFiles(provider: BoxProvider): string[] {
   return [BUILD_SCRIPT, join(PROVISION_DIR, 'host', `box-${provider}.sh`), join(PROVISION_DIR, 'node', 'setup.sh')];
 }
 
 /** What a build costs, said before it starts. */
-const BUILD_TIME: Record<BoxProvider, string> = { lxc: 'about 6 minutes', libvirt: 'about 7 minutes' };
+const BUILD_TIME: Record<BoxProvider, string> = { lxc: 'about 2 minutes', libvirt: 'about 3 minutes' };
 
 /** Boxes named `docker-lab/<suite>` are built here; any other name is the user's own and must already exist. */
 export function managedSuite(boxName: string): string | null {
@@ -32,10 +30,8 @@ export function managedSuite(boxName: string): string | null {
 }
 
 /** Identifies a box recipe: a change to a recipe file, the suite or the provider gives a new id, and so a rebuild. */
-export async function recipeId(provider: BoxProvider, suite: string): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of recipeFiles(provider)) hash.update(await readFile(file)).update('\0');
-  return hash.update(suite).update('\0').update(provider).digest('hex').slice(0, 16);
+export function recipeId(provider: BoxProvider, suite: string): Promise<string> {
+  return hashRecipe(recipeFiles(provider), [suite, provider]);
 }
 
 function vagrantHome(): string {
@@ -91,19 +87,12 @@ export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string
   await withFileLock(lock, async () => {
     if ((await installedRecipe(boxName, provider)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${provider}-${suite}-${want}.box`);
-    log(`building ${provider} box ${boxName} from Debian ${suite} (debootstrap, with the course images; ${BUILD_TIME[provider]})`);
-    // A process group of its own, stopped as a whole: debootstrap and its chroots run under the script, whose
-    // EXIT trap removes the work folder only once they are gone (and a terminal's Ctrl-C stays with us).
-    const build = execa('bash', [BUILD_SCRIPT, provider, suite, boxFile, want], { all: true, reject: false, stdin: 'ignore', detached: true });
-    build.all?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach(log));
-    const stop = () => signalGroup(build.pid, 'SIGTERM');
-    signal?.addEventListener('abort', stop, { once: true });
-    const r = await build.finally(() => signal?.removeEventListener('abort', stop));
-    if (signal?.aborted) {
+    log(`building ${provider} box ${boxName} from Debian ${suite} (debootstrap, ${BUILD_TIME[provider]})`);
+    try {
+      await runBuildScript(BUILD_SCRIPT, [provider, suite, boxFile, want], `building box ${boxName}`, log, signal);
+    } finally {
       await rm(`${boxFile}.partial`, { force: true });
-      throw signal.reason;
     }
-    if (r.exitCode !== 0) throw new FailureError(`building box ${boxName} failed (exit ${r.exitCode}):\n${tail(String(r.all))}`);
     log(`adding box ${boxName}`);
     try {
       await addBox(boxName, boxFile);
@@ -111,16 +100,4 @@ export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string
       await rm(boxFile, { force: true });
     }
   });
-}
-
-function signalGroup(pid: number | undefined, sig: NodeJS.Signals): void {
-  try {
-    if (pid) process.kill(-pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
-
-function tail(text: string, lines = 15): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, interruptedExitCode } from '../errors.js';
+import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
@@ -18,6 +19,7 @@ import { readSnapshots } from '../report/html/snapshots.js';
 import { repeatLine, repeatSummary } from '../report/repeat.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult } from '../scenario/results.js';
+import { unmetRequirement } from '../scenario/requirements.js';
 import { runScenario, type RunObserver } from '../scenario/run.js';
 import { measureSpeed, stretchSession, type NodeSpeed } from '../scenario/speed.js';
 
@@ -92,6 +94,9 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
     for (let run = 1; run <= repeat; run++) {
       for (const plan of plans) {
         if (options.signal?.aborted) break; // the interrupted scenario has cleaned up; the rest do not start
+        if (plan.images.length && (options.ignoreRequires || !plan.requires || !(await unmetRequirement(plan.requires.docker, pool, options.lab, dockerVersions)))) {
+          await provideImages(plan.images, { pool, lab: options.lab, log: say, ...(options.signal ? { signal: options.signal } : {}) });
+        }
         const result = await runScenario(plan, {
           pool,
           lab: options.lab,

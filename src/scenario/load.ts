@@ -57,7 +57,7 @@ export function loadScenarioFile(file: string, options: LoadOptions): ScenarioPl
   // Cleanup may use any capture (at run time, one never made fails that cleanup step, not the others).
   const cleanup = [...b.steps(source, raw.cleanup ?? [], ['cleanup'], 'cleanup'), ...b.fragmentCleanups()];
   b.throwIfProblems();
-  return { name: raw.name, file, description: raw.description.trim(), course: courseRefs(raw.course), requires: raw.requires ?? null, steps, teardown, cleanup };
+  return { name: raw.name, file, description: raw.description.trim(), course: courseRefs(raw.course), requires: raw.requires ?? null, images: raw.images ?? [], steps, teardown, cleanup };
 }
 
 interface Source {

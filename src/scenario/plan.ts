@@ -3,6 +3,7 @@
  * resolved, expectations and captures compiled. Built only by load.ts; a plan that exists is runnable.
  */
 import type { Location } from '../errors.js';
+import type { CourseImage } from '../images/catalog.js';
 import type { CaptureSpec } from './capture.js';
 import type { CourseRef } from './course.js';
 import type { Expectation } from './expect.js';
@@ -110,6 +111,8 @@ export interface ScenarioPlan {
   /** The parts of the course notes it reproduces (none for a scenario of one's own). */
   course: CourseRef[];
   requires: { docker: string } | null;
+  /** Course images the nodes must have before the first step (src/images/ puts them there). */
+  images: readonly CourseImage[];
   steps: PlanStep[];
   /**
    * The course's own undo steps, after `steps`: part of the lesson (the student types them, `lab scenario`

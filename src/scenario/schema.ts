@@ -5,6 +5,7 @@
  * the validated file into a plan.
  */
 import { z } from 'zod';
+import { COURSE_IMAGES } from '../images/catalog.js';
 import { courseSchema } from './course.js';
 import { DURATION_PATTERN } from './duration.js';
 
@@ -135,6 +136,10 @@ export const scenarioSchema = z
       .strictObject({ docker: z.string().min(1).describe('a semver range checked against every node\'s Docker daemon, e.g. "<23"') })
       .optional()
       .describe('unmet => the scenario is reported skipped, with the reason'),
+    images: z
+      .array(z.enum(COURSE_IMAGES))
+      .optional()
+      .describe("the course images the lesson uses (made from Debian's packages, as no registry is reachable): put on every node that lacks them before the first step"),
     vars: varsSchema.optional(),
     steps: z.array(stepSchema).min(1, 'a scenario needs at least one step'),
     teardown: z

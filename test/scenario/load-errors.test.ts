@@ -66,6 +66,7 @@ const cases: Case[] = [
   { title: 'bad duration', body: '  - run: echo\n    timeout: 5 sec\n', line: 6, column: 14, field: 'steps[1].timeout', message: /must be a duration such as 500ms/ },
   { title: 'course note not quoted', whole: 'name: bad\ndescription: d\ncourse: { note: 003, section: x }\nsteps:\n  - run: echo a good first step\n', line: 3, column: 17, field: 'course.note', message: /three digits, e\.g\. "003" \(quote it/ },
   { title: 'course entry without its section', whole: 'name: bad\ndescription: d\ncourse:\n  - { note: "001" }\nsteps:\n  - run: echo a good first step\n', line: 4, column: 5, field: 'course[0].section', message: /missing required field 'section'/ },
+  { title: 'an image docker-lab does not make', whole: 'name: bad\ndescription: d\nimages: [python, nginx]\nsteps:\n  - run: echo a good first step\n', line: 3, column: 18, field: 'images[1]', message: /python.*redis/ },
   { title: 'bad semver range', whole: 'name: bad\ndescription: d\nrequires: { docker: "banana" }\nsteps:\n  - run: echo a good first step\n', line: 3, column: 21, field: 'requires.docker', message: /not a semver range/ },
   {
     title: 'capture of a parallel sibling',

@@ -1,0 +1,61 @@
+/**
+ * The course images as rootfs tars on the host, built once per suite and recipe with debootstrap
+ * (provision/host/build-image.sh) and kept in IMAGE_CACHE_DIR for every lab of that suite. One lock per suite:
+ * two labs asking at once build once, and the images of one suite share one package download.
+ */
+import { execa } from 'execa';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hashRecipe, runBuildScript } from '../host/build-script.js';
+import { withFileLock } from '../host/file-lock.js';
+import { IMAGE_CACHE_DIR, PROVISION_DIR } from '../paths.js';
+import type { CourseImage } from './catalog.js';
+
+const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-image.sh');
+const SETUP_SCRIPT = join(PROVISION_DIR, 'node', 'setup.sh');
+
+export interface ImageTar {
+  image: CourseImage;
+  path: string;
+  /** `docker import --change` instructions (CMD, EXPOSE), from the same recipe. */
+  changes: string[];
+}
+
+/** The cached tar of each image for `suite`, building those that are missing or from an older recipe. */
+export async function imageTars(images: readonly CourseImage[], suite: string, log: (line: string) => void, signal?: AbortSignal): Promise<ImageTar[]> {
+  const wanted = await Promise.all(images.map(async (image) => ({ image, path: join(IMAGE_CACHE_DIR, `${suite}-${image}-${await hashRecipe([BUILD_SCRIPT, SETUP_SCRIPT], [suite, image])}.tar`) })));
+  if ((await Promise.all(wanted.map((w) => exists(w.path)))).some((ok) => !ok)) {
+    await mkdir(IMAGE_CACHE_DIR, { recursive: true });
+    const lock = { lockPath: join(IMAGE_CACHE_DIR, `${suite}.build.lock`), onWait: () => log(`waiting for another docker-lab process that builds the ${suite} images`), signal };
+    await withFileLock(lock, async () => {
+      const debs = join(IMAGE_CACHE_DIR, `${suite}.debs`);
+      try {
+        for (const w of wanted) {
+          if (await exists(w.path)) continue; // built by the process we waited for
+          await removeOlder(suite, w.image);
+          log(`building the course image ${w.image} from Debian ${suite} on the host (debootstrap, once per suite; about a minute)`);
+          await mkdir(debs, { recursive: true });
+          await runBuildScript(BUILD_SCRIPT, [w.image, suite, w.path, debs], `building the image ${w.image}`, log, signal).finally(() => rm(`${w.path}.partial`, { force: true }));
+        }
+      } finally {
+        await rm(debs, { recursive: true, force: true });
+      }
+    });
+  }
+  return Promise.all(wanted.map(async (w) => ({ ...w, changes: await importChanges(w.image) })));
+}
+
+async function importChanges(image: CourseImage): Promise<string[]> {
+  const { stdout } = await execa('bash', ['-c', 'source "$1" && base_image_changes "$2"', 'bash', SETUP_SCRIPT, image]);
+  return stdout.split('\n').filter(Boolean);
+}
+
+/** Tars of an earlier recipe are never used again. */
+async function removeOlder(suite: string, image: CourseImage): Promise<void> {
+  const prefix = `${suite}-${image}-`;
+  for (const f of await readdir(IMAGE_CACHE_DIR)) if (f.startsWith(prefix) && f.endsWith('.tar')) await rm(join(IMAGE_CACHE_DIR, f), { force: true });
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
