@@ -32,6 +32,8 @@ export async function importImage(session: SshSession, tar: ImageTar, signal?: A
   const channel = await session.channel(command);
   let stderr = '';
   channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  // The new image's id: read and dropped, since a channel whose output is not read never closes.
+  channel.resume();
   const abort = () => channel.close();
   signal?.addEventListener('abort', abort, { once: true });
   const code = await new Promise<number | null>((resolve, reject) => {
