@@ -26,8 +26,9 @@ export default defineConfig({
         },
       },
       {
-        // VM nodes, under QEMU's emulation where KVM cannot run a guest: about 15 minutes on a 2-core host
-        // (`npm run test:vm`; not yet part of `npm test`).
+        // VM nodes, under QEMU's emulation where KVM cannot run a guest: about 13 minutes on a 2-core host, box
+        // build included. `npm test` runs it after the others, in a vitest run of its own: vitest runs projects
+        // side by side, and two emulated VMs beside the LXC labs miss their SSH keepalives.
         test: {
           name: 'vm',
           include: ['test/vm/**/*.test.ts'],
