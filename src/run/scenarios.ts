@@ -19,7 +19,7 @@ import { readSnapshots } from '../report/html/snapshots.js';
 import { repeatLine, repeatSummary } from '../report/repeat.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult } from '../scenario/results.js';
-import { unmetRequirement } from '../scenario/requirements.js';
+import { unmetRequirement, type DockerVersions } from '../scenario/requirements.js';
 import { runScenario, type RunObserver } from '../scenario/run.js';
 import { measureSpeed, stretchSession, type NodeSpeed } from '../scenario/speed.js';
 
@@ -84,7 +84,7 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
     pool = await SshPool.open(targets, stretchSession(SESSION_OPTIONS, speed.factor));
   }
   const observer: RunObserver | undefined = options.quiet ? undefined : wantsPlainOutput() ? new PlainReporter() : new ConsoleReporter();
-  const dockerVersions = new Map<string, Promise<string | Error>>();
+  const dockerVersions: DockerVersions = new Map();
   const repeat = options.repeat ?? 1;
   const say = (line: string) => {
     if (!options.quiet) process.stdout.write(`${line}\n`);
@@ -94,7 +94,7 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
     for (let run = 1; run <= repeat; run++) {
       for (const plan of plans) {
         if (options.signal?.aborted) break; // the interrupted scenario has cleaned up; the rest do not start
-        if (plan.images.length && (options.ignoreRequires || !plan.requires || !(await unmetRequirement(plan.requires.docker, pool, options.lab, dockerVersions)))) {
+        if (await needsImages(plan, pool, options, dockerVersions)) {
           await provideImages(plan.images, { pool, lab: options.lab, log: say, ...(options.signal ? { signal: options.signal } : {}) });
         }
         const result = await runScenario(plan, {
@@ -123,4 +123,11 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
   mkdirSync(dirname(reportFile), { recursive: true });
   writeFileSync(reportFile, options.reporter === 'junit' ? renderJunit(results) : options.reporter === 'json' ? renderJson(results, exitCode) : renderScenarioHtml(results, await readSnapshots(results)));
   return { exitCode, results, reportFile };
+}
+
+/** Whether the plan's images must be on the nodes first: it lists some, and it will run (not be skipped for its Docker range). */
+async function needsImages(plan: ScenarioPlan, pool: SshPool, options: RunScenariosOptions, versions: DockerVersions): Promise<boolean> {
+  if (!plan.images.length) return false;
+  if (options.ignoreRequires || !plan.requires) return true;
+  return (await unmetRequirement(plan.requires.docker, pool, options.lab, versions)) === null;
 }
