@@ -3,6 +3,7 @@
  * streamed from the host into `docker import` on its own SSH channel (the runner carries text, not 100 MB).
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { FailureError } from '../errors.js';
 import type { SshPool } from '../ssh/pool.js';
 import type { SshSession } from '../ssh/session.js';
@@ -26,9 +27,21 @@ export async function missingImages(pool: SshPool, nodes: readonly string[], ima
   return missing;
 }
 
-/** `docker import` of one tar on one node, fed from the host; resolves when the daemon has the image. */
+/**
+ * `docker import` of one tar on one node, fed from the host; resolves when the daemon has the image. The tar
+ * lands in a file first and is imported only when all of it came: cut short (Ctrl-C, a dropped connection) at a
+ * file's boundary inside it, a stream would read as a whole tar, and `docker import` would make a partial image.
+ */
 export async function importImage(session: SshSession, tar: ImageTar, signal?: AbortSignal): Promise<void> {
-  const command = ['docker', 'import', ...tar.changes.flatMap((c) => ['-c', c]), '-', `${tar.image}:latest`].map(shellQuote).join(' ');
+  const bytes = (await stat(tar.path)).size;
+  const changes = tar.changes.flatMap((c) => ['-c', shellQuote(c)]).join(' ');
+  const command = [
+    `f=$(mktemp /var/tmp/docker-lab-image.XXXXXX)`,
+    `trap 'rm -f "$f"' EXIT`,
+    `cat >"$f"`,
+    `{ [ "$(stat -c %s "$f")" = ${bytes} ] || { echo "the image arrived incomplete" >&2; exit 1; }; }`,
+    `docker import ${changes} "$f" ${tar.image}:latest`,
+  ].join(' && ');
   const channel = await session.channel(command);
   let stderr = '';
   channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
