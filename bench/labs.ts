@@ -71,7 +71,7 @@ export async function benchLabs(base: Lab, count: number, jobs: number): Promise
     const passed = runs.filter((r) => r.results[0]?.status === 'passed').length;
     const walls = runs.flatMap((r) => r.results.map((x) => x.durationMs)).sort((a, b) => a - b);
 
-    console.log(`\nmany labs on one host (${count} labs, ${count * base.nodes.length} nodes):`);
+    console.log(`\nmany labs on one host (${count} lab${count === 1 ? '' : 's'}, ${count * base.nodes.length} nodes):`);
     console.log(`  up, all labs                 ${s(upMs)}   ${running.length} of ${count} up${up.some((o) => !o.ok) ? `; failed: ${up.filter((o) => !o.ok).map((o) => `${o.lab.name} (${o.error?.split('\n')[0]})`).join(', ')}` : ''}`);
     console.log(`  overlay on all at once       ${s(overlayMs)}   ${passed} of ${count} passed; walls ${walls.length ? `${s(walls[0]!)} .. ${s(walls[walls.length - 1]!)}` : '-'}`);
     for (const r of runs) console.log(`    ${scenariosLine(r)}`);
