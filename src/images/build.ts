@@ -4,10 +4,11 @@
  * two labs asking at once build once, and the images of one suite share one package download.
  */
 import { execa } from 'execa';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashRecipe, runBuildScript } from '../host/build-script.js';
 import { withFileLock } from '../host/file-lock.js';
+import { exists } from '../host/probe.js';
 import { IMAGE_CACHE_DIR, PROVISION_DIR } from '../paths.js';
 import type { CourseImage } from './catalog.js';
 
@@ -54,8 +55,4 @@ async function importChanges(image: CourseImage): Promise<string[]> {
 async function removeOlder(suite: string, image: CourseImage): Promise<void> {
   const prefix = `${suite}-${image}-`;
   for (const f of await readdir(IMAGE_CACHE_DIR)) if (f.startsWith(prefix) && f.endsWith('.tar')) await rm(join(IMAGE_CACHE_DIR, f), { force: true });
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }
