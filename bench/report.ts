@@ -59,3 +59,32 @@ export function renderBench(figures: readonly LabFigures[]): string {
   ];
   return lines.join('\n');
 }
+
+export interface TargetFigures {
+  /** The README's first command on a fresh machine: `up` (box built from nothing), then `overlay`. */
+  fresh: { up: number; overlay: number; ok: boolean };
+  course: { seconds: number; scenarios: number; ok: boolean };
+  matrix: { seconds: number; engines: number; cells: { passed: number; skipped: number; failed: number } };
+}
+
+/** The speed targets of issue #14, in seconds. */
+export const TARGETS = { fresh: 90, course: 45, matrix: 120 } as const;
+
+/** Each measured figure beside its target, and the ratio (x1.00 or less: met). Pure. */
+export function renderTargets(f: TargetFigures): string {
+  const rows: { cells: string[]; note: string }[] = [];
+  const add = (label: string, seconds: number, target: number | null, note = '') =>
+    rows.push({ cells: [label, secs(seconds), target === null ? '' : `${target} s`, target === null ? '' : `x${(seconds / target).toFixed(2)}${seconds <= target ? ' met' : ''}`], note });
+  const { passed, skipped, failed } = f.matrix.cells;
+  add('a fresh machine to a passed overlay', f.fresh.up + f.fresh.overlay, TARGETS.fresh, f.fresh.ok ? '' : 'FAILED');
+  add('  up, the box built from nothing', f.fresh.up, null);
+  add('  overlay', f.fresh.overlay, null);
+  add(`the whole course on warm nodes (${f.course.scenarios} scenarios)`, f.course.seconds, TARGETS.course, f.course.ok ? 'all passed' : 'FAILED');
+  add(`every scenario x ${f.matrix.engines} engines (--jobs 4)`, f.matrix.seconds, TARGETS.matrix, `${passed} passed, ${skipped} skipped, ${failed} failed`);
+  const lines = table([['', 'measured', 'target', 'ratio'], ...rows.map((r) => r.cells)]);
+  return [
+    'speed targets, measured one after another in this run (ratio: measured / target):',
+    lines[0]!,
+    ...rows.map((r, i) => (r.note ? `${lines[i + 1]}   ${r.note}` : lines[i + 1]!)),
+  ].join('\n');
+}

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --lab FILE ...] [--steps N] [--scenarios a,b]`: measured side by side in one run on warm
  * nodes of labs that are up (bench/lab.ts), one column per lab: give `--lab` twice to see a libvirt lab beside
- * an LXC one. With `--labs N [--jobs J]`, many labs on one host instead (bench/labs.ts).
+ * an LXC one. With `--labs N [--jobs J]`, many labs on one host instead (bench/labs.ts); with `--targets`, the speed
+ * targets of a fresh machine, the course and the four-engine matrix, on a lab that is down (bench/targets.ts).
  * Nothing here asserts a time: it reports.
  */
 import { resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { SCENARIOS_DIR } from '../src/paths.js';
 import { listScenarios } from '../src/scenario/catalog.js';
 import { benchLab, type LabFigures } from './lab.js';
 import { benchLabs } from './labs.js';
+import { benchTargets } from './targets.js';
 import { renderBench } from './report.js';
 
 const { values } = parseArgs({
@@ -23,17 +25,21 @@ const { values } = parseArgs({
     'vagrant-runs': { type: 'string' },
     labs: { type: 'string' },
     jobs: { type: 'string' },
+    targets: { type: 'boolean' },
   },
 });
 const labs = (values.lab ?? ['lab.yaml']).map((file) => loadLab(resolve(file)));
 // Many labs is a run of its own: it brings its labs up and down itself.
 if (values.labs) process.exit(await benchLabs(labs[0]!, Number(values.labs), Number(values.jobs ?? 4)));
 
+const scenarios = values.scenarios ? values.scenarios.split(',') : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name);
+if (values.targets) process.exit(await benchTargets(labs[0]!, scenarios));
+
 const opts = {
   steps: Number(values.steps ?? 200),
   sshRuns: Number(values['ssh-runs'] ?? 30),
   vagrantRuns: Number(values['vagrant-runs'] ?? 5),
-  scenarios: values.scenarios ? values.scenarios.split(',') : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name),
+  scenarios,
 };
 const figures: LabFigures[] = [];
 for (const lab of labs) {

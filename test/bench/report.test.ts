@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabFigures } from '../../bench/lab.js';
-import { renderBench } from '../../bench/report.js';
+import { renderBench, renderTargets, type TargetFigures } from '../../bench/report.js';
 
 const lxc: LabFigures = {
   lab: 'docker-lab',
@@ -44,5 +44,28 @@ describe('the bench report', () => {
 
   it('has no ratios with one lab', () => {
     expect(renderBench([lxc])).not.toMatch(/ x\d/);
+  });
+});
+
+describe('the speed targets', () => {
+  const figures: TargetFigures = {
+    fresh: { up: 100, overlay: 20, ok: true },
+    course: { seconds: 40, scenarios: 16, ok: true },
+    matrix: { seconds: 300, engines: 4, cells: { passed: 54, skipped: 10, failed: 0 } },
+  };
+  const lineOf = (out: string, label: string) => out.split('\n').find((l) => l.includes(label));
+
+  it('puts each figure beside its target, with the ratio, and says which are met', () => {
+    const out = renderTargets(figures);
+    expect(lineOf(out, 'fresh machine')).toMatch(/120\.0 s\s+90 s\s+x1\.33$/);
+    expect(lineOf(out, 'box built from nothing')).toMatch(/100\.0 s$/);
+    expect(lineOf(out, 'whole course')).toMatch(/\(16 scenarios\)\s+40\.0 s\s+45 s\s+x0\.89 met   all passed$/);
+    expect(lineOf(out, '4 engines')).toMatch(/300\.0 s\s+120 s\s+x2\.50   54 passed, 10 skipped, 0 failed$/);
+  });
+
+  it('says a run that failed did not reach its figure', () => {
+    const out = renderTargets({ ...figures, fresh: { ...figures.fresh, ok: false }, course: { ...figures.course, ok: false } });
+    expect(lineOf(out, 'fresh machine')).toMatch(/FAILED$/);
+    expect(lineOf(out, 'whole course')).toMatch(/FAILED$/);
   });
 });
