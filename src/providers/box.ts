@@ -87,7 +87,7 @@ export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string
   await withFileLock(lock, async () => {
     if ((await installedRecipe(boxName, provider)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${provider}-${suite}-${want}.box`);
-    log(`building ${provider} box ${boxName} from Debian ${suite} (debootstrap, ${BUILD_TIME[provider]})`);
+    log(`building ${provider} box ${boxName} from Debian ${suite} (mmdebstrap, ${BUILD_TIME[provider]})`);
     try {
       await runBuildScript(BUILD_SCRIPT, [provider, suite, boxFile, want], `building box ${boxName}`, log, signal);
     } finally {

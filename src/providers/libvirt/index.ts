@@ -32,7 +32,7 @@ export const libvirt: Provider<'libvirt'> = {
       ['dnsmasq (dnsmasq-base: DHCP on the management network)', () => hasCommand('dnsmasq')],
     ];
     if (lab.boxes.libvirt?.startsWith('docker-lab/')) {
-      tools.push(['debootstrap (builds the box)', () => hasCommand('debootstrap')], ['qemu-img (qemu-utils: packs the box)', () => hasCommand('qemu-img')]);
+      tools.push(['mmdebstrap (builds the box)', () => hasCommand('mmdebstrap')], ['debootstrap (builds the course images)', () => hasCommand('debootstrap')], ['qemu-img (qemu-utils: packs the box)', () => hasCommand('qemu-img')]);
     }
     const findings = await toolFindings(tools);
     const kvm = await kvmUsable();
