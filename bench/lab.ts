@@ -6,7 +6,7 @@
  *  2. Wall time of each scenario, and of all of them in a row.
  * It measures and returns figures; printing them is report.ts's.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -59,44 +59,48 @@ async function repeat(n: number, once: () => Promise<number>): Promise<number[]>
 export async function benchLab(lab: Lab, targets: readonly SshTarget[], opts: BenchOptions): Promise<LabFigures> {
   const node = lab.nodes[0]!.name;
   const dir = mkdtempSync(join(tmpdir(), 'docker-lab-bench-'));
-  const run = (file: string) => runScenarios([loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets: [...targets], quiet: true, runDir: join(dir, 'runs') });
-
-  // Back to back, every step waits for a bash to start; in a scenario the next bash starts while the step
-  // before it runs, which the second series shows with a short `sleep` step before each `true`.
-  async function trueSteps(label: string, before: string | null): Promise<number[]> {
-    const file = join(dir, `${label}.yaml`);
-    const step = (i: number) => [...(before ? [`  - { name: "before ${i}", on: ${node}, run: "${before}" }`] : []), `  - { name: "true ${i}", on: ${node}, run: "true" }`];
-    writeFileSync(file, [`name: ${label}`, 'description: N times `true` on one node', 'steps:', ...Array.from({ length: opts.steps }, (_, i) => step(i)).flat()].join('\n'));
-    const r = await run(file);
-    return leafResults(r.results[0]!.steps).filter((s) => s.name.startsWith('true ')).map((s) => s.durationMs);
-  }
-  const backToBack = await trueSteps('back-to-back', null);
-  const inScenario = await trueSteps('in-a-scenario', 'sleep 0.05');
-  const ssh = await repeat(opts.sshRuns, () => timed('ssh', ['-F', sshConfigPath(lab), node, 'true']));
-  const vagrant = await repeat(opts.vagrantRuns, () => timed('vagrant', ['ssh', node, '-c', 'true'], { VAGRANT_CWD: lab.dir, VAGRANT_CHECKPOINT_DISABLE: '1' }));
-  const pool = await SshPool.open(targets.filter((t) => t.node === node));
-  let bashStart: number;
   try {
-    const r = await pool.session(node).exec('TIMEFORMAT=%R; time (for i in $(seq 100); do bash -c true; done)', { timeoutMs: 300_000 });
-    bashStart = Number(r.stderr.trim()) * 10; // seconds for 100 -> ms for one
-  } finally {
-    await pool.close();
-  }
+    const run = (file: string) => runScenarios([loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets: [...targets], quiet: true, runDir: join(dir, 'runs') });
 
-  const scenarios: LabFigures['scenarios'] = [];
-  const course0 = performance.now();
-  for (const name of opts.scenarios) {
-    const t0 = performance.now();
-    const s = (await run(name)).results[0]!;
-    scenarios.push({ name, seconds: (performance.now() - t0) / 1000, status: s.status, ...(s.reason ? { reason: s.reason } : {}) });
+    // Back to back, every step waits for a bash to start; in a scenario the next bash starts while the step
+    // before it runs, which the second series shows with a short `sleep` step before each `true`.
+    async function trueSteps(label: string, before: string | null): Promise<number[]> {
+      const file = join(dir, `${label}.yaml`);
+      const step = (i: number) => [...(before ? [`  - { name: "before ${i}", on: ${node}, run: "${before}" }`] : []), `  - { name: "true ${i}", on: ${node}, run: "true" }`];
+      writeFileSync(file, [`name: ${label}`, 'description: N times `true` on one node', 'steps:', ...Array.from({ length: opts.steps }, (_, i) => step(i)).flat()].join('\n'));
+      const r = await run(file);
+      return leafResults(r.results[0]!.steps).filter((s) => s.name.startsWith('true ')).map((s) => s.durationMs);
+    }
+    const backToBack = await trueSteps('back-to-back', null);
+    const inScenario = await trueSteps('in-a-scenario', 'sleep 0.05');
+    const ssh = await repeat(opts.sshRuns, () => timed('ssh', ['-F', sshConfigPath(lab), node, 'true']));
+    const vagrant = await repeat(opts.vagrantRuns, () => timed('vagrant', ['ssh', node, '-c', 'true'], { VAGRANT_CWD: lab.dir, VAGRANT_CHECKPOINT_DISABLE: '1' }));
+    const pool = await SshPool.open(targets.filter((t) => t.node === node));
+    let bashStart: number;
+    try {
+      const r = await pool.session(node).exec('TIMEFORMAT=%R; time (for i in $(seq 100); do bash -c true; done)', { timeoutMs: 300_000 });
+      bashStart = Number(r.stderr.trim()) * 10; // seconds for 100 -> ms for one
+    } finally {
+      await pool.close();
+    }
+
+    const scenarios: LabFigures['scenarios'] = [];
+    const course0 = performance.now();
+    for (const name of opts.scenarios) {
+      const t0 = performance.now();
+      const s = (await run(name)).results[0]!;
+      scenarios.push({ name, seconds: (performance.now() - t0) / 1000, status: s.status, ...(s.reason ? { reason: s.reason } : {}) });
+    }
+    return {
+      lab: lab.name,
+      provider: (await recordedProvider(lab)) ?? 'unknown',
+      node,
+      step: { inScenario: median(inScenario), backToBack: median(backToBack), bashStart, ssh: median(ssh), vagrantSsh: median(vagrant) },
+      samples: { steps: inScenario.length, ssh: ssh.length, vagrantSsh: vagrant.length },
+      scenarios,
+      course: (performance.now() - course0) / 1000,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return {
-    lab: lab.name,
-    provider: (await recordedProvider(lab)) ?? 'unknown',
-    node,
-    step: { inScenario: median(inScenario), backToBack: median(backToBack), bashStart, ssh: median(ssh), vagrantSsh: median(vagrant) },
-    samples: { steps: inScenario.length, ssh: ssh.length, vagrantSsh: vagrant.length },
-    scenarios,
-    course: (performance.now() - course0) / 1000,
-  };
 }

@@ -4,7 +4,7 @@
  * node's memory from its LXC cgroup, brings everything down and checks that nothing of them is left.
  * It reports; it asserts nothing.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
@@ -55,6 +55,7 @@ export async function benchLabs(base: Lab, count: number, jobs: number): Promise
   console.log(`${count} labs from ${base.file}: ${labs[0]!.name} (${labs[0]!.network.cidr}) .. ${labs[count - 1]!.name} (${labs[count - 1]!.network.cidr}), up ${jobs} at a time`);
   const inotifyBefore = await rootInotifyInstances();
   const max = Number((await readFile('/proc/sys/fs/inotify/max_user_instances', 'utf8')).trim());
+  const runDir = mkdtempSync(`${tmpdir()}/docker-lab-bench-labs-`);
   let code = 0;
   try {
     const t0 = performance.now();
@@ -65,7 +66,7 @@ export async function benchLabs(base: Lab, count: number, jobs: number): Promise
     const perNode = (await Promise.all(running.flatMap((lab) => lab.nodes.map((n) => nodeInotify(containerName(lab, n)))))).filter((x): x is number => x !== null);
 
     const t1 = performance.now();
-    const runs = await fleetScenarios(running, ['overlay'], { runDir: mkdtempSync(`${tmpdir()}/docker-lab-bench-labs-`) });
+    const runs = await fleetScenarios(running, ['overlay'], { runDir });
     const overlayMs = performance.now() - t1;
     const memory = (await Promise.all(running.flatMap((lab) => lab.nodes.map((n) => nodeMemory(containerName(lab, n)))))).filter((m): m is number => m !== null);
     const passed = runs.filter((r) => r.results[0]?.status === 'passed').length;
@@ -88,6 +89,7 @@ export async function benchLabs(base: Lab, count: number, jobs: number): Promise
     const left = await leftovers(labs);
     console.log(`  down, all labs               ${s(performance.now() - t2)}   ${left.length ? `LEFT: ${left.join(', ')}` : 'nothing left (containers, bridges)'}`);
     if (left.length) code = 1;
+    rmSync(runDir, { recursive: true, force: true });
   }
   return code;
 }
