@@ -21,7 +21,7 @@ function recipeFiles(provider: BoxProvider): string[] {
 }
 
 /** What a build costs, said before it starts. */
-const BUILD_TIME: Record<BoxProvider, string> = { lxc: 'about 2 minutes', libvirt: 'about 3 minutes' };
+const BUILD_TIME: Record<BoxProvider, string> = { lxc: 'about 1.5 minutes', libvirt: 'about 3 minutes' };
 
 /** Boxes named `docker-lab/<suite>` are built here; any other name is the user's own and must already exist. */
 export function managedSuite(boxName: string): string | null {
