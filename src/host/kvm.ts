@@ -9,7 +9,7 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { Usability } from '../providers/provider.js';
+import type { Usability } from './usability.js';
 import { hasCommand } from './probe.js';
 
 const QEMU = 'qemu-system-x86_64';

@@ -1,3 +1,4 @@
+import type { Usability } from '../host/usability.js';
 import type { Lab, LabNode } from '../lab/model.js';
 
 /** A finding of the preflight: what is wrong and the exact command or change that fixes it. */
@@ -7,8 +8,6 @@ export interface Finding {
   fix?: string;
 }
 
-/** Whether this machine can really run a provider; when it cannot, why, in words a user can act on. */
-export type Usability = { ok: true } | { ok: false; why: string };
 
 export interface HookContext {
   /** Progress lines for the user (shown under the current task). */
