@@ -1,8 +1,9 @@
 /**
- * Does KVM really run a guest here? A /dev/kvm that exists proves nothing: on some hosts QEMU fails on an MSR
- * or hangs at boot. So the probe boots the smallest guest there is, a boot sector that writes one byte to
- * QEMU's isa-debug-exit port, under KVM alone (no fallback to emulation), and waits a few seconds for QEMU's
- * exit code to carry that byte back.
+ * Does KVM really run a guest here, with the CPU model the lab's guests will have? A /dev/kvm that exists proves
+ * nothing: on some hosts QEMU boots a guest with its default CPU model and fails with the host's (an MSR it
+ * cannot set), or hangs at boot. So the probe boots the smallest guest there is, a boot sector that writes one
+ * byte to QEMU's isa-debug-exit port, under KVM alone (no fallback to emulation) and with the caller's CPU
+ * model, and waits a few seconds for QEMU's exit code to carry that byte back.
  */
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -29,9 +30,13 @@ export function bootSector(): Buffer {
   return sector;
 }
 
-export function qemuArgs(image: string, accel: 'kvm' | 'tcg'): string[] {
+export type Accelerator = 'kvm' | 'tcg';
+
+/** `cpu` is QEMU's `-cpu` model: the probe must ask for the one the real guests get, or it proves another CPU. */
+export function qemuArgs(image: string, accel: Accelerator, cpu: string): string[] {
   return [
     '-accel', accel,
+    '-cpu', cpu,
     '-machine', 'pc',
     '-nodefaults', '-display', 'none', '-no-reboot', '-m', '16',
     '-device', `isa-debug-exit,iobase=${DEBUG_EXIT_PORT},iosize=1`,
@@ -53,28 +58,30 @@ export function judgeGuestRun(run: GuestRun, accel: string): Usability {
   return { ok: false, why: `a guest under ${accel} failed to start (QEMU exit ${run.exitCode ?? '?'}${said ? `: ${said}` : ''})` };
 }
 
-/** Boots the probe guest with the given accelerator. `tcg` is QEMU's emulation, which proves the guest itself. */
-export async function runProbeGuest(accel: 'kvm' | 'tcg'): Promise<Usability> {
+/** Boots the probe guest with the given accelerator and CPU. `tcg` is QEMU's emulation, which proves the guest itself. */
+export async function runProbeGuest(accel: Accelerator, cpu: string): Promise<Usability> {
   const dir = await mkdtemp(join(tmpdir(), 'docker-lab-kvm-'));
   try {
     const image = join(dir, 'boot.img');
     await writeFile(image, bootSector());
-    const r = await execa(QEMU, qemuArgs(image, accel), { reject: false, timeout: BOOT_LIMIT_MS, stdin: 'ignore' });
-    return judgeGuestRun({ exitCode: r.exitCode, timedOut: r.timedOut, stderr: String(r.stderr) }, accel);
+    const r = await execa(QEMU, qemuArgs(image, accel, cpu), { reject: false, timeout: BOOT_LIMIT_MS, stdin: 'ignore' });
+    return judgeGuestRun({ exitCode: r.exitCode, timedOut: r.timedOut, stderr: String(r.stderr) }, `${accel} with CPU model ${cpu}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-/** Once per process: `doctor` asks both for usability and for the preflight, and the machine does not change. */
-let verdict: Promise<Usability> | undefined;
+/** Once per process and CPU model: `doctor` asks both for usability and for the preflight, and the machine does not change. */
+const verdicts = new Map<string, Promise<Usability>>();
 
-export function kvmUsable(): Promise<Usability> {
-  verdict ??= probeKvm();
+/** Whether KVM runs a guest with QEMU's CPU model `cpu` here. */
+export function kvmRuns(cpu: string): Promise<Usability> {
+  let verdict = verdicts.get(cpu);
+  if (!verdict) verdicts.set(cpu, (verdict = probeKvm(cpu)));
   return verdict;
 }
 
-async function probeKvm(): Promise<Usability> {
+async function probeKvm(cpu: string): Promise<Usability> {
   try {
     await access('/dev/kvm', constants.R_OK | constants.W_OK);
   } catch (err) {
@@ -82,5 +89,5 @@ async function probeKvm(): Promise<Usability> {
     return { ok: false, why: code === 'ENOENT' ? 'no /dev/kvm (hardware virtualization is off, or not passed to this machine)' : `/dev/kvm cannot be opened (${code})` };
   }
   if (!(await hasCommand(QEMU))) return { ok: false, why: `${QEMU} is missing (apt-get install --no-install-recommends qemu-system-x86)` };
-  return runProbeGuest('kvm');
+  return runProbeGuest('kvm', cpu);
 }

@@ -7,6 +7,7 @@ import { labFieldError, loadLab, type Lab } from '../lab/model.js';
 import { libvirt } from './libvirt/index.js';
 import { lxc } from './lxc/index.js';
 import type { Provider } from './provider.js';
+import { acceptable, decideProvider, type Decision, type ProviderOutcome } from './choice.js';
 import { virtualbox } from './virtualbox/index.js';
 import { vmwareDesktop } from './vmware_desktop/index.js';
 
@@ -36,10 +37,11 @@ export function checkBoxes(lab: Lab): void {
 }
 
 /**
- * The provider for this run: `--provider`, else DOCKER_LAB_PROVIDER, else the first the lab has a box for and
- * this machine can really run. Every choice names where it came from, so a wrong one is easy to trace.
+ * The provider for this run: `--provider`, else DOCKER_LAB_PROVIDER, else the first the lab has a box for that
+ * this machine can really run and whose preflight passes. Each provider passed over is said in one line, with why
+ * and how to insist, so a surprising choice is easy to trace.
  */
-export async function chooseProvider(lab: Lab, flag?: string): Promise<RegisteredProvider> {
+export async function chooseProvider(lab: Lab, flag?: string, say: (line: string) => void = () => {}): Promise<RegisteredProvider> {
   const explicit = flag ?? process.env.DOCKER_LAB_PROVIDER;
   if (explicit) {
     const source = flag ? '--provider' : 'DOCKER_LAB_PROVIDER';
@@ -47,15 +49,31 @@ export async function chooseProvider(lab: Lab, flag?: string): Promise<Registere
     if (!lab.boxes[explicit]) throw new InputError(`${lab.file}: boxes.${explicit}: the lab has no box for provider ${explicit} (chosen by ${source})`);
     return providerNamed(explicit);
   }
-  const refused: string[] = [];
-  for (const provider of labProviders(lab)) {
-    const verdict = await provider.usable();
-    if (verdict.ok) return provider;
-    refused.push(`${provider.name}: ${verdict.why}`);
+  const decision = await autoDetect(lab);
+  for (const skip of decision.skipped) say(`provider ${skip.line}`);
+  if (decision.chosen === null) {
+    throw new InputError(`no provider this machine can run for lab '${lab.name}' (see above); run \`npm run doctor\` for the fixes`);
   }
-  throw new InputError(
-    `no provider this machine can run for lab '${lab.name}':\n${refused.map((r) => `  - ${r}`).join('\n')}\nrun \`npm run doctor\` for the fixes`,
-  );
+  say(`provider ${decision.chosen} (auto-detected; --provider or DOCKER_LAB_PROVIDER chooses another)`);
+  return providerNamed(decision.chosen);
+}
+
+/** The providers' outcomes in registry order, asked one at a time: the first acceptable one ends the search. */
+export async function autoDetect(lab: Lab, except?: ProviderName): Promise<Decision<ProviderName>> {
+  const outcomes: ProviderOutcome<ProviderName>[] = [];
+  for (const provider of labProviders(lab).filter((p) => p.name !== except)) {
+    const outcome = await assess(provider, lab);
+    outcomes.push(outcome);
+    if (acceptable(outcome)) break;
+  }
+  return decideProvider(outcomes);
+}
+
+/** What the probes say of one provider on this machine. */
+export async function assess(provider: RegisteredProvider, lab: Lab): Promise<ProviderOutcome<ProviderName>> {
+  const usable = await provider.usable();
+  const findings = usable.ok ? await provider.preflight(lab) : [];
+  return { name: provider.name, usable, findings, ...(provider.insist ? { insist: provider.insist } : {}) };
 }
 
 /** A lab file read and checked as far as it can be without touching the host. Throws InputError (exit 2). */

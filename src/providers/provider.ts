@@ -36,6 +36,8 @@ export interface Provider<N extends string = string> {
    * exists is not a hypervisor that works). Side-effect free, and quick enough to run on every `up`.
    */
   usable(): Promise<Usability>;
+  /** What `--provider NAME` does where `usable` says no, when that is not simply a failure (libvirt: emulation). */
+  insist?: string;
   /** Prerequisites and host configuration, each with its fix. Nothing is changed. */
   preflight(lab: Lab): Promise<Finding[]>;
   /** What a lab on this provider can do to its host, said by `lab doctor` (and the README). */

@@ -5,6 +5,7 @@ import { labInterfaceName } from '../../src/providers/ifname.js';
 import { labNetworkXml, managementNetworkXml, poolXml } from '../../src/providers/libvirt/network-xml.js';
 import { domainName, labBridge, libvirtName, managementBridge, managementNetworkName, managementSubnet } from '../../src/providers/libvirt/naming.js';
 import { kvmDeviceFinding } from '../../src/providers/libvirt/kvm-device.js';
+import { GUEST_CPU } from '../../src/providers/libvirt/driver-choice.js';
 import { libvirtFragment } from '../../src/providers/libvirt/vagrantfile.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 
@@ -51,9 +52,9 @@ describe('libvirt definitions', () => {
 
   it('tells Vagrant to use the lab\'s objects and keep them, the driver read at run time', () => {
     const lines = libvirtFragment(lab, lab.nodes[1]!);
-    expect(lines).toContain('p.driver = ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm")');
+    expect(lines).toContain('p.driver = { "kvm" => "kvm", "qemu" => "qemu" }.fetch(ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm"))');
     expect(lines).toContain('p.management_network_mode = "none"');
-    expect(lines).toContain('override.vm.boot_timeout = ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm") == "qemu" ? 1800 : 300');
+    expect(lines).toContain('override.vm.boot_timeout = { "kvm" => 300, "qemu" => 1800 }.fetch(ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm"))');
     expect(lines).toContain('p.management_network_keep = true');
     expect(lines).toContain('p.storage_pool_name = "dl-docker-lab"');
     // QEMU runs as libvirt-qemu: the kernel comes from libvirt's folder, never from the box under a home folder.
@@ -76,5 +77,25 @@ describe('/dev/kvm for libvirt', () => {
     expect(rootOnly.what).toContain('mode 600');
     expect(rootOnly.fix).toBe('chgrp kvm /dev/kvm && chmod 0660 /dev/kvm (what udev does at boot)');
     expect(kvmDeviceFinding(null, 108)).toBeNull();
+  });
+});
+
+describe("the libvirt domains' CPU", () => {
+  /** The Ruby hash a Vagrantfile line picks from by driver: `{ "kvm" => "a", "qemu" => "b" }.fetch(...)`. */
+  function byDriver(fragment: string[], key: string): Record<string, string> {
+    const line = fragment.find((l) => l.startsWith(`p.${key} = `))!;
+    return Object.fromEntries([...line.matchAll(/"(\w+)" => "([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  }
+
+  it('is, per driver, the CPU the KVM probe boots: host-passthrough is QEMU\'s host, a custom model its own name', () => {
+    const fragment = libvirtFragment(lab, lab.nodes[0]!);
+    const modes = byDriver(fragment, 'cpu_mode');
+    const models = byDriver(fragment, 'cpu_model');
+    expect(Object.keys(modes).sort()).toEqual(['kvm', 'qemu']);
+    for (const driver of ['kvm', 'qemu'] as const) {
+      const asQemu = modes[driver] === 'host-passthrough' ? 'host' : models[driver];
+      expect(asQemu, driver).toBe(GUEST_CPU[driver].qemu);
+    }
+    expect(byDriver(fragment, 'driver')).toEqual({ kvm: 'kvm', qemu: 'qemu' });
   });
 });

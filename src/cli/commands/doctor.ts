@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { chooseProvider, labProviders } from '../../providers/index.js';
+import { acceptable, decideProvider } from '../../providers/choice.js';
+import { assess, chooseProvider, labProviders } from '../../providers/index.js';
 import { labOf, withLab, type CliContext } from '../context.js';
 
 /** Said by `doctor` whatever the provider: the overlay lessons open Docker's API to the lab network. */
@@ -13,16 +14,19 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: { lab: string; provider?: string }) => {
       const lab = labOf(o);
       const providers = o.provider ? [await chooseProvider(lab, o.provider)] : labProviders(lab);
-      let usable = 0;
+      const outcomes = [];
       for (const provider of providers) {
-        const [verdict, findings] = await Promise.all([provider.usable(), provider.preflight(lab)]);
-        const ok = verdict.ok && findings.every((f) => f.ok);
-        if (ok) usable++;
-        console.log(`${ok ? '✔' : '✖'} ${provider.name}${verdict.ok ? '' : `: not usable here: ${verdict.why}`}`);
+        // Every finding, even of a provider that is not usable: doctor is where a user learns what to install.
+        const [outcome, findings] = await Promise.all([assess(provider, lab), provider.preflight(lab)]);
+        outcomes.push(outcome);
+        const { usable } = outcome;
+        console.log(`${acceptable({ ...outcome, findings }) ? '✔' : '✖'} ${provider.name}${usable.ok ? '' : `: not usable here: ${usable.why}`}`);
         for (const f of findings) console.log(`    ${f.ok ? 'ok ' : 'MISSING'} ${f.what}${!f.ok && f.fix ? `\n            fix: ${f.fix}` : ''}`);
         console.log(`    host: ${provider.hostExposure}`);
       }
+      const { chosen } = decideProvider(outcomes);
+      if (!o.provider) console.log(`\n${chosen ? `\`npm run up\` would choose ${chosen}` : 'no provider can bring this lab up here'} (--provider or DOCKER_LAB_PROVIDER chooses)`);
       console.log(`\nsecurity: ${DOCKER_API}`);
-      if (usable === 0) ctx.exit(2);
+      if (!chosen) ctx.exit(2);
     });
 }

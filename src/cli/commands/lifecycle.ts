@@ -25,7 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
       const lab = labOf(o);
       if (o.count) return ctx.exit(await fleetCommand('up', lab, [], { count: o.count, jobs: o.jobs, provider: o.provider }, fleetRun(ctx)));
       await ensureVagrantfile(lab);
-      const provider = await chooseProvider(lab, o.provider);
+      const provider = await chooseProvider(lab, o.provider, (line) => console.log(line));
       ctx.interruptions.adviseWhenCut(`what the interrupted up made so far stays until \`lab down --lab ${lab.file}\` removes it`);
       await up(lab, provider, ctx.interruptions.signal);
     });

@@ -2,8 +2,10 @@ import { managedSuite } from '../box.js';
 import { boxLine, privateNetwork, rb } from '../fragment.js';
 import type { Lab } from '../../lab/model.js';
 import type { VagrantfileFragment } from '../provider.js';
-import { DRIVER_ENV } from './driver-choice.js';
+import { GUEST_CPU, perDriver } from './driver-choice.js';
 import { BOOT_FILES, bootDir, domainPrefix, libvirtName, managementNetworkName, managementSubnet } from './naming.js';
+
+const BOOT_TIMEOUT_S = { kvm: 300, qemu: 1800 } as const;
 
 /**
  * The lab's networks and pool are made by the provider's beforeUp (isolated, named after the lab) and removed
@@ -13,9 +15,11 @@ import { BOOT_FILES, bootDir, domainPrefix, libvirtName, managementNetworkName, 
 export const libvirtFragment: VagrantfileFragment = (lab, node) => [
   boxLine(lab, 'libvirt'),
   `${privateNetwork(lab, node)}, libvirt__network_name: ${rb(libvirtName(lab))}, libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false`,
-  `p.driver = ENV.fetch(${rb(DRIVER_ENV)}, "kvm")`,
+  `p.driver = ${perDriver((d) => d)}`,
+  `p.cpu_mode = ${perDriver((d) => GUEST_CPU[d].libvirt.mode)}`,
+  `p.cpu_model = ${perDriver((d) => GUEST_CPU[d].libvirt.model)}`,
   // Emulated, a node's first boot reaches sshd after minutes on a loaded host (apparmor, dockerd, host keys).
-  `override.vm.boot_timeout = ENV.fetch(${rb(DRIVER_ENV)}, "kvm") == "qemu" ? 1800 : 300`,
+  `override.vm.boot_timeout = ${perDriver((d) => BOOT_TIMEOUT_S[d])}`,
   `p.default_prefix = ${rb(domainPrefix(lab))}`,
   `p.storage_pool_name = ${rb(libvirtName(lab))}`,
   `p.management_network_name = ${rb(managementNetworkName(lab))}`,
