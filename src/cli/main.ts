@@ -11,11 +11,12 @@ import * as doctor from './commands/doctor.js';
 import * as exercise from './commands/exercise.js';
 import * as lifecycle from './commands/lifecycle.js';
 import * as matrix from './commands/matrix.js';
+import * as reset from './commands/reset.js';
 import * as scenario from './commands/scenario.js';
 import * as see from './commands/see.js';
 import * as vagrantfile from './commands/vagrantfile.js';
 
-const COMMANDS = [lifecycle, doctor, vagrantfile, scenario, exercise, matrix, see];
+const COMMANDS = [lifecycle, doctor, vagrantfile, scenario, reset, exercise, matrix, see];
 
 export async function main(argv: string[]): Promise<number> {
   const interruptions = new Interruptions().listen();

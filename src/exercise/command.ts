@@ -8,7 +8,7 @@ import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { cachedTargets } from '../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../paths.js';
-import { runScenarios } from '../run/scenarios.js';
+import { resetScenarios } from '../run/reset.js';
 import { loadScenario } from '../scenario/catalog.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
@@ -16,7 +16,6 @@ import { exerciseSteps, type ExerciseStep } from './plan.js';
 import { probe, type Miss, type ProbeContext } from './probe.js';
 import { describeMiss } from './screen.js';
 import { forgetProgress, loadProgress } from './progress.js';
-import { resetPlan } from '../scenario/reset.js';
 import { exerciseSession } from './session.js';
 import { standingLine, stepsDone, type StepVerdict } from './standing.js';
 
@@ -28,7 +27,7 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
   const targets = await cachedTargets(lab);
   if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
   if (action === 'reset') {
-    const { exitCode } = await runScenarios([resetPlan(plan)], { lab, targets });
+    const exitCode = await resetScenarios([plan], { lab, targets });
     forgetProgress(lab, plan.name);
     console.log(`${plan.name}: cleanup ${exitCode === 0 ? 'ran' : 'ran with failures (see above)'}; progress forgotten`);
     return exitCode;

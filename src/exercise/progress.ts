@@ -2,7 +2,7 @@
  * How far a student got, per lab and scenario: `<lab folder>/.docker-lab/exercise/<scenario>.json`, so the
  * next `lab exercise` resumes there. Captures are kept too: a later step's check may need them.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Lab } from '../lab/model.js';
@@ -39,4 +39,11 @@ export function saveProgress(lab: Lab, scenario: string, progress: Progress): vo
 
 export function forgetProgress(lab: Lab, scenario: string): void {
   rmSync(progressFile(lab, scenario), { force: true });
+}
+
+/** The scenarios a student has begun on this lab (at least one step done), with how far each got. */
+export function exercisesInProgress(lab: Lab): { scenario: string; done: number }[] {
+  const dir = dirname(progressFile(lab, 'x'));
+  const names = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)) : [];
+  return names.map((scenario) => ({ scenario, done: loadProgress(lab, scenario, Infinity).done })).filter((e) => e.done > 0);
 }

@@ -1,7 +1,7 @@
 import type { ListrTask } from 'listr2';
 import type { Lab } from '../lab/model.js';
-import { InputError } from '../errors.js';
-import type { RegisteredProvider } from '../providers/index.js';
+import { FailureError, InputError } from '../errors.js';
+import { autoDetect, type RegisteredProvider } from '../providers/index.js';
 import { claimLab, releaseLab } from './record.js';
 import { SshPool } from '../ssh/pool.js';
 import { Vagrant } from '../vagrant/driver.js';
@@ -21,6 +21,16 @@ export async function up(lab: Lab, provider: RegisteredProvider, signal?: AbortS
   const result: UpResult = { hostnames: {} };
   await runTasks(upTasks(lab, provider, result, signal), {});
   return result;
+}
+
+/**
+ * After the provider's machines failed to start in a way no probe foresaw: the provider auto-detection would
+ * take here instead, if any, and how to switch to it. The failed machines go with `down`, as always.
+ */
+async function otherWay(lab: Lab, failed: RegisteredProvider): Promise<string> {
+  const { chosen } = await autoDetect(lab, failed.name);
+  if (!chosen) return '';
+  return `\n${chosen} can bring this lab up here: \`lab down --lab ${lab.file}\`, then \`lab up --provider ${chosen} --lab ${lab.file}\``;
 }
 
 /** The steps of `up`, for a listr2 list of its own or as subtasks (the matrix brings several labs up). */
@@ -56,7 +66,13 @@ export function upTasks(lab: Lab, provider: RegisteredProvider, result: UpResult
     },
     {
       title: `vagrant up (${lab.nodes.map((n) => n.name).join(', ')})`,
-      task: async (_, task) => vagrant.up({ parallel: provider.parallelUp, onLine: (l) => (task.output = l.trim()), signal }),
+      task: async (_, task) => {
+        try {
+          await vagrant.up({ parallel: provider.parallelUp, onLine: (l) => (task.output = l.trim()), signal });
+        } catch (err) {
+          throw err instanceof FailureError ? new FailureError(`${err.message}${await otherWay(lab, provider)}`, { cause: err }) : err;
+        }
+      },
     },
     {
       title: 'reach the nodes over ssh2',

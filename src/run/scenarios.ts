@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, interruptedExitCode } from '../errors.js';
+import { recordKept } from './kept.js';
 import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { SshPool } from '../ssh/pool.js';
@@ -116,6 +117,7 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
     await pool.close();
   }
   if (repeat > 1) for (const line of repeatSummary(results)) say(line);
+  if (options.keep) recordKept(options.lab, plans.filter((p) => results.some((r) => r.name === p.name && r.status !== 'skipped')));
 
   const exitCode = options.signal?.aborted || results.some((r) => r.status === 'aborted') ? interruptedExitCode(options.signal) : results.some((r) => r.status === 'failed') ? 1 : 0;
   if (!options.reporter) return { exitCode, results };

@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import { FailureError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import type { SshTarget } from '../ssh/target.js';
-import { parseSshConfig, parseStatus, vagrantFailure, type MachineStatus } from './parse.js';
+import { isRubyFrame, parseSshConfig, parseStatus, terminalLines, vagrantFailure, type MachineStatus } from './parse.js';
 
 export type LineSink = (line: string) => void;
 
@@ -52,8 +52,7 @@ export class Vagrant {
       // Vagrant quit without rolling back. Only the one we forward on the signal must reach it, and none during `down`.
       detached: true,
     });
-    if (opts.onLine) child.all?.on('data', lineSplitter(opts.onLine));
-    const result = await child;
+    const [result] = await Promise.all([child, opts.onLine ? forwardLines(child, opts.onLine) : undefined]);
     if (result.isCanceled) throw opts.signal?.reason ?? new FailureError(`vagrant ${args[0]} was interrupted`);
     if (result.exitCode !== 0 && opts.reject !== false) {
       throw new FailureError(`\`vagrant ${args.join(' ')}\` failed with exit code ${result.exitCode}:\n${vagrantFailure(String(result.all ?? ''))}`);
@@ -81,11 +80,13 @@ export class Vagrant {
   }
 }
 
-function lineSplitter(sink: LineSink) {
-  let rest = '';
-  return (chunk: Buffer | string) => {
-    const lines = (rest + chunk.toString()).split('\n');
-    rest = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) sink(line);
-  };
+/** Vagrant's output as a person reads it: progress rewrites collapsed, Ruby's backtrace left out. */
+async function forwardLines(child: ResultPromise, sink: LineSink): Promise<void> {
+  try {
+    for await (const line of child.iterable({ from: 'all' })) {
+      for (const shown of terminalLines(String(line))) if (!isRubyFrame(shown)) sink(shown);
+    }
+  } catch {
+    // A cancelled or failed Vagrant: its result says what happened.
+  }
 }

@@ -20,13 +20,15 @@ export interface E2eLab {
   subnet: string;
   /** Runs `lab ARGS --lab FILE` to its end, as CI does (plain output). */
   run(...args: string[]): ReturnType<typeof cli>;
+  /** The same, as a user whose environment names no provider (DOCKER_LAB_PROVIDER empty): auto-detection decides. */
+  runChoosing(...args: string[]): ReturnType<typeof cli>;
   /** Starts `lab ARGS --lab FILE` as the leader of a process group of its own, as a shell runs a foreground job. */
   start(...args: string[]): ReturnType<typeof cli>;
 }
 
-function cli(file: string, args: string[], detached = false) {
+function cli(file: string, args: string[], detached = false, env: Record<string, string> = {}) {
   // No SIGKILL 5 s after a test's signal (execa's default): the cleanup it starts takes longer, and must finish.
-  return execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', file], { reject: false, cwd: ROOT, env: { CI: 'true' }, all: true, detached, forceKillAfterDelay: false });
+  return execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', file], { reject: false, cwd: ROOT, env: { CI: 'true', ...env }, all: true, detached, forceKillAfterDelay: false });
 }
 
 /**
@@ -47,6 +49,7 @@ export function e2eLab(name: string, dir: string, subnet: string, edit: (text: s
     file,
     subnet,
     run: (...args) => cli(file, args),
+    runChoosing: (...args) => cli(file, args, false, { DOCKER_LAB_PROVIDER: '' }),
     start: (...args) => cli(file, args, true),
   };
 }

@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { InputError } from '../../errors.js';
 import { cachedTargets } from '../../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../paths.js';
 import { runScenarios } from '../../run/scenarios.js';
@@ -7,6 +6,13 @@ import { listScenarios, loadScenario } from '../../scenario/catalog.js';
 import { describeCourse } from '../../scenario/course.js';
 import { labOf, wholeNumber, withCount, withLab, type CliContext } from '../context.js';
 import { fleetCommand, fleetRun } from '../fleet-command.js';
+import { exercisesInProgress } from '../../exercise/progress.js';
+import type { Lab } from '../../lab/model.js';
+import { readKept } from '../../run/kept.js';
+import { resetScenarios } from '../../run/reset.js';
+import type { ScenarioPlan } from '../../scenario/plan.js';
+import type { SshTarget } from '../../ssh/target.js';
+import { FailureError, InputError } from '../../errors.js';
 
 interface Options {
   lab: string;
@@ -46,6 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
       const plans = names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }));
       const targets = await cachedTargets(lab);
       if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
+      await clearTheWay(lab, plans, targets, ctx.interruptions.signal);
       const result = await runScenarios(plans, {
         lab,
         targets,
@@ -60,4 +67,28 @@ export function register(program: Command, ctx: CliContext): void {
       if (result.reportFile) console.log(`report: ${result.reportFile}`);
       ctx.exit(result.exitCode);
     });
+}
+
+/**
+ * What earlier work left on the lab, before a lesson starts: a student's exercise of the same lesson is refused
+ * (their work is not ours to undo); what a `--keep` run of the same lesson left is cleared first, since a second
+ * etcd or a second `demo` network would only fail the run. State kept by other lessons stays, said once: a user
+ * may be poking at it on purpose.
+ */
+async function clearTheWay(lab: Lab, plans: readonly ScenarioPlan[], targets: SshTarget[], signal: AbortSignal): Promise<void> {
+  const names = new Set(plans.map((p) => p.name));
+  const reset = `lab reset --lab ${lab.file}`;
+  const exercised = exercisesInProgress(lab).filter((e) => names.has(e.scenario));
+  if (exercised.length) {
+    const which = exercised.map((e) => `${e.scenario} (${e.done} step${e.done === 1 ? '' : 's'} done)`).join(', ');
+    throw new InputError(`an exercise is in progress on lab '${lab.name}': ${which}; its state would collide with this run. \`${reset}\` clears it and forgets the progress`);
+  }
+  const kept = readKept(lab);
+  const again = plans.filter((p) => kept.some((k) => k.name === p.name));
+  if (again.length) {
+    console.log(`clearing what \`lab scenario ${again.map((p) => p.name).join(' ')} --keep\` left, before it runs again`);
+    if ((await resetScenarios(again, { lab, targets, signal })) !== 0) throw new FailureError(`the cleanup of what was kept failed (see above); \`${reset}\` tries again`);
+  }
+  const others = kept.filter((k) => !names.has(k.name));
+  if (others.length) console.log(`the lab still holds what \`lab scenario ${others.map((k) => k.name).join(' ')} --keep\` left; \`${reset}\` clears it`);
 }
