@@ -5,8 +5,9 @@
 import { join } from 'node:path';
 import { loadLab } from '../../src/lab/model.js';
 import { ensureBox } from '../../src/providers/box.js';
+import { timed } from './times.js';
 
 export default async function setup(): Promise<void> {
   const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
-  await ensureBox(lab, 'lxc', (line) => console.log(`[e2e setup] ${line}`));
+  await timed('the lxc box (built when its recipe changed)', () => ensureBox(lab, 'lxc', (line) => console.log(`[e2e setup] ${line}`)));
 }

@@ -15,6 +15,7 @@ import { ensureBox } from '../../src/providers/box.js';
 import { kvmRunsLabGuests } from '../../src/providers/libvirt/driver-choice.js';
 import { domainName, labBridge, libvirtName, managementBridge } from '../../src/providers/libvirt/naming.js';
 import { e2eLab, leftovers, linkExists } from '../support/e2e.js';
+import { timed } from '../support/times.js';
 
 const DIR = '/var/tmp/docker-lab-lv';
 const e2e = e2eLab('dlab-lv-e2e', DIR, '192.168.226');
@@ -77,7 +78,7 @@ describe('libvirt lab under emulation', () => {
 
   beforeAll(async () => {
     // The box build belongs to no test's time: about 7 minutes once per recipe, on a loaded machine more.
-    await ensureBox(loadLab(e2e.file), 'libvirt', (line) => console.log(`[libvirt box] ${line}`));
+    await timed('the libvirt box (built when its recipe changed)', () => ensureBox(loadLab(e2e.file), 'libvirt', (line) => console.log(`[libvirt box] ${line}`)));
     await lab('down'); // a lab a killed run left behind
     daemonsBefore = await processes(/^\/?\S*(libvirtd|virtlogd)\b/);
     // The reboot below stops the libvirtd the lab started; one that was running already is not ours to stop.
