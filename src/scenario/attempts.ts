@@ -11,7 +11,7 @@ import { checkOutcome, describeExpectation, fillExpectation } from './expect.js'
 import type { Failure, RunError } from './failure.js';
 import { escapeRegex, interpolateText } from './interpolate.js';
 import type { CommandStep } from './plan.js';
-import { commandLine } from './remote.js';
+import { commandLine } from '../shell/command-line.js';
 import type { NodeRun } from './results.js';
 
 export interface AttemptOptions {
