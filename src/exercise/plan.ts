@@ -6,7 +6,7 @@ import { formatLocation, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { interpolateText } from '../scenario/interpolate.js';
 import { mainSteps, type LeafStep, type ParallelStep, type ScenarioPlan, type Verification } from '../scenario/plan.js';
-import { resolveExpression } from '../scenario/scope.js';
+import { resolveExpression, scopeOnNode } from '../scenario/scope.js';
 
 export interface ExerciseStep {
   /** 1-based, as the student counts. */
@@ -61,9 +61,9 @@ export function commandBlocks(lab: Lab, step: ExerciseStep, captures: Record<str
   const blocks: CommandBlock[] = [];
   for (const leaf of solutionLeaves(step)) {
     for (const node of leaf.nodes) {
-      const ip = lab.nodes.find((n) => n.name === node)?.ip ?? '';
+      const scope = scopeOnNode(lab, node, leaf.vars, captures);
       const filled = interpolateText(leaf.run.trim(), (expr) => {
-        const r = resolveExpression(expr, { lab, node: { name: node, ip }, vars: leaf.vars, captures });
+        const r = resolveExpression(expr, scope);
         return r.ok ? r.value : `\${{ ${expr} }}`;
       });
       let text = filled;

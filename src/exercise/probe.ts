@@ -10,7 +10,7 @@ import { lastMeaningfulLine, type Failure } from '../scenario/failure.js';
 import { interpolateShell } from '../scenario/interpolate.js';
 import type { CommandStep, LeafStep } from '../scenario/plan.js';
 import { backgroundLaunch, backgroundLogPath } from '../scenario/remote.js';
-import { resolveExpression } from '../scenario/scope.js';
+import { scopeOnNode, valueIn } from '../scenario/scope.js';
 import type { SshPool } from '../ssh/pool.js';
 import { solutionLeaves, type ExerciseStep } from './plan.js';
 
@@ -106,10 +106,5 @@ async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runI
 }
 
 function valueOf(step: LeafStep, node: string, ctx: ProbeContext): (expr: string) => string {
-  const ip = ctx.lab.nodes.find((n) => n.name === node)?.ip ?? '';
-  return (expr) => {
-    const r = resolveExpression(expr, { lab: ctx.lab, node: { name: node, ip }, vars: step.vars, captures: ctx.captures });
-    if (!r.ok) throw new Error(r.message);
-    return r.value;
-  };
+  return valueIn(scopeOnNode(ctx.lab, node, step.vars, ctx.captures));
 }

@@ -1,6 +1,6 @@
 /**
- * What the scenario room offers the rooms above it: the scenarios of a folder, and a scenario loaded with all
- * its checks (nothing run).
+ * The scenario room's front door for the rooms above it: the scenarios of a folder, listed from their headers
+ * without being checked, and one scenario loaded and checked against the lab (nothing run).
  */
 import { join } from 'node:path';
 import { InputError } from '../errors.js';

@@ -9,7 +9,7 @@ import type { RunError } from './failure.js';
 import { explainConnectionError } from './lab-network.js';
 import type { Transcript } from './transcript.js';
 
-export type Outcome = { result: ExecResult; error?: undefined } | { result: ExecResult; error: RunError };
+export type ExecOutcome = { result: ExecResult; error?: undefined } | { result: ExecResult; error: RunError };
 
 export interface ExecRequest {
   node: string;
@@ -29,8 +29,8 @@ export class Executor {
     private readonly transcript: Transcript | null = null,
   ) {}
 
-  async exec(req: ExecRequest): Promise<Outcome> {
-    let out: Outcome;
+  async exec(req: ExecRequest): Promise<ExecOutcome> {
+    let out: ExecOutcome;
     try {
       out = { result: await this.pool.session(req.node).exec(req.sent, { timeoutMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) }) };
     } catch (err) {

@@ -195,7 +195,7 @@ function parseHeredocOperator(text: string, at: number): { heredoc: PendingHered
 }
 
 /** The text that, put at a placeholder in `context`, reads back as exactly `value`. */
-export function quoteFor(context: ShellContext, value: string): string {
+function quoteFor(context: ShellContext, value: string): string {
   switch (context.kind) {
     case 'word':
       return shellQuote(value);

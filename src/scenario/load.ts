@@ -36,7 +36,7 @@ export function scenarioPath(nameOrPath: string, scenariosDir: string): string {
   return join(scenariosDir, `${nameOrPath}.yaml`);
 }
 
-export function fragmentPath(name: string, scenariosDir: string): string {
+function fragmentPath(name: string, scenariosDir: string): string {
   return join(scenariosDir, 'fragments', `${name}.yaml`);
 }
 

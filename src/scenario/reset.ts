@@ -66,7 +66,7 @@ export function programOf(run: string): string | null {
  * 10 s; exit 0 once none is left. (Not by cgroup: without logind, what an ssh session starts stays in
  * ssh.service's cgroup.)
  */
-export function stopProgramScript(program: string): string {
+function stopProgramScript(program: string): string {
   const p = shellQuote(program);
   return [
     `mains=" $(systemctl show --property MainPID --value $(systemctl list-units --type=service --state=running --plain --no-legend | awk '{print $1}') | tr -s '[:space:]' ' ') "`,

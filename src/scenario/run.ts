@@ -18,7 +18,7 @@ import { snapshotStep } from './graph-step.js';
 import { FINAL_STOP, mainSteps, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
 import { unmetRequirement, type DockerVersions } from './requirements.js';
 import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
-import { resolveExpression } from './scope.js';
+import { scopeOnNode, valueIn } from './scope.js';
 import { scalePlan } from './speed.js';
 import { Transcript } from './transcript.js';
 
@@ -159,7 +159,7 @@ class StepRunner {
     const t0 = performance.now();
     let command: string;
     try {
-      command = interpolateShell(step.run, (expr) => this.value(step, expr, node));
+      command = interpolateShell(step.run, this.values(step, node));
     } catch (err) {
       const run = badValue(node, step.run, err);
       this.observer.nodeEnd?.(step, run);
@@ -168,7 +168,7 @@ class StepRunner {
     const run =
       step.kind === 'background'
         ? await this.background.start(step, node, command, signal)
-        : await runAttempts(this.executor, step, node, command, (e) => this.value(step, e, node), { retry: true, signal });
+        : await runAttempts(this.executor, step, node, command, this.values(step, node), { retry: true, signal });
     if (run.capture) this.captures[run.capture.name] = run.capture.value;
     if (run.status === 'failed' && !run.error) run.failures.push(...(await deadDaemons(this.options.pool, node, this.background.on(node))));
     run.durationMs = performance.now() - t0;
@@ -183,12 +183,9 @@ class StepRunner {
     return { id: step.id, name: step.name, kind: 'stop-background', phase: 'cleanup', status: worst(runs.map((r) => r.status)), durationMs: performance.now() - t0, nodes: runs, ...(step.origin ? { origin: step.origin } : {}) };
   }
 
-  /** The value of a `${{ }}` for `step` on `node`; a capture never made (only possible in cleanup) throws. */
-  private value(step: LeafStep, expr: string, node: string): string {
-    const ip = this.options.lab.nodes.find((x) => x.name === node)?.ip ?? '';
-    const r = resolveExpression(expr, { lab: this.options.lab, node: { name: node, ip }, vars: step.vars, captures: this.captures });
-    if (!r.ok) throw new Error(r.message);
-    return r.value;
+  /** The `${{ }}` values of `step` on `node`; a capture never made (only possible in cleanup) throws. */
+  private values(step: LeafStep, node: string): (expr: string) => string {
+    return valueIn(scopeOnNode(this.options.lab, node, step.vars, this.captures));
   }
 }
 

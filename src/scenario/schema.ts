@@ -43,7 +43,7 @@ const jsonCheck = z
   })
   .refine((c) => c.equals !== undefined || c.exists !== undefined || c.contains !== undefined || c.matches !== undefined, 'give at least one of equals, exists, contains, matches');
 
-export const expectSchema = z
+const expectSchema = z
   .strictObject({
     exit: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional().describe('accepted exit code(s); default 0'),
     stdout: stringMatcher.optional(),
@@ -52,7 +52,7 @@ export const expectSchema = z
   })
   .describe('what must hold; without it, exit code 0 is expected');
 
-export const captureSchema = z.union([
+const captureSchema = z.union([
   identifier.describe('save the trimmed stdout under this name'),
   z.strictObject({ name: identifier, regex: z.string().describe('first group, or the whole match, of this regex on stdout') }),
   z.strictObject({ name: identifier, json: z.string().describe('the value at this JSON path of stdout') }),
@@ -79,13 +79,13 @@ const commandKeys = {
 };
 
 /** A step inside `parallel:`: runs a command, nothing else. */
-export const commandStepSchema = z.strictObject(commandKeys);
+const commandStepSchema = z.strictObject(commandKeys);
 
 /**
  * One read-only verification of a step: what exercise mode polls while the student types, and what
  * `lab scenario` runs right after the step. It must not change the node.
  */
-export const checkSchema = z
+const checkSchema = z
   .strictObject({
     name: commandKeys.name.describe('what is verified, in plain words; shown when it fails (default: the first line of run)'),
     on: commandKeys.on,
@@ -113,7 +113,7 @@ const studentKeys = {
  * One object with every key optional rather than a union of three shapes: a union makes zod report "no
  * branch matched", while this lets load.ts say exactly which keys conflict.
  */
-export const stepSchema = z.strictObject({
+const stepSchema = z.strictObject({
   ...commandKeys,
   run: commandKeys.run.optional(),
   parallel: z.array(commandStepSchema).min(1).optional().describe('instead of run: steps run at the same time'),
@@ -160,15 +160,10 @@ export const fragmentSchema = z
   })
   .describe('A docker-lab scenario fragment, spliced in by `- use: <name>`.');
 
-export type ScenarioFile = z.output<typeof scenarioSchema>;
-export type FragmentFile = z.output<typeof fragmentSchema>;
 export type StepFile = z.output<typeof stepSchema>;
-export type CommandStepFile = z.output<typeof commandStepSchema>;
-export type CheckFile = z.output<typeof checkSchema>;
 export type ExpectFile = z.output<typeof expectSchema>;
 export type CaptureFile = z.output<typeof captureSchema>;
 export type StringMatcherFile = NonNullable<ExpectFile['stdout']>;
-export type JsonCheckFile = NonNullable<ExpectFile['json']>[number];
 
 /** The JSON Schema editors use (yaml-language-server). Generated from the same zod schema as the validator. */
 export function scenarioJsonSchema(): Record<string, unknown> {

@@ -10,7 +10,7 @@ import type { SshPool } from '../ssh/pool.js';
 import type { SessionOptions } from '../ssh/session.js';
 import type { CommandStep, LeafStep, PlanStep, ScenarioPlan, StudentGuide } from './plan.js';
 
-export const SPEED_PROBE = 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done';
+const SPEED_PROBE = 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done';
 /** The probe on a normal node, generously: a loaded 2-core host takes up to about 450 ms for it. */
 const NORMAL_PROBE_MS = 500;
 /** Beyond this a node is not slow but broken, and stretching timeouts further would only hide it. */
