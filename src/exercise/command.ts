@@ -16,7 +16,7 @@ import { exerciseSteps, type ExerciseStep } from './plan.js';
 import { probe, type Miss, type ProbeContext } from './probe.js';
 import { describeMiss } from './screen.js';
 import { forgetProgress, loadProgress } from './progress.js';
-import { resetPlan } from '../scenario/reset.js';
+import { resetPlan } from '../scenario/engine/reset.js';
 import { exerciseSession } from './session.js';
 import { standingLine, stepsDone, type StepVerdict } from './standing.js';
 

@@ -4,9 +4,9 @@
  */
 import { formatLocation, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
-import { interpolateText } from '../scenario/interpolate.js';
+import { interpolateText } from '../scenario/format/interpolate.js';
 import { mainSteps, type LeafStep, type ParallelStep, type ScenarioPlan, type Verification } from '../scenario/plan.js';
-import { resolveExpression, scopeOnNode } from '../scenario/scope.js';
+import { resolveExpression, scopeOnNode } from '../scenario/format/scope.js';
 
 export interface ExerciseStep {
   /** 1-based, as the student counts. */

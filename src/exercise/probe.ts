@@ -4,13 +4,13 @@
  * one attempt per check (the exercise loop is the retry).
  */
 import type { Lab } from '../lab/model.js';
-import { runAttempts } from '../scenario/attempts.js';
-import { Executor } from '../scenario/executor.js';
+import { runAttempts } from '../scenario/engine/attempts.js';
+import { Executor } from '../scenario/engine/executor.js';
 import { lastMeaningfulLine, type Failure } from '../scenario/failure.js';
-import { interpolateShell } from '../scenario/interpolate.js';
+import { interpolateShell } from '../scenario/format/interpolate.js';
 import type { CommandStep, LeafStep } from '../scenario/plan.js';
-import { backgroundLaunch, backgroundLogPath } from '../scenario/remote.js';
-import { scopeOnNode, valueIn } from '../scenario/scope.js';
+import { backgroundLaunch, backgroundLogPath } from '../scenario/engine/remote.js';
+import { scopeOnNode, valueIn } from '../scenario/format/scope.js';
 import type { SshPool } from '../ssh/pool.js';
 import { solutionLeaves, type ExerciseStep } from './plan.js';
 

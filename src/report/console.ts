@@ -4,12 +4,12 @@
  * expectation against what came. For a terminal; CI and pipes get plain-lines.ts.
  */
 import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
-import { withChecks } from '../scenario/checks.js';
-import { formatDuration } from '../scenario/duration.js';
+import { withChecks } from '../scenario/engine/checks.js';
+import { formatDuration } from '../scenario/format/duration.js';
 import { leaves, mainSteps, type PlanStep, type ScenarioPlan } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { FINAL_STOP } from '../scenario/plan.js';
-import type { RunObserver } from '../scenario/run.js';
+import type { RunObserver } from '../scenario/engine/run.js';
 import { scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's wrapper is generic over its renderers

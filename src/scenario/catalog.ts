@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { LocatedDocument } from '../yaml/located.js';
-import { courseRefsOf, type CourseRef } from './course.js';
-import { listYaml, loadScenarioFile, scenarioPath } from './load.js';
+import { courseRefsOf, type CourseRef } from './format/course.js';
+import { listYaml, loadScenarioFile, scenarioPath } from './format/load.js';
 import type { ScenarioPlan } from './plan.js';
 
 export interface ScenarioSummary {

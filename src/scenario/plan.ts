@@ -4,9 +4,9 @@
  */
 import type { Location } from '../errors.js';
 import type { CourseImage } from '../images/catalog.js';
-import type { CaptureSpec } from './capture.js';
-import type { CourseRef } from './course.js';
-import type { Expectation } from './expect.js';
+import type { CaptureSpec } from './judge/capture.js';
+import type { CourseRef } from './format/course.js';
+import type { Expectation } from './judge/expect.js';
 
 /** Where a step was written (scenario or fragment file), for reports. */
 export type Origin = Location;

@@ -4,7 +4,7 @@ import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 import type { PlanStep } from '../../src/scenario/plan.js';
-import { scalePlan, speedFactor, stretchSession } from '../../src/scenario/speed.js';
+import { scalePlan, speedFactor, stretchSession } from '../../src/scenario/engine/speed.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 

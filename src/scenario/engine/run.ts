@@ -6,19 +6,19 @@
  * background.ts, what went wrong around a failure is diagnosis.ts.
  */
 import { join } from 'node:path';
-import type { Lab } from '../lab/model.js';
-import type { SshPool } from '../ssh/pool.js';
+import type { Lab } from '../../lab/model.js';
+import type { SshPool } from '../../ssh/pool.js';
 import { badValue, runAttempts } from './attempts.js';
 import { Background } from './background.js';
 import { deadDaemons, labNetwork } from './diagnosis.js';
 import { withChecks } from './checks.js';
 import { Executor } from './executor.js';
-import { interpolateShell } from './interpolate.js';
-import { snapshotStep } from './graph-step.js';
-import { FINAL_STOP, mainSteps, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
+import { interpolateShell } from '../format/interpolate.js';
+import { snapshotStep } from '../kinds/graph.js';
+import { FINAL_STOP, mainSteps, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from '../plan.js';
 import { unmetRequirement, type DockerVersions } from './requirements.js';
-import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
-import { scopeOnNode, valueIn } from './scope.js';
+import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from '../results.js';
+import { scopeOnNode, valueIn } from '../format/scope.js';
 import { scalePlan } from './speed.js';
 import { Transcript } from './transcript.js';
 

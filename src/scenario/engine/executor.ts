@@ -3,9 +3,9 @@
  * attempt goes to the node's transcript. Without a transcript it is quiet: exercise mode polls checks every
  * second, and a transcript of that would be noise.
  */
-import type { SshPool } from '../ssh/pool.js';
-import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../ssh/session.js';
-import type { RunError } from './failure.js';
+import type { SshPool } from '../../ssh/pool.js';
+import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../../ssh/session.js';
+import type { RunError } from '../failure.js';
 import { explainConnectionError } from './lab-network.js';
 import type { Transcript } from './transcript.js';
 

@@ -3,7 +3,7 @@
  * Each check is one entry of a table below (name -> predicate returning a readable failure or null), so a
  * new check is a few lines: add it to the schema and to one table. Pure functions.
  */
-import type { Failure } from './failure.js';
+import type { Failure } from '../failure.js';
 import { diffText, preview, tail } from './text-diff.js';
 import { getJsonPath, type JsonPath } from './json-path.js';
 

@@ -3,10 +3,10 @@
  * step can not know the process groups of daemons the student started by hand. It stops instead the
  * processes of that daemon's program that are not a systemd service's own (the stock dockerd is left to systemd).
  */
-import type { BackgroundStep, CommandStep, PlanStep, ScenarioPlan, StopBackgroundStep } from './plan.js';
-import { FINAL_STOP, leaves, mainSteps } from './plan.js';
-import { DEFAULT_EXPECTATION } from './expect.js';
-import { shellQuote } from '../shell/quote.js';
+import type { BackgroundStep, CommandStep, PlanStep, ScenarioPlan, StopBackgroundStep } from '../plan.js';
+import { FINAL_STOP, leaves, mainSteps } from '../plan.js';
+import { DEFAULT_EXPECTATION } from '../judge/expect.js';
+import { shellQuote } from '../../shell/quote.js';
 
 const STOP_TIMEOUT_MS = 20_000;
 const WRAPPERS = new Set(['sudo', 'env', 'exec', 'nohup', 'setsid', 'stdbuf']);

@@ -4,13 +4,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { discover } from '../graph/discover.js';
-import type { NodeGraph } from '../graph/model.js';
-import { renderGraph } from '../graph/render.js';
-import type { Lab } from '../lab/model.js';
-import type { SshPool } from '../ssh/pool.js';
-import type { GraphStep } from './plan.js';
-import type { NodeRun, Phase, StepResult } from './results.js';
+import { discover } from '../../graph/discover.js';
+import type { NodeGraph } from '../../graph/model.js';
+import { renderGraph } from '../../graph/render.js';
+import type { Lab } from '../../lab/model.js';
+import type { SshPool } from '../../ssh/pool.js';
+import type { GraphStep } from '../plan.js';
+import type { NodeRun, Phase, StepResult } from '../results.js';
 
 export interface GraphStepContext {
   pool: SshPool;

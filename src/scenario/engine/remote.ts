@@ -2,8 +2,8 @@
  * The exact shell sent to a node for each kind of step. Pure functions: what runs where is readable here,
  * and tested without a node.
  */
-import { NODE_PATH } from '../shell/command-line.js';
-import { shellQuote } from '../shell/quote.js';
+import { NODE_PATH } from '../../shell/command-line.js';
+import { shellQuote } from '../../shell/quote.js';
 
 /** Where background logs live on a node. */
 export const REMOTE_RUN_ROOT = '/var/tmp/docker-lab';

@@ -5,7 +5,7 @@
  * the validated file into a plan.
  */
 import { z } from 'zod';
-import { COURSE_IMAGES } from '../images/catalog.js';
+import { COURSE_IMAGES } from '../../images/catalog.js';
 import { courseSchema } from './course.js';
 import { DURATION_PATTERN } from './duration.js';
 

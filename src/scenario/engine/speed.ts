@@ -6,9 +6,9 @@
  * measured here, in this one place, so that scenario files say what a normal node needs and stay the same on
  * every provider.
  */
-import type { SshPool } from '../ssh/pool.js';
-import type { SessionOptions } from '../ssh/session.js';
-import type { CommandStep, LeafStep, PlanStep, ScenarioPlan, StudentGuide } from './plan.js';
+import type { SshPool } from '../../ssh/pool.js';
+import type { SessionOptions } from '../../ssh/session.js';
+import type { CommandStep, LeafStep, PlanStep, ScenarioPlan, StudentGuide } from '../plan.js';
 
 const SPEED_PROBE = 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done';
 /** The probe on a normal node, generously: a loaded 2-core host takes up to about 450 ms for it. */

@@ -3,7 +3,7 @@
  * check before anything runs (with captures known by name only) and the substitution at run time.
  * Pure functions.
  */
-import type { Lab } from '../lab/model.js';
+import type { Lab } from '../../lab/model.js';
 import { lookup, parseExpression, type ValueTree } from './interpolate.js';
 
 export interface ScopeValues {

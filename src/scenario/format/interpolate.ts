@@ -4,7 +4,7 @@
  * the placeholder. Docker's own `{{ ... }}` templates are not placeholders and pass through untouched.
  * Pure functions only.
  */
-import { shellQuote } from '../shell/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 
 export interface Placeholder {
   /** The expression text between `${{` and `}}`, trimmed. */
