@@ -3,7 +3,8 @@
  * the failures in full, as the live tree has them. Nothing is redrawn, so the log reads top to bottom.
  */
 import { formatDuration } from '../scenario/format/duration.js';
-import type { PlanStep, ScenarioPlan } from '../scenario/plan.js';
+import type { PlanStep } from '../scenario/kinds/registry.js';
+import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult, StepResult } from '../scenario/results.js';
 import type { RunObserver } from '../scenario/engine/run.js';
 import { nodeTimes, scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';

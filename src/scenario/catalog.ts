@@ -7,7 +7,8 @@ import { InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { LocatedDocument } from '../yaml/located.js';
 import { courseRefsOf, type CourseRef } from './format/course.js';
-import { listYaml, loadScenarioFile, scenarioPath } from './format/load.js';
+import { loadScenarioFile } from './format/load.js';
+import { listYaml, scenarioPath } from './format/paths.js';
 import type { ScenarioPlan } from './plan.js';
 
 export interface ScenarioSummary {

@@ -10,7 +10,7 @@ import type { Executor } from './executor.js';
 import { checkOutcome, describeExpectation, fillExpectation } from '../judge/expect.js';
 import type { Failure, RunError } from '../failure.js';
 import { escapeRegex, interpolateText } from '../format/interpolate.js';
-import type { CommandStep } from '../plan.js';
+import type { CommandStep } from '../kinds/command.js';
 import { commandLine } from '../../shell/command-line.js';
 import type { NodeRun } from '../results.js';
 

@@ -4,7 +4,8 @@
  */
 import type { Executor } from './executor.js';
 import { lastMeaningfulLine, type Failure } from '../failure.js';
-import type { BackgroundStep, StopBackgroundStep } from '../plan.js';
+import type { BackgroundStep } from '../kinds/background.js';
+import type { StopBackgroundStep } from '../kinds/stop.js';
 import { backgroundLaunch, backgroundLogPath, backgroundStop, parseLaunchFailure } from './remote.js';
 import type { NodeRun } from '../results.js';
 

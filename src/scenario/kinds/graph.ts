@@ -7,29 +7,58 @@ import { join } from 'node:path';
 import { discover } from '../../graph/discover.js';
 import type { NodeGraph } from '../../graph/model.js';
 import { renderGraph } from '../../graph/render.js';
-import type { Lab } from '../../lab/model.js';
-import type { SshPool } from '../../ssh/pool.js';
-import type { GraphStep } from '../plan.js';
+import { z } from 'zod';
+import { DISCOVERY_TIMEOUT_MS } from '../../graph/discover.js';
+import { slug } from '../format/builder.js';
+import type { Origin } from '../plan.js';
 import type { NodeRun, Phase, StepResult } from '../results.js';
+import type { StepContext, StepKind } from './kind.js';
 
-export interface GraphStepContext {
-  pool: SshPool;
-  lab: Lab;
-  /** The run's folder. */
-  dir: string;
-  signal?: AbortSignal;
+/** `- graph: <title>`: a snapshot of the lab's topology, written into the run's folder. */
+export interface GraphStep {
+  kind: 'graph';
+  id: string;
+  slug: string;
+  name: string;
+  /** The nodes whose network is discovered. */
+  nodes: string[];
+  /** How long each node may take to answer. */
+  timeoutMs: number;
+  origin: Origin;
 }
 
-export async function snapshotStep(step: GraphStep, phase: Phase, context: GraphStepContext): Promise<StepResult> {
+export const graphKeys = {
+  graph: z.string().min(1).optional().describe('instead of run: snapshot the topology (`lab graph`) into the run\'s folder, under this title'),
+};
+
+export const graph: StepKind<GraphStep> = {
+  kind: 'graph',
+  key: 'graph',
+  load: (b, source, step, path, phase) => {
+    b.misplacedKeys(source, step, path, ['sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'with'], 'does not apply to a graph step');
+    const id = b.nextId(phase);
+    const name = step.name ?? step.graph!;
+    return [{ kind: 'graph', id, slug: slug(id, name), name, nodes: b.nodes(source, step.on, path), timeoutMs: DISCOVERY_TIMEOUT_MS, origin: source.doc.locate(path) }];
+  },
+  run: async (step, phase, context) => {
+    const result = await snapshot(step, phase, context);
+    for (const n of result.nodes) context.nodeEnd(step, n);
+    return result;
+  },
+  scale: (step, factor) => ({ ...step, timeoutMs: Math.round(step.timeoutMs * factor) }),
+  rerunnable: () => false,
+};
+
+async function snapshot(step: GraphStep, phase: Phase, context: StepContext): Promise<StepResult> {
   const t0 = performance.now();
   const base = { id: step.id, name: step.name, kind: 'graph' as const, phase, origin: step.origin };
   try {
-    const graph = await discover(context.lab, context.pool, { nodes: step.nodes, timeoutMs: step.timeoutMs, ...(context.signal ? { signal: context.signal } : {}) });
+    const found = await discover(context.lab, context.pool, { nodes: step.nodes, timeoutMs: step.timeoutMs, ...(context.signal ? { signal: context.signal } : {}) });
     const files = { json: `graph-${step.slug}.json`, svg: `graph-${step.slug}.svg` };
-    await writeFile(join(context.dir, files.json), await renderGraph(graph, 'json'));
-    await writeFile(join(context.dir, files.svg), await renderGraph(graph, 'svg'));
+    await writeFile(join(context.dir, files.json), await renderGraph(found, 'json'));
+    await writeFile(join(context.dir, files.svg), await renderGraph(found, 'svg'));
     const durationMs = performance.now() - t0;
-    const nodes = graph.nodes.map((n) => nodeRun(n, durationMs));
+    const nodes = found.nodes.map((n) => nodeRun(n, durationMs));
     return { ...base, status: nodes.some((n) => n.status === 'failed') ? 'failed' : 'passed', durationMs, nodes, snapshot: files };
   } catch (err) {
     const durationMs = performance.now() - t0;
