@@ -10,7 +10,7 @@ import { finished } from 'node:stream/promises';
 import { FailureError, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { cachedTargets } from '../lifecycle/targets.js';
-import { parseDuration } from '../scenario/duration.js';
+import { parseDuration } from '../scenario/format/duration.js';
 import { SshSession } from '../ssh/session.js';
 import { captureCommand, packetsCaptured, PID_LINE, type CaptureSpec } from './remote.js';
 

@@ -4,7 +4,7 @@
  * and a duration. It first tells its process id on stderr, so that Ctrl-C on our side can stop it with SIGINT:
  * tcpdump then ends the file after the last whole packet. Pure.
  */
-import { commandLine } from '../scenario/remote.js';
+import { commandLine } from '../shell/command-line.js';
 import { shellQuote } from '../shell/quote.js';
 
 export type CaptureWhere = { kind: 'host' } | { kind: 'container'; name: string } | { kind: 'netns'; name: string };

@@ -4,9 +4,10 @@
  */
 import { formatLocation, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
-import { interpolateText } from '../scenario/interpolate.js';
-import { mainSteps, type LeafStep, type ParallelStep, type ScenarioPlan, type Verification } from '../scenario/plan.js';
-import { resolveExpression } from '../scenario/scope.js';
+import { interpolateText } from '../scenario/format/interpolate.js';
+import { kindOf, type GuidedStep, type LeafStep } from '../scenario/kinds/registry.js';
+import { hasGuide, mainSteps, type ScenarioPlan, type Verification } from '../scenario/plan.js';
+import { resolveExpression, scopeOnNode } from '../scenario/format/scope.js';
 
 export interface ExerciseStep {
   /** 1-based, as the student counts. */
@@ -21,7 +22,7 @@ export interface ExerciseStep {
    */
   part: 'lesson' | 'teardown';
   /** The plan step: its commands are the solution, and re-run when it has no check. */
-  step: LeafStep | ParallelStep;
+  step: GuidedStep;
 }
 
 /** What to type, and where: one block per distinct command text (a command that names its node gets one per node). */
@@ -38,7 +39,7 @@ export interface CommandBlock {
 export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
   const lesson = plan.steps.length;
   const steps = mainSteps(plan).flatMap((step, i): ExerciseStep[] => {
-    if (step.kind === 'stop-background' || step.kind === 'graph' || !step.guide) return [];
+    if (!hasGuide(step)) return [];
     return [{ number: i + 1, title: step.name, explain: step.guide.explain, hint: step.guide.hint, verify: step.guide.verify, part: i < lesson ? 'lesson' : 'teardown', step }];
   });
   const unwritten = steps.filter((s) => s.verify.kind === 'rerun' && s.explain === null);
@@ -50,7 +51,7 @@ export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
 }
 
 export function solutionLeaves(step: ExerciseStep): LeafStep[] {
-  return step.step.kind === 'parallel' ? step.step.steps : [step.step];
+  return 'steps' in step.step ? step.step.steps : [step.step];
 }
 
 /**
@@ -61,15 +62,14 @@ export function commandBlocks(lab: Lab, step: ExerciseStep, captures: Record<str
   const blocks: CommandBlock[] = [];
   for (const leaf of solutionLeaves(step)) {
     for (const node of leaf.nodes) {
-      const ip = lab.nodes.find((n) => n.name === node)?.ip ?? '';
+      const scope = scopeOnNode(lab, node, leaf.vars, captures);
       const filled = interpolateText(leaf.run.trim(), (expr) => {
-        const r = resolveExpression(expr, { lab, node: { name: node, ip }, vars: leaf.vars, captures });
+        const r = resolveExpression(expr, scope);
         return r.ok ? r.value : `\${{ ${expr} }}`;
       });
       let text = filled;
       if (leaf.sudo && !filled.startsWith('sudo ')) text = filled.includes('\n') ? `sudo bash -c '${filled.replace(/'/g, `'\\''`)}'` : `sudo ${filled}`;
-      // A daemon must outlive the student's command line, as the course starts etcd: nohup ... &.
-      if (leaf.kind === 'background') text = `nohup ${text} > ${leaf.slug}.log 2>&1 &`;
+      text = kindOf(leaf).typed?.(text, leaf) ?? text;
       const same = blocks.find((b) => b.text === text);
       if (same) same.nodes.push(node);
       else blocks.push({ nodes: [node], text });

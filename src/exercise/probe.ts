@@ -4,13 +4,14 @@
  * one attempt per check (the exercise loop is the retry).
  */
 import type { Lab } from '../lab/model.js';
-import { runAttempts } from '../scenario/attempts.js';
-import { Executor } from '../scenario/executor.js';
+import { runAttempts } from '../scenario/engine/attempts.js';
+import { Executor } from '../scenario/engine/executor.js';
 import { lastMeaningfulLine, type Failure } from '../scenario/failure.js';
-import { interpolateShell } from '../scenario/interpolate.js';
-import type { CommandStep, LeafStep } from '../scenario/plan.js';
-import { backgroundLaunch, backgroundLogPath } from '../scenario/remote.js';
-import { resolveExpression } from '../scenario/scope.js';
+import { interpolateShell } from '../scenario/format/interpolate.js';
+import { isCommand, type CommandStep } from '../scenario/kinds/command.js';
+import { kindOf, type LeafStep } from '../scenario/kinds/registry.js';
+import { backgroundLaunch, backgroundLogPath } from '../scenario/engine/remote.js';
+import { scopeOnNode, valueIn } from '../scenario/format/scope.js';
 import type { SshPool } from '../ssh/pool.js';
 import { solutionLeaves, type ExerciseStep } from './plan.js';
 
@@ -43,7 +44,7 @@ export interface ProbeContext {
 /** The commands whose holding means the step is done; none for a step the student confirms. */
 export function verifyingCommands(step: ExerciseStep): CommandStep[] {
   if (step.verify.kind === 'check') return step.verify.checks;
-  if (step.verify.kind === 'rerun') return solutionLeaves(step).filter((l): l is CommandStep => l.kind === 'command');
+  if (step.verify.kind === 'rerun') return solutionLeaves(step).filter(isCommand);
   return [];
 }
 
@@ -58,10 +59,10 @@ export async function probe(step: ExerciseStep, ctx: ProbeContext): Promise<Verd
  */
 export async function runSolution(step: ExerciseStep, ctx: ProbeContext, runId: string): Promise<Verdict> {
   const leaves = solutionLeaves(step);
-  const daemons = leaves.filter((l) => l.kind === 'background');
+  const daemons = leaves.filter((l) => kindOf(l).daemon);
   const started = await Promise.all(daemons.flatMap((d) => d.nodes.map((node) => startDaemon(d, node, ctx, runId))));
   const commands = await judgeAll(
-    leaves.filter((l): l is CommandStep => l.kind === 'command'),
+    leaves.filter(isCommand),
     ctx,
     true,
   );
@@ -106,10 +107,5 @@ async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runI
 }
 
 function valueOf(step: LeafStep, node: string, ctx: ProbeContext): (expr: string) => string {
-  const ip = ctx.lab.nodes.find((n) => n.name === node)?.ip ?? '';
-  return (expr) => {
-    const r = resolveExpression(expr, { lab: ctx.lab, node: { name: node, ip }, vars: step.vars, captures: ctx.captures });
-    if (!r.ok) throw new Error(r.message);
-    return r.value;
-  };
+  return valueIn(scopeOnNode(ctx.lab, node, step.vars, ctx.captures));
 }

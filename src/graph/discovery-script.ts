@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { commandLine } from '../scenario/remote.js';
+import { commandLine } from '../shell/command-line.js';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, 'discover.sh'), 'utf8');
 

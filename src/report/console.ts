@@ -4,12 +4,13 @@
  * expectation against what came. For a terminal; CI and pipes get plain-lines.ts.
  */
 import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
-import { withChecks } from '../scenario/checks.js';
-import { formatDuration } from '../scenario/duration.js';
-import { leaves, mainSteps, type PlanStep, type ScenarioPlan } from '../scenario/plan.js';
+import { withChecks } from '../scenario/engine/checks.js';
+import { formatDuration } from '../scenario/format/duration.js';
+import { kindOf, type PlanStep } from '../scenario/kinds/registry.js';
+import { FINAL_STOP } from '../scenario/kinds/stop.js';
+import { leaves, mainSteps, type ScenarioPlan } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
-import { FINAL_STOP } from '../scenario/plan.js';
-import type { RunObserver } from '../scenario/run.js';
+import type { RunObserver } from '../scenario/engine/run.js';
 import { scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's wrapper is generic over its renderers
@@ -35,7 +36,7 @@ export class ConsoleReporter implements RunObserver {
     this.nodes.clear();
     this.steps.clear();
     this.endedReason = null;
-    const hasBackground = plan.steps.some((s) => leaves(s).some((l) => l.kind === 'background'));
+    const hasBackground = plan.steps.some((s) => leaves(s).some((l) => kindOf(l).daemon));
     const tasks: ListrTask[] = [
       ...withChecks(mainSteps(plan)).map((s) => this.task(s)),
       ...plan.cleanup.map((s) => this.task(s, 'cleanup: ')),
@@ -80,7 +81,7 @@ export class ConsoleReporter implements RunObserver {
     return {
       title: label,
       task: (_ctx, task) => {
-        if (step.kind === 'parallel') {
+        if ('steps' in step) {
           const group = task.newListr(step.steps.map((s) => this.task(s, prefix)), { concurrent: true, exitOnError: false });
           return task.newListr([{ task: () => group }, { task: async () => this.stepTitle(step.id, label, task) }], { exitOnError: true });
         }

@@ -3,6 +3,7 @@
  * give one per inner step; cleanup steps are named "cleanup: ..."), failure and skipped elements. Pure.
  */
 import type { ScenarioResult, StepResult } from '../scenario/results.js';
+import { FINAL_STOP } from '../scenario/kinds/stop.js';
 import { leafResults } from '../scenario/results.js';
 import { describeDiagnosis, describeNodeFailure } from './failure-text.js';
 
@@ -38,7 +39,7 @@ function isFailure(s: StepResult): boolean {
 
 /** `top`: the step `s` belongs to (itself, or its parallel group), whose diagnosis explains its failure. */
 function testcase(r: ScenarioResult, s: StepResult, top: StepResult): string[] {
-  const name = `${s.phase === 'cleanup' ? 'cleanup: ' : ''}${s.id === 'stop' ? '' : `${s.id} `}${s.name}`;
+  const name = `${s.phase === 'cleanup' ? 'cleanup: ' : ''}${s.id === FINAL_STOP.id ? '' : `${s.id} `}${s.name}`;
   const open = `    <testcase classname="${attr(`docker-lab.${r.name}`)}" name="${attr(name)}" time="${seconds(s.durationMs)}"`;
   if (s.status === 'passed') return [`${open}/>`];
   if (s.status === 'skipped') return [`${open}>`, `      <skipped message="${attr(s.reason ?? 'skipped')}"/>`, '    </testcase>'];

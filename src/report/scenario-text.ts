@@ -1,5 +1,5 @@
 /** The lines every console report of a scenario shares: its header, and its failures with the verdict. Pure. */
-import { formatDuration } from '../scenario/duration.js';
+import { formatDuration } from '../scenario/format/duration.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { describeScenarioFailures } from './failure-text.js';

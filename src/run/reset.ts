@@ -3,7 +3,7 @@
  * stopped by its program (a kept run's process groups died with the process that started them).
  */
 import type { Lab } from '../lab/model.js';
-import { resetPlan } from '../scenario/reset.js';
+import { resetPlan } from '../scenario/engine/reset.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { SshTarget } from '../ssh/target.js';
 import { forgetKept } from './kept.js';

@@ -20,9 +20,9 @@ import { readSnapshots } from '../report/html/snapshots.js';
 import { repeatLine, repeatSummary } from '../report/repeat.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult } from '../scenario/results.js';
-import { unmetRequirement, type DockerVersions } from '../scenario/requirements.js';
-import { runScenario, type RunObserver } from '../scenario/run.js';
-import { measureSpeed, stretchSession, type NodeSpeed } from '../scenario/speed.js';
+import { unmetRequirement, type DockerVersions } from '../scenario/engine/requirements.js';
+import { runScenario, type RunObserver } from '../scenario/engine/run.js';
+import { measureSpeed, stretchSession, type NodeSpeed } from '../scenario/engine/speed.js';
 
 export interface RunScenariosOptions {
   lab: Lab;

@@ -1,13 +1,14 @@
 /**
- * What the scenario room offers the rooms above it: the scenarios of a folder, and a scenario loaded with all
- * its checks (nothing run).
+ * The scenario room's front door for the rooms above it: the scenarios of a folder, listed from their headers
+ * without being checked, and one scenario loaded and checked against the lab (nothing run).
  */
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { LocatedDocument } from '../yaml/located.js';
-import { courseRefsOf, type CourseRef } from './course.js';
-import { listYaml, loadScenarioFile, scenarioPath } from './load.js';
+import { courseRefsOf, type CourseRef } from './format/course.js';
+import { loadScenarioFile } from './format/load.js';
+import { listYaml, scenarioPath } from './format/paths.js';
 import type { ScenarioPlan } from './plan.js';
 
 export interface ScenarioSummary {

@@ -16,8 +16,6 @@ export type Failure =
   /** A daemon of the run is gone (at start, or found dead behind a failed step), with its own last words. */
   | { kind: 'daemon-died'; check: string; detail: string; daemon: string; lastWords: string };
 
-export type FailureKind = Failure['kind'];
-
 /**
  * Why an attempt has no judged outcome at all: it was cut short, the node went away, or the command could not
  * be made (a value that could not be put in).

@@ -1,17 +1,19 @@
 /**
  * A scenario as the runner sees it: validated, fragments spliced in, durations in milliseconds, nodes
- * resolved, expectations and captures compiled. Built only by load.ts; a plan that exists is runnable.
+ * resolved, expectations and captures compiled. Built only by format/load.ts; a plan that exists is runnable.
+ * Each kind of step is described in its own file of kinds/; what they share is here.
  */
 import type { Location } from '../errors.js';
 import type { CourseImage } from '../images/catalog.js';
-import type { CaptureSpec } from './capture.js';
-import type { CourseRef } from './course.js';
-import type { Expectation } from './expect.js';
+import type { CourseRef } from './format/course.js';
+import type { CommandStep } from './kinds/command.js';
+import type { GuidedStep, PlanStep } from './kinds/registry.js';
 
 /** Where a step was written (scenario or fragment file), for reports. */
 export type Origin = Location;
 
-interface LeafBase {
+/** What every step written with `run:` has, whatever its kind. */
+export interface LeafBase {
   /** Position in the plan: `3`, or `4.2` inside a parallel group; unique within a scenario. */
   id: string;
   /** `id` plus the name, safe in a file name: `03-start-etcd`. */
@@ -44,66 +46,6 @@ export interface StudentGuide {
   verify: Verification;
 }
 
-export interface CommandStep extends LeafBase {
-  kind: 'command';
-  expect: Expectation;
-  retry: { forMs: number; everyMs: number } | null;
-  /** Only ever set on a step with one node (checked when loading). */
-  capture: CaptureSpec | null;
-}
-
-/** A daemon: started detached, judged only on starting, stopped after cleanup. */
-export interface BackgroundStep extends LeafBase {
-  kind: 'background';
-}
-
-export type LeafStep = CommandStep | BackgroundStep;
-
-export interface ParallelStep {
-  kind: 'parallel';
-  id: string;
-  slug: string;
-  name: string;
-  steps: LeafStep[];
-  origin: Origin;
-  guide?: StudentGuide;
-}
-
-/**
- * Stops background processes: written as `- stop: <background step name>` in cleanup (a daemon that must go
- * before cleanup restores something, e.g. dockerd before the stock daemon restarts), and implicitly after
- * cleanup for whatever still runs.
- */
-export interface StopBackgroundStep {
-  kind: 'stop-background';
-  id: string;
-  slug: string;
-  name: string;
-  /** Ids of the background steps whose processes stop here; null: every one still running. */
-  targets: string[] | null;
-  /** The nodes those steps run on (where processes may need stopping). */
-  nodes: string[];
-  origin?: Origin;
-}
-
-/** `- graph: <title>`: a snapshot of the lab's topology, written into the run's folder (graph-step.ts). */
-export interface GraphStep {
-  kind: 'graph';
-  id: string;
-  slug: string;
-  name: string;
-  /** The nodes whose network is discovered. */
-  nodes: string[];
-  /** How long each node may take to answer. */
-  timeoutMs: number;
-  origin: Origin;
-}
-
-export type PlanStep = LeafStep | ParallelStep | StopBackgroundStep | GraphStep;
-
-/** The implicit last step: stopping the background processes still running after cleanup. */
-export const FINAL_STOP: StopBackgroundStep = { kind: 'stop-background', id: 'stop', slug: 'stop', name: 'stop background processes', targets: null, nodes: [] };
-
 export interface ScenarioPlan {
   name: string;
   file: string;
@@ -129,12 +71,20 @@ export function mainSteps(plan: ScenarioPlan, keep = false): PlanStep[] {
   return keep ? plan.steps : [...plan.steps, ...plan.teardown];
 }
 
-/** The checks `lab scenario` runs right after a step (none when the step has no `check:`). */
-export function checksOf(step: PlanStep): CommandStep[] {
-  return step.kind !== 'stop-background' && step.kind !== 'graph' && step.guide?.verify.kind === 'check' ? step.guide.verify.checks : [];
+/** A step a student types, with what exercise mode needs for it (only top-level main steps have a guide). */
+export function hasGuide(step: PlanStep): step is GuidedStep & { guide: StudentGuide } {
+  return 'guide' in step && step.guide !== undefined;
 }
 
-/** The steps that run on nodes: a parallel group's steps, or the step itself. */
-export function leaves(step: PlanStep): (LeafStep | StopBackgroundStep | GraphStep)[] {
-  return step.kind === 'parallel' ? step.steps : [step];
+/** The checks `lab scenario` runs right after a step (none when the step has no `check:`). */
+export function checksOf(step: PlanStep): CommandStep[] {
+  return hasGuide(step) && step.guide.verify.kind === 'check' ? step.guide.verify.checks : [];
+}
+
+/** A step that runs on nodes itself, rather than through the steps it holds. */
+export type NodeStep = Exclude<PlanStep, { steps: unknown }>;
+
+/** The steps that run on nodes: a group's steps, or the step itself. */
+export function leaves(step: PlanStep): NodeStep[] {
+  return 'steps' in step ? step.steps : [step];
 }

@@ -1,4 +1,5 @@
 /** What a run produced: read by the console, JUnit and JSON reports. Plain data, serialisable as is. */
+import type { PlanStep } from './kinds/registry.js';
 import type { Origin } from './plan.js';
 import type { Failure, RunError } from './failure.js';
 
@@ -31,7 +32,7 @@ export interface NodeRun {
 export interface StepResult {
   id: string;
   name: string;
-  kind: 'command' | 'background' | 'parallel' | 'stop-background' | 'graph';
+  kind: PlanStep['kind'];
   phase: Phase;
   status: StepStatus;
   /** Why it was skipped. */
@@ -64,6 +65,14 @@ export interface ScenarioResult {
   transcriptDir: string;
   steps: StepResult[];
   cleanup: StepResult[];
+}
+
+/** The status of a group from its parts: aborted beats failed beats passed; all skipped is skipped. */
+export function worstStatus(statuses: readonly StepStatus[]): StepStatus {
+  if (statuses.includes('aborted')) return 'aborted';
+  if (statuses.includes('failed')) return 'failed';
+  if (statuses.length > 0 && statuses.every((s) => s === 'skipped')) return 'skipped';
+  return 'passed';
 }
 
 /** Leaves in order: a parallel group's steps instead of the group. */

@@ -5,16 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, ClientChannel } from 'ssh2';
+import { NODE_PATH } from '../shell/command-line.js';
 import { shellQuote } from '../shell/quote.js';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, 'runner.pl'), 'utf8');
 
-/**
- * The PATH every command sees: a login shell's plus the sbin folders, so `brctl show` and `ip` work for the
- * plain user as on the course's CentOS VMs. Given to the runner rather than made by a login shell, whose
- * profile scripts would cost about 20 ms on every command.
- */
-export const NODE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** The per-stream cap on output kept in memory; course commands print far less. */
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
-import { checkOutcome } from '../../src/scenario/expect.js';
+import { checkOutcome } from '../../src/scenario/judge/expect.js';
 import { commandBlocks, exerciseSteps } from '../../src/exercise/plan.js';
-import { programOf } from '../../src/scenario/reset.js';
+import { programOf } from '../../src/scenario/kinds/stop.js';
 import { renderScreen, type Phase } from '../../src/exercise/screen.js';
 import { standingLine, stepsDone } from '../../src/exercise/standing.js';
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { listScenarios, loadScenario } from '../../src/scenario/catalog.js';
-import { renderScenarioJsonSchema } from '../../src/scenario/write-schema.js';
+import { renderScenarioJsonSchema } from '../../src/scenario/format/write-schema.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 const scenarios = listScenarios(SCENARIOS_DIR);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { listScenarios } from '../../src/scenario/catalog.js';
-import { courseRefsOf, describeCourse } from '../../src/scenario/course.js';
+import { courseRefsOf, describeCourse } from '../../src/scenario/format/course.js';
 
 describe('course references', () => {
   it('are given by every committed scenario but the engine sample', () => {

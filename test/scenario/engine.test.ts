@@ -9,7 +9,7 @@ import { runScenarios, type RunScenariosOptions } from '../../src/run/scenarios.
 import { loadScenario } from '../../src/scenario/catalog.js';
 import { describeScenarioFailures } from '../../src/report/failure-text.js';
 import { leafResults } from '../../src/scenario/results.js';
-import { REMOTE_RUN_ROOT } from '../../src/scenario/remote.js';
+import { REMOTE_RUN_ROOT } from '../../src/scenario/engine/remote.js';
 import { startSshdLab, type SshdLab } from '../support/sshd.js';
 import { removeTempDirs, scenarioDir, tempDir, waitForFile } from '../support/scenarios.js';
 import { checkWellFormed } from '../support/xml.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkOutcome, describeExpectation, type Expectation, type Outcome } from '../../src/scenario/expect.js';
-import { extractCapture } from '../../src/scenario/capture.js';
-import { getJsonPath, parseJsonPath } from '../../src/scenario/json-path.js';
-import { formatDuration, parseDuration } from '../../src/scenario/duration.js';
-import { diffText } from '../../src/scenario/text-diff.js';
+import { checkOutcome, describeExpectation, type Expectation, type CommandOutput } from '../../src/scenario/judge/expect.js';
+import { extractCapture } from '../../src/scenario/judge/capture.js';
+import { getJsonPath, parseJsonPath } from '../../src/scenario/judge/json-path.js';
+import { formatDuration, parseDuration } from '../../src/scenario/format/duration.js';
+import { diffText } from '../../src/scenario/judge/text-diff.js';
 
-const outcome = (o: Partial<Outcome>): Outcome => ({ exitCode: 0, stdout: '', stderr: '', ...o });
+const outcome = (o: Partial<CommandOutput>): CommandOutput => ({ exitCode: 0, stdout: '', stderr: '', ...o });
 const exp = (e: Partial<Expectation>): Expectation => ({ exit: [0], stdout: [], stderr: [], json: [], ...e });
 
 describe('durations', () => {

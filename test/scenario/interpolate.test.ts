@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { findPlaceholders, interpolateShell, interpolateText, escapeRegex, parseExpression, shellContexts } from '../../src/scenario/interpolate.js';
+import { findPlaceholders, interpolateShell, interpolateText, escapeRegex, parseExpression, shellContexts } from '../../src/scenario/format/interpolate.js';
 import { shellQuote } from '../../src/shell/quote.js';
 
 /** What bash really makes of a command: the only judge of quoting that matters. */

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeLabNetwork, explainConnectionError, plainSshTrouble } from '../../src/scenario/lab-network.js';
-import { labNetworkProbe, parseLabNetwork } from '../../src/scenario/remote.js';
+import { describeLabNetwork, explainConnectionError, plainSshTrouble } from '../../src/scenario/engine/lab-network.js';
+import { labNetworkProbe, parseLabNetwork } from '../../src/scenario/engine/remote.js';
 import { repeatLine, repeatSummary } from '../../src/report/repeat.js';
 import type { ScenarioResult } from '../../src/scenario/results.js';
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
-import type { PlanStep } from '../../src/scenario/plan.js';
-import { scalePlan, speedFactor, stretchSession } from '../../src/scenario/speed.js';
+import type { PlanStep } from '../../src/scenario/kinds/registry.js';
+import { scalePlan, speedFactor, stretchSession } from '../../src/scenario/engine/speed.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 

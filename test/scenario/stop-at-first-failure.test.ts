@@ -8,8 +8,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios } from '../../src/run/scenarios.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
-import { commandLine } from '../../src/scenario/remote.js';
-import { isMultiLine, stopAtFirstFailure } from '../../src/scenario/stop-at-first-failure.js';
+import { commandLine } from '../../src/shell/command-line.js';
+import { isMultiLine, stopAtFirstFailure } from '../../src/shell/stop-at-first-failure.js';
 import { removeTempDirs, scenarioDir, tempDir } from '../support/scenarios.js';
 import { startSshdLab, type SshdLab } from '../support/sshd.js';
 

@@ -3,7 +3,7 @@ import { cachedTargets } from '../../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../paths.js';
 import { runScenarios } from '../../run/scenarios.js';
 import { listScenarios, loadScenario } from '../../scenario/catalog.js';
-import { describeCourse } from '../../scenario/course.js';
+import { describeCourse } from '../../scenario/format/course.js';
 import { labOf, wholeNumber, withCount, withLab, type CliContext } from '../context.js';
 import { fleetCommand, fleetRun } from '../fleet-command.js';
 import { exercisesInProgress } from '../../exercise/progress.js';

@@ -2,7 +2,7 @@
  * The HTML report of scenario runs: failures first, then each scenario's steps with node, command, output,
  * time and result, and its topology snapshots drawn in place. Pure: the snapshots' SVG is handed in.
  */
-import { formatDuration } from '../../scenario/duration.js';
+import { formatDuration } from '../../scenario/format/duration.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../../scenario/results.js';
 import { leafResults } from '../../scenario/results.js';
 import { describeNodeFailure } from '../failure-text.js';

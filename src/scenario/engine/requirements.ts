@@ -1,7 +1,7 @@
 /** `requires: { docker: RANGE }`: each node's Docker daemon, read once per invocation, against the range. */
 import semver from 'semver';
-import type { Lab } from '../lab/model.js';
-import type { SshPool } from '../ssh/pool.js';
+import type { Lab } from '../../lab/model.js';
+import type { SshPool } from '../../ssh/pool.js';
 import { DOCKER_SERVER_VERSION } from './remote.js';
 
 const VERSION_TIMEOUT_MS = 15_000;

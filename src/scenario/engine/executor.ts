@@ -3,13 +3,13 @@
  * attempt goes to the node's transcript. Without a transcript it is quiet: exercise mode polls checks every
  * second, and a transcript of that would be noise.
  */
-import type { SshPool } from '../ssh/pool.js';
-import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../ssh/session.js';
-import type { RunError } from './failure.js';
+import type { SshPool } from '../../ssh/pool.js';
+import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../../ssh/session.js';
+import type { RunError } from '../failure.js';
 import { explainConnectionError } from './lab-network.js';
 import type { Transcript } from './transcript.js';
 
-export type Outcome = { result: ExecResult; error?: undefined } | { result: ExecResult; error: RunError };
+export type ExecOutcome = { result: ExecResult; error?: undefined } | { result: ExecResult; error: RunError };
 
 export interface ExecRequest {
   node: string;
@@ -29,8 +29,8 @@ export class Executor {
     private readonly transcript: Transcript | null = null,
   ) {}
 
-  async exec(req: ExecRequest): Promise<Outcome> {
-    let out: Outcome;
+  async exec(req: ExecRequest): Promise<ExecOutcome> {
+    let out: ExecOutcome;
     try {
       out = { result: await this.pool.session(req.node).exec(req.sent, { timeoutMs: req.timeoutMs, ...(req.signal ? { signal: req.signal } : {}) }) };
     } catch (err) {

@@ -1,4 +1,4 @@
-/** Regenerates scenarios/scenario.schema.json from the zod schema: `npx tsx src/scenario/write-schema.ts`. */
+/** Regenerates scenarios/scenario.schema.json from the zod schema: `npm run schema`. */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -10,7 +10,7 @@ export function renderScenarioJsonSchema(): string {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const target = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios', 'scenario.schema.json');
+  const target = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scenarios', 'scenario.schema.json');
   writeFileSync(target, renderScenarioJsonSchema());
   console.log(`wrote ${target}`);
 }

@@ -3,12 +3,12 @@
  * Each check is one entry of a table below (name -> predicate returning a readable failure or null), so a
  * new check is a few lines: add it to the schema and to one table. Pure functions.
  */
-import type { Failure } from './failure.js';
+import type { Failure } from '../failure.js';
 import { diffText, preview, tail } from './text-diff.js';
-import { getJsonPath, parseJsonPath, type JsonPath } from './json-path.js';
+import { getJsonPath, type JsonPath } from './json-path.js';
 
 /** What came back from one command. */
-export interface Outcome {
+export interface CommandOutput {
   exitCode: number | null;
   signal?: string;
   stdout: string;
@@ -109,7 +109,7 @@ const jsonOps: Record<JsonOp, { describe: (c: JsonCheck) => string; fails: (foun
 };
 
 /** Every check that does not hold; empty when the outcome is as expected. */
-export function checkOutcome(expectation: Expectation, outcome: Outcome): CheckFailure[] {
+export function checkOutcome(expectation: Expectation, outcome: CommandOutput): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (outcome.exitCode === null) {
     failures.push({ kind: 'expectation', check: `exit ${expectation.exit.join(' or ')}`, detail: `  the command ended without an exit code${outcome.signal ? ` (signal ${outcome.signal})` : ''}` });
@@ -203,5 +203,3 @@ function indent(text: string): string {
     .map((l) => `    ${l}`)
     .join('\n');
 }
-
-export { parseJsonPath };

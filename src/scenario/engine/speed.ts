@@ -6,11 +6,12 @@
  * measured here, in this one place, so that scenario files say what a normal node needs and stay the same on
  * every provider.
  */
-import type { SshPool } from '../ssh/pool.js';
-import type { SessionOptions } from '../ssh/session.js';
-import type { CommandStep, LeafStep, PlanStep, ScenarioPlan, StudentGuide } from './plan.js';
+import type { SshPool } from '../../ssh/pool.js';
+import type { SessionOptions } from '../../ssh/session.js';
+import { kindOf, type PlanStep } from '../kinds/registry.js';
+import type { ScenarioPlan } from '../plan.js';
 
-export const SPEED_PROBE = 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done';
+const SPEED_PROBE = 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done';
 /** The probe on a normal node, generously: a loaded 2-core host takes up to about 450 ms for it. */
 const NORMAL_PROBE_MS = 500;
 /** Beyond this a node is not slow but broken, and stretching timeouts further would only hide it. */
@@ -47,40 +48,11 @@ export async function measureSpeed(pool: SshPool, signal?: AbortSignal): Promise
   return { probeMs, factor: speedFactor(probeMs) };
 }
 
-function scaleCommand(step: CommandStep, factor: number): CommandStep {
-  const scaled = scaleLeaf(step, factor);
-  return { ...scaled, retry: step.retry ? { forMs: Math.round(step.retry.forMs * factor), everyMs: step.retry.everyMs } : null };
-}
-
-function scaleLeaf<S extends LeafStep>(step: S, factor: number): S {
-  return scaleGuide({ ...step, timeoutMs: Math.round(step.timeoutMs * factor) }, factor);
-}
-
-/** The checks run after a step (exercise mode and `check:`) are steps too. */
-function scaleGuide<S extends { guide?: StudentGuide }>(step: S, factor: number): S {
-  if (step.guide?.verify.kind !== 'check') return step;
-  return { ...step, guide: { ...step.guide, verify: { kind: 'check', checks: step.guide.verify.checks.map((c) => scaleCommand(c, factor)) } } };
-}
-
-function scaleStep(step: PlanStep, factor: number): PlanStep {
-  switch (step.kind) {
-    case 'command':
-      return scaleCommand(step, factor);
-    case 'background':
-      return scaleLeaf(step, factor);
-    case 'graph':
-      return { ...step, timeoutMs: Math.round(step.timeoutMs * factor) };
-    case 'parallel':
-      return scaleGuide({ ...step, steps: step.steps.map((s) => (s.kind === 'command' ? scaleCommand(s, factor) : scaleLeaf(s, factor))) }, factor);
-    default:
-      return step;
-  }
-}
-
 /** The plan with every timeout and retry deadline stretched by `factor`. Pure; factor 1 gives the plan back. */
 export function scalePlan(plan: ScenarioPlan, factor: number): ScenarioPlan {
   if (factor === 1) return plan;
-  const scale = (steps: readonly PlanStep[]) => steps.map((s) => scaleStep(s, factor));
+  // Each kind knows which of its durations are per-attempt limits (stretched) and which are pauses (kept).
+  const scale = (steps: readonly PlanStep[]) => steps.map((s) => kindOf(s).scale(s, factor));
   return { ...plan, steps: scale(plan.steps), teardown: scale(plan.teardown), cleanup: scale(plan.cleanup) };
 }
 

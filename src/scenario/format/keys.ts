@@ -1,21 +1,18 @@
 /**
- * The scenario file format, as zod schemas: the single source of truth for validation (load.ts) and for the
- * editor's JSON Schema (write-schema.ts). These schemas describe the file as written; cross-field and
- * cross-file rules (known nodes, defined captures, regexes, fragments) are checked in load.ts, which turns
- * the validated file into a plan.
+ * The building blocks of the scenario file format, as zod schemas: what every step that runs a command may say,
+ * its expectation and capture, its checks and its student guide. schema.ts puts them together with the keys the
+ * step kinds bring (kinds/registry.ts); a kind that needs a block takes it from here.
  */
 import { z } from 'zod';
-import { COURSE_IMAGES } from '../images/catalog.js';
-import { courseSchema } from './course.js';
 import { DURATION_PATTERN } from './duration.js';
 
 const duration = z.string().regex(DURATION_PATTERN, "must be a duration such as 500ms, 5s, 2m or 1h");
 
-const identifier = z
+export const identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name made of letters, digits and _ (not starting with a digit)');
 
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
+export const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 /** One text, or a list where every one must hold: a course output often has several things to see. */
 const oneOrMore = z.union([z.string(), z.array(z.string()).min(1, 'list at least one')]);
@@ -63,7 +60,7 @@ const onSchema = z
   .describe('`all`, a node name, or a list of node names; several nodes run in parallel. Default `all`.');
 
 /** Keys shared by every step that runs a command. */
-const commandKeys = {
+export const commandKeys = {
   name: z.string().min(1).optional().describe('shown in progress and reports; defaults to the first line of run'),
   on: onSchema.optional(),
   run: z.string().min(1).describe('shell, run with bash -c as the node user, sbin folders on PATH'),
@@ -99,7 +96,7 @@ export const checkSchema = z
   .describe('a read-only verification: a command with its own expect');
 
 /** Keys that guide a student through a step in exercise mode (`lab exercise`). */
-const studentKeys = {
+export const studentKeys = {
   explain: z.string().min(1).optional().describe('Markdown shown to the student: what the step teaches'),
   hint: z.string().min(1).optional().describe('shown when the check fails after Enter'),
   check: z
@@ -108,69 +105,3 @@ const studentKeys = {
     .describe('read-only verification(s) that the step is done; lab scenario runs them after run'),
   confirm: z.literal(true).optional().describe('no check: in exercise mode the student confirms the step with Enter'),
 };
-
-/**
- * One object with every key optional rather than a union of three shapes: a union makes zod report "no
- * branch matched", while this lets load.ts say exactly which keys conflict.
- */
-export const stepSchema = z.strictObject({
-  ...commandKeys,
-  run: commandKeys.run.optional(),
-  parallel: z.array(commandStepSchema).min(1).optional().describe('instead of run: steps run at the same time'),
-  use: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a fragment name (a file in scenarios/fragments/)').optional().describe('instead of run: a fragment from scenarios/fragments/<name>.yaml'),
-  with: z.record(identifier, scalar).optional().describe("values for the fragment's vars"),
-  stop: z.string().min(1).optional().describe('cleanup only, instead of run: stop the processes of the background step with this name, now'),
-  graph: z.string().min(1).optional().describe('instead of run: snapshot the topology (`lab graph`) into the run\'s folder, under this title'),
-  ...studentKeys,
-});
-
-const varsSchema = z.record(identifier, scalar).describe('constants, used as ${{ vars.name }}');
-
-export const scenarioSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a simple name (the file name without .yaml)').describe('must equal the file name'),
-    description: z.string().min(1).describe('what the experiment teaches; shown by --list'),
-    course: courseSchema.optional(),
-    requires: z
-      .strictObject({ docker: z.string().min(1).describe('a semver range checked against every node\'s Docker daemon, e.g. "<23"') })
-      .optional()
-      .describe('unmet => the scenario is reported skipped, with the reason'),
-    images: z
-      .array(z.enum(COURSE_IMAGES))
-      .optional()
-      .describe("the course images the lesson uses (made from Debian's packages, as no registry is reachable): put on every node that lacks them before the first step"),
-    vars: varsSchema.optional(),
-    steps: z.array(stepSchema).min(1, 'a scenario needs at least one step'),
-    teardown: z
-      .array(stepSchema)
-      .optional()
-      .describe("the course's own undo steps (delete what the lesson made, and see it gone): run after steps, except with --keep; the student types them last, and --check does not count them"),
-    cleanup: z.array(stepSchema).optional().describe('always runs: after success, failure, timeout or Ctrl-C (unless --keep)'),
-  })
-  .describe('A docker-lab scenario: one experiment of the course.');
-
-export const fragmentSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    description: z.string().min(1),
-    vars: varsSchema.optional().describe('defaults, overridden by `with:` of the step that uses the fragment'),
-    steps: z.array(stepSchema).min(1, 'a fragment needs at least one step'),
-    cleanup: z.array(stepSchema).optional().describe('runs after the cleanup of the scenario that uses it'),
-  })
-  .describe('A docker-lab scenario fragment, spliced in by `- use: <name>`.');
-
-export type ScenarioFile = z.output<typeof scenarioSchema>;
-export type FragmentFile = z.output<typeof fragmentSchema>;
-export type StepFile = z.output<typeof stepSchema>;
-export type CommandStepFile = z.output<typeof commandStepSchema>;
-export type CheckFile = z.output<typeof checkSchema>;
-export type ExpectFile = z.output<typeof expectSchema>;
-export type CaptureFile = z.output<typeof captureSchema>;
-export type StringMatcherFile = NonNullable<ExpectFile['stdout']>;
-export type JsonCheckFile = NonNullable<ExpectFile['json']>[number];
-
-/** The JSON Schema editors use (yaml-language-server). Generated from the same zod schema as the validator. */
-export function scenarioJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) as Record<string, unknown>;
-}

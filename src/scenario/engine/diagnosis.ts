@@ -2,10 +2,10 @@
  * After a failed step, what the lab itself says about it: daemons of the run that died behind it, and nodes
  * that went away or cannot reach each other. Courtesies: a probe that fails leaves the step's own failure as it is.
  */
-import type { Lab } from '../lab/model.js';
-import type { SshPool } from '../ssh/pool.js';
+import type { Lab } from '../../lab/model.js';
+import type { SshPool } from '../../ssh/pool.js';
 import type { Started } from './background.js';
-import { lastMeaningfulLine, type Failure } from './failure.js';
+import { lastMeaningfulLine, type Failure } from '../failure.js';
 import { describeLabNetwork, type NodeView } from './lab-network.js';
 import { deadDaemonsProbe, labNetworkProbe, parseDeadDaemons, parseLabNetwork } from './remote.js';
 

@@ -2,23 +2,26 @@
  * The runner: one scenario plan on the nodes of an open SSH pool. Steps run in order (a step's nodes, and
  * a parallel group's steps, at the same time); the first failure skips the remaining steps; cleanup always
  * runs (after success, failure, timeout or abort) unless `keep`; background processes are stopped after
- * cleanup. Executes only: judging is expect.ts, values are capture.ts and interpolate.ts, daemons are
- * background.ts, what went wrong around a failure is diagnosis.ts.
+ * cleanup. Each step is run by its kind (kinds/), through the context given here: the executor, the run's
+ * daemons (background.ts), the values of `${{ }}` (format/scope.ts). Judging is judge/, what went wrong around a
+ * failure is diagnosis.ts.
  */
 import { join } from 'node:path';
-import type { Lab } from '../lab/model.js';
-import type { SshPool } from '../ssh/pool.js';
-import { badValue, runAttempts } from './attempts.js';
+import type { Lab } from '../../lab/model.js';
+import type { SshPool } from '../../ssh/pool.js';
+import { badValue } from './attempts.js';
 import { Background } from './background.js';
 import { deadDaemons, labNetwork } from './diagnosis.js';
 import { withChecks } from './checks.js';
 import { Executor } from './executor.js';
-import { interpolateShell } from './interpolate.js';
-import { snapshotStep } from './graph-step.js';
-import { FINAL_STOP, mainSteps, type GraphStep, type LeafStep, type PlanStep, type ScenarioPlan, type StopBackgroundStep } from './plan.js';
+import { interpolateShell } from '../format/interpolate.js';
+import type { StepContext } from '../kinds/kind.js';
+import { kindOf, type LeafStep, type PlanStep } from '../kinds/registry.js';
+import { FINAL_STOP } from '../kinds/stop.js';
+import { mainSteps, type NodeStep, type ScenarioPlan } from '../plan.js';
 import { unmetRequirement, type DockerVersions } from './requirements.js';
-import type { NodeRun, Phase, ScenarioResult, StepResult, StepStatus } from './results.js';
-import { resolveExpression } from './scope.js';
+import { worstStatus, type NodeRun, type Phase, type ScenarioResult, type StepResult, type StepStatus } from '../results.js';
+import { scopeOnNode, valueIn } from '../format/scope.js';
 import { scalePlan } from './speed.js';
 import { Transcript } from './transcript.js';
 
@@ -26,7 +29,7 @@ import { Transcript } from './transcript.js';
 export interface RunObserver {
   scenarioStart?(plan: ScenarioPlan, info: { runId: string; transcriptDir: string }): void;
   stepStart?(step: PlanStep, phase: Phase): void;
-  nodeEnd?(step: LeafStep | StopBackgroundStep | GraphStep, run: NodeRun): void;
+  nodeEnd?(step: NodeStep, run: NodeRun): void;
   stepEnd?(step: PlanStep, result: StepResult): void;
   scenarioEnd?(result: ScenarioResult): void | Promise<void>;
 }
@@ -132,21 +135,7 @@ class StepRunner {
   /** `inner`: a step of a parallel group, whose group looks at the lab network once for all of them. */
   async step(step: PlanStep, phase: Phase, signal: AbortSignal | undefined, inner = false): Promise<StepResult> {
     this.observer.stepStart?.(step, phase);
-    const t0 = performance.now();
-    let result: StepResult;
-    if (step.kind === 'stop-background') {
-      result = await this.stopBackground(step);
-    } else if (step.kind === 'graph') {
-      result = await snapshotStep(step, phase, { pool: this.options.pool, lab: this.options.lab, dir: this.transcriptDir, ...(signal ? { signal } : {}) });
-      for (const n of result.nodes) this.observer.nodeEnd?.(step, n);
-    } else if (step.kind === 'parallel') {
-      const children = await Promise.all(step.steps.map((s) => this.step(s, phase, signal, true)));
-      result = { id: step.id, name: step.name, kind: 'parallel', phase, status: worst(children.map((c) => c.status)), durationMs: performance.now() - t0, nodes: [], steps: children, origin: step.origin };
-    } else {
-      const leaf = step;
-      const nodes = await Promise.all(leaf.nodes.map((node) => this.onNode(leaf, node, signal)));
-      result = { id: step.id, name: step.name, kind: step.kind, phase, status: worst(nodes.map((n) => n.status)), durationMs: performance.now() - t0, nodes, origin: step.origin };
-    }
+    const result = await kindOf(step).run(step, phase, this.context(signal));
     if (!inner && phase === 'main' && result.status === 'failed') {
       const diagnosis = await labNetwork(this.options.pool, this.options.lab);
       if (diagnosis.length) result.diagnosis = diagnosis;
@@ -155,20 +144,36 @@ class StepRunner {
     return result;
   }
 
-  private async onNode(step: LeafStep, node: string, signal: AbortSignal | undefined): Promise<NodeRun> {
+  private context(signal: AbortSignal | undefined): StepContext {
+    return {
+      pool: this.options.pool,
+      lab: this.options.lab,
+      dir: this.transcriptDir,
+      signal,
+      executor: this.executor,
+      background: this.background,
+      nodeEnd: (step, run) => this.observer.nodeEnd?.(step, run),
+      group: (steps, phase) => Promise.all(steps.map((s) => this.step(s, phase, signal, true))),
+      onNodes: async (step, phase, start) => {
+        const t0 = performance.now();
+        const nodes = await Promise.all(step.nodes.map((node) => this.onNode(step, node, start)));
+        return { id: step.id, name: step.name, kind: step.kind, phase, status: worstStatus(nodes.map((n) => n.status)), durationMs: performance.now() - t0, nodes, origin: step.origin };
+      },
+    };
+  }
+
+  private async onNode(step: LeafStep, node: string, start: (node: string, command: string, values: (expr: string) => string) => Promise<NodeRun>): Promise<NodeRun> {
     const t0 = performance.now();
+    const values = this.values(step, node);
     let command: string;
     try {
-      command = interpolateShell(step.run, (expr) => this.value(step, expr, node));
+      command = interpolateShell(step.run, values);
     } catch (err) {
       const run = badValue(node, step.run, err);
       this.observer.nodeEnd?.(step, run);
       return run;
     }
-    const run =
-      step.kind === 'background'
-        ? await this.background.start(step, node, command, signal)
-        : await runAttempts(this.executor, step, node, command, (e) => this.value(step, e, node), { retry: true, signal });
+    const run = await start(node, command, values);
     if (run.capture) this.captures[run.capture.name] = run.capture.value;
     if (run.status === 'failed' && !run.error) run.failures.push(...(await deadDaemons(this.options.pool, node, this.background.on(node))));
     run.durationMs = performance.now() - t0;
@@ -176,28 +181,10 @@ class StepRunner {
     return run;
   }
 
-  private async stopBackground(step: StopBackgroundStep): Promise<StepResult> {
-    const t0 = performance.now();
-    const runs = await this.background.stop(step);
-    for (const run of runs) this.observer.nodeEnd?.(step, run);
-    return { id: step.id, name: step.name, kind: 'stop-background', phase: 'cleanup', status: worst(runs.map((r) => r.status)), durationMs: performance.now() - t0, nodes: runs, ...(step.origin ? { origin: step.origin } : {}) };
+  /** The `${{ }}` values of `step` on `node`; a capture never made (only possible in cleanup) throws. */
+  private values(step: LeafStep, node: string): (expr: string) => string {
+    return valueIn(scopeOnNode(this.options.lab, node, step.vars, this.captures));
   }
-
-  /** The value of a `${{ }}` for `step` on `node`; a capture never made (only possible in cleanup) throws. */
-  private value(step: LeafStep, expr: string, node: string): string {
-    const ip = this.options.lab.nodes.find((x) => x.name === node)?.ip ?? '';
-    const r = resolveExpression(expr, { lab: this.options.lab, node: { name: node, ip }, vars: step.vars, captures: this.captures });
-    if (!r.ok) throw new Error(r.message);
-    return r.value;
-  }
-}
-
-/** The status of a group from its parts: aborted beats failed beats passed; all skipped is skipped. */
-function worst(statuses: StepStatus[]): StepStatus {
-  if (statuses.includes('aborted')) return 'aborted';
-  if (statuses.includes('failed')) return 'failed';
-  if (statuses.length > 0 && statuses.every((s) => s === 'skipped')) return 'skipped';
-  return 'passed';
 }
 
 function skipped(step: PlanStep, phase: Phase, reason: string, observer?: RunObserver): StepResult {
@@ -210,7 +197,7 @@ function skipped(step: PlanStep, phase: Phase, reason: string, observer?: RunObs
     reason,
     durationMs: 0,
     nodes: [],
-    ...(step.kind === 'parallel' ? { steps: step.steps.map((s) => skipped(s, phase, reason)) } : {}),
+    ...('steps' in step ? { steps: step.steps.map((s) => skipped(s, phase, reason)) } : {}),
     origin: step.origin,
   };
   observer?.stepEnd?.(step, result);

@@ -2,22 +2,11 @@
  * The exact shell sent to a node for each kind of step. Pure functions: what runs where is readable here,
  * and tested without a node.
  */
-import { NODE_PATH } from '../ssh/runner.js';
-import { shellQuote } from '../shell/quote.js';
-import { stopAtFirstFailure } from './stop-at-first-failure.js';
+import { NODE_PATH } from '../../shell/command-line.js';
+import { shellQuote } from '../../shell/quote.js';
 
 /** Where background logs live on a node. */
 export const REMOTE_RUN_ROOT = '/var/tmp/docker-lab';
-
-/**
- * A course command as the node user would type it: the runner runs it with bash and NODE_PATH as it is, a
- * block of several lines stopping at its first failing command.
- * `sudo: true` makes the whole of it root's; sudo resets PATH, so it is given again.
- */
-export function commandLine(command: string, sudo: boolean): string {
-  const script = stopAtFirstFailure(command);
-  return sudo ? `sudo -n env PATH=${NODE_PATH} bash -c ${shellQuote(script)}` : script;
-}
 
 export function backgroundLogPath(runId: string, node: string, slug: string): string {
   return `${REMOTE_RUN_ROOT}/${runId}/${node}/${slug}.log`;

@@ -3,10 +3,11 @@
  * the node, and stopped (TERM, then KILL) by a `stop:` step or after cleanup, newest first.
  */
 import type { Executor } from './executor.js';
-import { lastMeaningfulLine, type Failure } from './failure.js';
-import type { BackgroundStep, StopBackgroundStep } from './plan.js';
+import { lastMeaningfulLine, type Failure } from '../failure.js';
+import type { BackgroundStep } from '../kinds/background.js';
+import type { StopBackgroundStep } from '../kinds/stop.js';
 import { backgroundLaunch, backgroundLogPath, backgroundStop, parseLaunchFailure } from './remote.js';
-import type { NodeRun } from './results.js';
+import type { NodeRun } from '../results.js';
 
 const STOP_TIMEOUT_MS = 15_000;
 

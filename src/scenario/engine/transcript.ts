@@ -33,7 +33,7 @@ export class Transcript {
   }
 }
 
-export function formatEntry(e: TranscriptEntry): string {
+function formatEntry(e: TranscriptEntry): string {
   const status = e.exitCode !== null ? `exit ${e.exitCode}` : `no exit code${e.signal ? ` (signal ${e.signal})` : ''}`;
   const lines = [
     `=== ${new Date().toISOString()} step ${e.step}${e.attempt > 1 ? ` attempt ${e.attempt}` : ''}`,

@@ -3,7 +3,7 @@
  * check before anything runs (with captures known by name only) and the substitution at run time.
  * Pure functions.
  */
-import type { Lab } from '../lab/model.js';
+import type { Lab } from '../../lab/model.js';
 import { lookup, parseExpression, type ValueTree } from './interpolate.js';
 
 export interface ScopeValues {
@@ -14,7 +14,7 @@ export interface ScopeValues {
   captures: Record<string, string>;
 }
 
-export function scopeTree(s: ScopeValues): ValueTree {
+function scopeTree(s: ScopeValues): ValueTree {
   const nodes: ValueTree = {};
   s.lab.nodes.forEach((n, i) => {
     const entry = { name: n.name, ip: n.ip };
@@ -27,6 +27,20 @@ export function scopeTree(s: ScopeValues): ValueTree {
     lab: { name: s.lab.name, subnet: s.lab.network.cidr, prefix: s.lab.network.prefix, host_ip: s.lab.network.hostAddress },
     vars: { ...s.vars },
     captures: { ...s.captures },
+  };
+}
+
+/** What a step's command sees on `node` at run time. */
+export function scopeOnNode(lab: Lab, node: string, vars: Record<string, string>, captures: Record<string, string>): ScopeValues {
+  return { lab, node: { name: node, ip: lab.nodes.find((n) => n.name === node)?.ip ?? '' }, vars, captures };
+}
+
+/** For interpolation at run time: a value that can not be had (a capture never made) throws, saying why. */
+export function valueIn(scope: ScopeValues): (expr: string) => string {
+  return (expr) => {
+    const r = resolveExpression(expr, scope);
+    if (!r.ok) throw new Error(r.message);
+    return r.value;
   };
 }
 

@@ -4,7 +4,7 @@
  * the placeholder. Docker's own `{{ ... }}` templates are not placeholders and pass through untouched.
  * Pure functions only.
  */
-import { shellQuote } from '../shell/quote.js';
+import { shellQuote } from '../../shell/quote.js';
 
 export interface Placeholder {
   /** The expression text between `${{` and `}}`, trimmed. */
@@ -195,7 +195,7 @@ function parseHeredocOperator(text: string, at: number): { heredoc: PendingHered
 }
 
 /** The text that, put at a placeholder in `context`, reads back as exactly `value`. */
-export function quoteFor(context: ShellContext, value: string): string {
+function quoteFor(context: ShellContext, value: string): string {
   switch (context.kind) {
     case 'word':
       return shellQuote(value);

@@ -4,15 +4,15 @@
  * deadline passes. The runner runs every command step this way, and exercise mode its checks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { extractCapture } from './capture.js';
-import { formatDuration } from './duration.js';
+import { extractCapture } from '../judge/capture.js';
+import { formatDuration } from '../format/duration.js';
 import type { Executor } from './executor.js';
-import { checkOutcome, describeExpectation, fillExpectation } from './expect.js';
-import type { Failure, RunError } from './failure.js';
-import { escapeRegex, interpolateText } from './interpolate.js';
-import type { CommandStep } from './plan.js';
-import { commandLine } from './remote.js';
-import type { NodeRun } from './results.js';
+import { checkOutcome, describeExpectation, fillExpectation } from '../judge/expect.js';
+import type { Failure, RunError } from '../failure.js';
+import { escapeRegex, interpolateText } from '../format/interpolate.js';
+import type { CommandStep } from '../kinds/command.js';
+import { commandLine } from '../../shell/command-line.js';
+import type { NodeRun } from '../results.js';
 
 export interface AttemptOptions {
   /** false: one attempt whatever the step's `retry` (exercise mode polls, and that is its retry). */
