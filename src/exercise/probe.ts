@@ -79,7 +79,7 @@ async function judgeAll(commands: readonly CommandStep[], ctx: ProbeContext, ret
 
 async function judge(step: CommandStep, node: string, ctx: ProbeContext, retry: boolean, captures: Record<string, string>): Promise<Miss | null> {
   const base = { what: step.name, node, command: step.run.trim(), failures: [], observed: '' };
-  const value = valueOf(step, node, ctx);
+  const value = valueFor(step, node, ctx);
   let command: string;
   try {
     command = interpolateShell(step.run, value);
@@ -97,7 +97,7 @@ async function judge(step: CommandStep, node: string, ctx: ProbeContext, retry: 
 async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runId: string): Promise<Miss | null> {
   const base = { what: step.name, node, command: step.run.trim(), failures: [], observed: '' };
   try {
-    const command = interpolateShell(step.run, valueOf(step, node, ctx));
+    const command = interpolateShell(step.run, valueFor(step, node, ctx));
     const log = backgroundLogPath(runId, node, step.slug);
     const r = await ctx.pool.session(node).exec(backgroundLaunch(command, log, step.sudo), { timeoutMs: step.timeoutMs });
     return r.exitCode === 0 ? null : { ...base, command, observed: r.stderr.trimEnd(), failures: [{ kind: 'daemon-died', check: 'start in the background', detail: `  exit ${r.exitCode}`, daemon: step.name, lastWords: lastMeaningfulLine(r.stderr) }] };
@@ -106,6 +106,6 @@ async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runI
   }
 }
 
-function valueOf(step: LeafStep, node: string, ctx: ProbeContext): (expr: string) => string {
+function valueFor(step: LeafStep, node: string, ctx: ProbeContext): (expr: string) => string {
   return valueIn(scopeOnNode(ctx.lab, node, step.vars, ctx.captures));
 }

@@ -76,8 +76,8 @@ const verdicts = new Map<string, Promise<Usability>>();
 
 /** Whether KVM runs a guest with QEMU's CPU model `cpu` here. */
 export function kvmRuns(cpu: string): Promise<Usability> {
-  let verdict = verdicts.get(cpu);
-  if (!verdict) verdicts.set(cpu, (verdict = probeKvm(cpu)));
+  const verdict = verdicts.get(cpu) ?? probeKvm(cpu);
+  verdicts.set(cpu, verdict);
   return verdict;
 }
 

@@ -27,7 +27,10 @@ export function readKept(lab: Lab): Kept[] {
 
 function writeKept(lab: Lab, kept: readonly Kept[]): void {
   const file = keptFile(lab);
-  if (kept.length === 0) return rmSync(file, { force: true });
+  if (kept.length === 0) {
+    rmSync(file, { force: true });
+    return;
+  }
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(kept, null, 2)}\n`);
 }

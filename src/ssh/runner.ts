@@ -79,8 +79,13 @@ export class RunningCommand {
   }
 
   add(stream: 'out' | 'err', data: Buffer): void {
-    if (stream === 'out' && (this.outBytes += data.length) <= MAX_OUTPUT_BYTES) this.out.push(Buffer.from(data));
-    if (stream === 'err' && (this.errBytes += data.length) <= MAX_OUTPUT_BYTES) this.err.push(Buffer.from(data));
+    if (stream === 'out') {
+      this.outBytes += data.length;
+      if (this.outBytes <= MAX_OUTPUT_BYTES) this.out.push(Buffer.from(data));
+    } else {
+      this.errBytes += data.length;
+      if (this.errBytes <= MAX_OUTPUT_BYTES) this.err.push(Buffer.from(data));
+    }
   }
 
   get stdout(): string {
@@ -111,7 +116,11 @@ export class Runner {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the command runner did not start within ${timeoutMs} ms`)), timeoutMs);
       client.exec(`exec env PATH=${NODE_PATH} perl -e ${shellQuote(SCRIPT)}`, (err, channel) => {
-        if (err) return (clearTimeout(timer), reject(err));
+        if (err) {
+          clearTimeout(timer);
+          reject(err);
+          return;
+        }
         const runner = new Runner(channel);
         const reader = new ReplyReader();
         let ready = false;

@@ -265,7 +265,10 @@ export class SshSession {
       client.once('close', () => resolve());
       client.end();
       // A peer that never answers the disconnect must not hold us.
-      setTimeout(() => (client.destroy(), resolve()), 2_000).unref();
+      setTimeout(() => {
+        client.destroy();
+        resolve();
+      }, 2_000).unref();
     });
   }
 }

@@ -59,8 +59,8 @@ describe('the speed targets', () => {
     const out = renderTargets(figures);
     expect(lineOf(out, 'fresh machine')).toMatch(/120\.0 s\s+90 s\s+x1\.33$/);
     expect(lineOf(out, 'box built from nothing')).toMatch(/100\.0 s$/);
-    expect(lineOf(out, 'whole course')).toMatch(/\(16 scenarios\)\s+40\.0 s\s+45 s\s+x0\.89 met   all passed$/);
-    expect(lineOf(out, '4 engines')).toMatch(/300\.0 s\s+120 s\s+x2\.50   54 passed, 10 skipped, 0 failed$/);
+    expect(lineOf(out, 'whole course')).toMatch(/\(16 scenarios\)\s+40\.0 s\s+45 s\s+x0\.89 met {3}all passed$/);
+    expect(lineOf(out, '4 engines')).toMatch(/300\.0 s\s+120 s\s+x2\.50 {3}54 passed, 10 skipped, 0 failed$/);
   });
 
   it('says a run that failed did not reach its figure', () => {

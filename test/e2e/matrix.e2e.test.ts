@@ -47,7 +47,7 @@ describe('lab matrix on real labs', () => {
     const bash = (script: string, more: Record<string, string> = {}) => execa('bash', ['-e', '-c', script], { cwd: ROOT, env: { ...env, ...more }, reject: false, all: true });
 
     const shards = await Promise.all(['1', '2'].map((k) => bash(workflowScript('shard'), { SHARD_INDEX: k })));
-    shards.forEach((r) => expect(r.exitCode, r.all).toBe(0));
+    for (const r of shards) expect(r.exitCode, r.all).toBe(0);
     expect(shards[0]!.all).toContain('shard 1/2 runs bookworm: custom-bridge, overlay, bridge');
     expect(shards[1]!.all).toContain('shard 2/2 runs trixie: custom-bridge, overlay, bridge');
 

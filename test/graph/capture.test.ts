@@ -29,7 +29,10 @@ describe('lab capture on the node', () => {
     const capture = run(captureCommand({ iface: 'lo', where: { kind: 'host' }, filter: `udp and dst port ${port}`, count: 2, durationMs: 60_000 }));
     const socket = createSocket('udp4');
     const timer = setInterval(() => socket.send('hello', port, '127.0.0.1'), 100);
-    const r = await capture.finally(() => (clearInterval(timer), socket.close()));
+    const r = await capture.finally(() => {
+      clearInterval(timer);
+      socket.close();
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stderr).toMatch(PID_LINE);
     expect(packetsCaptured(r.stderr)).toBe(2);

@@ -23,7 +23,10 @@ describe('withFileLock', () => {
     let waits = 0;
     let told!: () => void;
     const waiting = new Promise<void>((r) => (told = r));
-    const second = withFileLock({ lockPath: path, onWait: () => (waits++, told()) }, async () => {
+    const second = withFileLock({ lockPath: path, onWait: () => {
+        waits++;
+        told();
+      } }, async () => {
       order.push('second in');
       return 42;
     });
@@ -40,7 +43,12 @@ describe('withFileLock', () => {
     let release!: () => void;
     let holds!: () => void;
     const holding = new Promise<void>((r) => (holds = r));
-    const held = withFileLock({ lockPath: path }, () => (holds(), new Promise<void>((r) => (release = r))));
+    const held = withFileLock({ lockPath: path }, () => {
+      holds();
+      return new Promise<void>((r) => {
+        release = r;
+      });
+    });
     await holding;
     const controller = new AbortController();
     const waiter = withFileLock({ lockPath: path, signal: controller.signal, onWait: () => controller.abort(new Error('stop waiting')) }, async () => 'ran');

@@ -34,7 +34,7 @@ async function problemOf(text: string): Promise<{ file: string; line?: number; c
 /** Each case edits the good lab.yaml in one place and names the line, field and message it must produce. */
 const cases: { kind: string; edit: (s: string) => string; line: number; field: string; message: RegExp }[] = [
   { kind: 'YAML syntax', edit: (s) => s.replace('  subnet: 192.168.205.0/24', '  subnet: [192.168.205.0/24'), line: 5, field: '', message: /YAML syntax/ },
-  { kind: 'unknown top-level key', edit: (s) => s + 'nodez: []\n', line: 23, field: 'nodez', message: /unknown field 'nodez'/ },
+  { kind: 'unknown top-level key', edit: (s) => `${s}nodez: []\n`, line: 23, field: 'nodez', message: /unknown field 'nodez'/ },
   { kind: 'unknown node key', edit: (s) => s.replace('    ip: 192.168.205.11', '    ip: 192.168.205.11\n    mem: 512'), line: 23, field: 'nodes[1].mem', message: /unknown field 'mem'/ },
   { kind: 'missing lab name', edit: (s) => s.replace('name: docker-lab\n', ''), line: 2, field: 'name', message: /missing required field 'name'/ },
   { kind: 'bad lab name', edit: (s) => s.replace('name: docker-lab', 'name: Docker_Lab'), line: 2, field: 'name', message: /lower-case letters/ },
@@ -51,7 +51,7 @@ const cases: { kind: string; edit: (s: string) => string; line: number; field: s
   { kind: 'unknown provider box', edit: (s) => s.replace('  vmware_desktop: bento/debian-12', '  hyperv: bento/debian-12'), line: 13, field: 'boxes.hyperv', message: /unknown provider 'hyperv'/ },
   { kind: 'lxc box of another suite', edit: (s) => s.replace('lxc: docker-lab/bookworm', 'lxc: docker-lab/trixie'), line: 14, field: 'boxes.lxc', message: /docker-lab\/bookworm/ },
   { kind: 'bad Docker version', edit: (s) => s.replace('version: 20.10.24', 'version: latest'), line: 7, field: 'docker.version', message: /version such as/ },
-  { kind: 'a single node', edit: (s) => s.replace(/  - name: docker-node2\n    ip: 192.168.205.11\n/, ''), line: 19, field: 'nodes', message: /two nodes/ },
+  { kind: 'a single node', edit: (s) => s.replace(/ {2}- name: docker-node2\n {4}ip: 192.168.205.11\n/, ''), line: 19, field: 'nodes', message: /two nodes/ },
 ];
 
 describe('lab.yaml validation', () => {

@@ -213,7 +213,7 @@ steps:
       - { on: docker-node1, run: "${waitFor(m, 'a', 'b')}", expect: { stdout: met } }
       - { on: docker-node2, run: "${waitFor(m, 'b', 'a')}", expect: { stdout: met } }
   - on: all
-    run: ${waitFor(m, '${{ node.name }}', '${{ nodes[0].name }}').replace(/\$\{\{ nodes\[0\]\.name \}\}/, 'other-$( [ ${{ node.name }} = docker-node1 ] && echo docker-node2 || echo docker-node1)').replace('touch ' + m + '/${{ node.name }}', 'touch ' + m + '/other-${{ node.name }}')}
+    run: ${waitFor(m, '${{ node.name }}', '${{ nodes[0].name }}').replace(/\$\{\{ nodes\[0\]\.name \}\}/, 'other-$( [ ${{ node.name }} = docker-node1 ] && echo docker-node2 || echo docker-node1)').replace(`touch ${m}/\${{ node.name }}`, `touch ${m}/other-\${{ node.name }}`)}
     expect: { stdout: met }
 `,
     );

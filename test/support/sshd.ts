@@ -125,9 +125,15 @@ export async function startSshd(name: string, host: string, dir: string, userKey
     const timer = setTimeout(() => reject(new Error(`sshd for ${name} did not start:\n${log.join('')}`)), 10_000);
     proc.stderr!.on('data', (chunk: Buffer) => {
       log.push(chunk.toString());
-      if (log.join('').includes('Server listening on')) (clearTimeout(timer), resolve());
+      if (log.join('').includes('Server listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
     });
-    proc.once('exit', (code) => (clearTimeout(timer), reject(new Error(`sshd for ${name} exited with ${code}:\n${log.join('')}`))));
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sshd for ${name} exited with ${code}:\n${log.join('')}`));
+    });
   });
   const pid = proc.pid!;
   const stop = () =>

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { extractCapture } from '../judge/capture.js';
 import { formatDuration } from '../format/duration.js';
 import type { Executor } from './executor.js';
-import { checkOutcome, describeExpectation, fillExpectation } from '../judge/expect.js';
+import { checkOutcome, describeExpectation, type Expectation, fillExpectation } from '../judge/expect.js';
 import type { Failure, RunError } from '../failure.js';
 import { escapeRegex, interpolateText } from '../format/interpolate.js';
 import type { CommandStep } from '../kinds/command.js';
@@ -28,7 +28,7 @@ export async function runAttempts(executor: Executor, step: CommandStep, node: s
   const retry = o.retry ? step.retry : null;
   const { signal } = o;
   const deadline = retry ? performance.now() + retry.forMs : 0;
-  let expectation;
+  let expectation: Expectation;
   try {
     expectation = fillExpectation(step.expect, (t) => interpolateText(t, value), (t) => interpolateText(t, value, escapeRegex));
   } catch (err) {

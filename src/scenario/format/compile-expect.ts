@@ -68,7 +68,9 @@ function checkRegex(c: Checker, source: Source, regex: string, flags: string, at
 
 function checkTextsIn(c: Checker, source: Source, value: unknown, at: Path, captures: ReadonlySet<string>): void {
   if (typeof value === 'string') checkPlaceholders(c, source, value, at, captures);
-  else if (Array.isArray(value)) value.forEach((v, k) => checkTextsIn(c, source, v, [...at, k], captures));
+  else if (Array.isArray(value)) {
+    for (const [k, v] of value.entries()) checkTextsIn(c, source, v, [...at, k], captures);
+  }
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkTextsIn(c, source, v, [...at, k], captures);
 }
 

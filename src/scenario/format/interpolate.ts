@@ -93,6 +93,15 @@ export function shellContexts(template: string, placeholders: readonly Placehold
   let p = 0; // next placeholder
   let i = 0;
   const top = () => stack[stack.length - 1]!;
+  /** Steps over the `width` characters that open a quote or substitution, and into it. */
+  const enter = (frame: Frame, width: number) => {
+    stack.push(frame);
+    i += width;
+  };
+  const leave = (width: number) => {
+    stack.pop();
+    i += width;
+  };
   const atWordStart = (at: number) => at === 0 || /[\s;|&()<>]/.test(template[at - 1]!);
 
   while (i < template.length) {
@@ -149,31 +158,36 @@ export function shellContexts(template: string, placeholders: readonly Placehold
         break;
       case 'double':
         if (c === '\\') i += 2;
-        else if (c === '"') (stack.pop(), i++);
-        else if (c === '$' && template[i + 1] === '(') (stack.push({ kind: 'word', parens: 1, closer: ')' }), (i += 2));
-        else if (c === '`') (stack.push({ kind: 'word', parens: 0, closer: '`' }), i++);
+        else if (c === '"') leave(1);
+        else if (c === '$' && template[i + 1] === '(') enter({ kind: 'word', parens: 1, closer: ')' }, 2);
+        else if (c === '`') enter({ kind: 'word', parens: 0, closer: '`' }, 1);
         else i++;
         break;
       case 'word': {
         if (c === '\\') i += 2;
-        else if (c === "'") (stack.push({ kind: 'single' }), i++);
-        else if (c === '"') (stack.push({ kind: 'double' }), i++);
-        else if (c === '$' && template[i + 1] === "'") (stack.push({ kind: 'ansi' }), (i += 2));
-        else if (c === '$' && template[i + 1] === '(') (stack.push({ kind: 'word', parens: 1, closer: ')' }), (i += 2));
+        else if (c === "'") enter({ kind: 'single' }, 1);
+        else if (c === '"') enter({ kind: 'double' }, 1);
+        else if (c === '$' && template[i + 1] === "'") enter({ kind: 'ansi' }, 2);
+        else if (c === '$' && template[i + 1] === '(') enter({ kind: 'word', parens: 1, closer: ')' }, 2);
         else if (c === '`') {
           if (f.closer === '`') stack.pop();
           else stack.push({ kind: 'word', parens: 0, closer: '`' });
           i++;
-        } else if (c === '(' && f.closer === ')') (f.parens++, i++);
+        } else if (c === '(' && f.closer === ')') {
+          f.parens++;
+          i++;
+        }
         else if (c === ')' && f.closer === ')') {
           f.parens--;
           if (f.parens === 0) stack.pop();
           i++;
-        } else if (c === '#' && atWordStart(i)) (stack.push({ kind: 'comment' }), i++);
+        } else if (c === '#' && atWordStart(i)) enter({ kind: 'comment' }, 1);
         else if (c === '<' && template[i + 1] === '<' && template[i + 2] !== '<') {
           const parsed = parseHeredocOperator(template, i);
-          if (parsed) (pending.push(parsed.heredoc), (i = parsed.end));
-          else i += 2;
+          if (parsed) {
+            pending.push(parsed.heredoc);
+            i = parsed.end;
+          } else i += 2;
         } else if (c === '\n' && pending.length > 0 && stack.length === 1) {
           heredoc = pending.shift()!;
           i++;
@@ -216,24 +230,24 @@ function quoteFor(context: ShellContext, value: string): string {
 }
 
 /** Replaces every placeholder of a shell command, quoting each value for where it sits. */
-export function interpolateShell(template: string, valueOf: (expr: string) => string): string {
+export function interpolateShell(template: string, valueFor: (expr: string) => string): string {
   const scan = findPlaceholders(template);
   if (!scan.ok) throw new Error(scan.message);
   const contexts = shellContexts(template, scan.placeholders);
   return splice(template, scan.placeholders, (ph, k) => {
     const context = contexts[k]!;
-    let text = quoteFor(context, valueOf(ph.expr));
+    let text = quoteFor(context, valueFor(ph.expr));
     // Inside `...`, the shell first removes one level of backslashes before \, ` and $: add that level back.
     for (let i = 0; i < context.backticks; i++) text = text.replace(/[\\`$]/g, (ch) => `\\${ch}`);
     return text;
   });
 }
 
-/** Replaces every placeholder with its value as is (names, expectations). `escape` adapts it, e.g. for a regex. */
-export function interpolateText(template: string, valueOf: (expr: string) => string, escape: (v: string) => string = (v) => v): string {
+/** Replaces every placeholder with its value as is (names, expectations). `adapt` fits it, e.g. for a regex. */
+export function interpolateText(template: string, valueFor: (expr: string) => string, adapt: (text: string) => string = (text) => text): string {
   const scan = findPlaceholders(template);
   if (!scan.ok) throw new Error(scan.message);
-  return splice(template, scan.placeholders, (ph) => escape(valueOf(ph.expr)));
+  return splice(template, scan.placeholders, (ph) => adapt(valueFor(ph.expr)));
 }
 
 export function escapeRegex(value: string): string {

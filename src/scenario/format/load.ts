@@ -5,6 +5,7 @@
  * Each step is built by its kind (kinds/); expectations and captures are compiled by compile-*.ts.
  * All problems are collected and thrown as one InputError (exit 2), each with file, line, column and field.
  */
+import type { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import semver from 'semver';
@@ -157,7 +158,7 @@ class PlanBuilder implements StepBuilder {
       return [];
     }
     let fdoc: LocatedDocument;
-    let raw;
+    let raw: z.output<typeof fragmentSchema>;
     try {
       fdoc = LocatedDocument.read(file);
       raw = fdoc.validate(fragmentSchema, `invalid fragment '${name}'`);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { COURSE_IMAGES } from '../../images/catalog.js';
 import { courseSchema } from './course.js';
 import { STEP_KEYS } from '../kinds/registry.js';
-import { captureSchema, commandKeys, expectSchema, identifier, scalar, studentKeys } from './keys.js';
+import { type captureSchema, commandKeys, type expectSchema, identifier, scalar, studentKeys } from './keys.js';
 
 /**
  * One object with every key optional rather than a union of three shapes: a union makes zod report "no
