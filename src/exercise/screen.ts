@@ -34,11 +34,13 @@ const OBSERVED_LINES = 8;
 export function renderScreen(s: ScreenState): string {
   const { step } = s;
   const part = step.part === 'teardown' ? " · the lesson's teardown: undo what it made" : '';
-  const out: string[] = [`${s.scenario}: step ${step.number} of ${s.total}${s.mode === 'challenge' ? ' (challenge)' : ''}${part}`, `  ${step.title}`, RULE];
+  const hidden = s.mode === 'challenge' && !s.showSolution;
+  // A step's title is often its command: a challenge shows the goal instead.
+  const out: string[] = [`${s.scenario}: step ${step.number} of ${s.total}${s.mode === 'challenge' ? ' (challenge)' : ''}${part}`, ...(hidden ? [] : [`  ${step.title}`]), RULE];
   if (s.notice) out.push(s.notice, '');
   if (step.explain) out.push(...step.explain.split('\n'), '');
   const nodes = [...new Set(s.commands.flatMap((b) => b.nodes))];
-  if (s.mode === 'challenge' && !s.showSolution) {
+  if (hidden) {
     out.push(`Goal: ${goal(step)}`, `On ${nodes.join(' and ')}. (s shows the commands)`);
   } else {
     for (const b of s.commands) out.push(`On ${b.nodes.join(' and ')}, type:`, ...b.text.split('\n').map((l) => `    ${l}`));
@@ -47,10 +49,11 @@ export function renderScreen(s: ScreenState): string {
   return `${out.join('\n')}\n`;
 }
 
-/** In challenge mode only the goal: what the checks verify, in the author's words. */
+/** In challenge mode only the goal: what the checks verify, in the author's words, never the step's title. */
 function goal(step: ExerciseStep): string {
   if (step.verify.kind === 'check') return step.verify.checks.map((c) => c.name).join('; ');
-  return step.title;
+  if (step.explain) return step.explain.split('\n')[0]!;
+  return "what the lesson's notes ask at this point";
 }
 
 function phaseLines(s: ScreenState): string[] {

@@ -114,7 +114,7 @@ class StepState {
         const ran = await runSolution(this.step, this.context(), this.o.runId);
         Object.assign(this.o.progress.captures, ran.captures);
         const verdict = ran.holds ? await this.verify() : ran;
-        if (verdict.holds || this.step.verify.kind === 'confirm') return this.advance(`✓ step ${this.step.number} done for you: ${this.step.title}`);
+        if (verdict.holds) return this.advance(`✓ step ${this.step.number} done for you: ${this.step.title}`);
         this.phase = { kind: 'not-yet', misses: verdict.misses, bySolution: true };
         this.draw();
         return 'continue';
