@@ -10,6 +10,10 @@ import { cachedTargets } from '../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { resetScenarios } from '../run/reset.js';
 import { loadScenario } from '../scenario/catalog.js';
+import semver from 'semver';
+import { SUITE_VERSIONS } from '../matrix/suites.js';
+import type { ScenarioPlan } from '../scenario/plan.js';
+import { unmetRequirement } from '../scenario/engine/requirements.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
 import { exerciseSteps, type ExerciseStep } from './plan.js';
@@ -34,6 +38,7 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
   }
   if (action !== 'check' && !process.stdin.isTTY) throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
   return withPool(targets, async (pool) => {
+    await refuseOutsideRange(plan, pool, lab);
     if (action === 'check') {
       const lesson = steps.filter((s) => s.part === 'lesson');
       const { done, misses } = await walk(lesson, { pool, lab, captures: {} });
@@ -89,4 +94,21 @@ async function withPool<T>(targets: SshTarget[], use: (pool: SshPool) => Promise
   } finally {
     await pool.close();
   }
+}
+
+/**
+ * A lesson outside its Docker range would lead the student into a daemon that refuses the course's own command
+ * (Docker 23 and later refuse `--cluster-store`), with no word of why: refused before the first step, with the
+ * suites whose Docker the lesson fits.
+ */
+async function refuseOutsideRange(plan: ScenarioPlan, pool: SshPool, lab: Lab): Promise<void> {
+  if (!plan.requires) return;
+  const unmet = await unmetRequirement(plan.requires.docker, pool, lab);
+  if (!unmet) return;
+  const range = plan.requires.docker;
+  const fits = (Object.entries(SUITE_VERSIONS) as [string, { docker: string }][]).filter(([, v]) => semver.satisfies(v.docker, range)).map(([suite, v]) => `${suite} (Docker ${v.docker})`);
+  throw new InputError(
+    `${plan.name} ${unmet}: the lesson cannot be done on this lab's Docker.\n` +
+      `  a lab whose \`suite:\` in ${lab.file} is ${fits.join(' or ') || 'none of the known suites'} can (then \`lab down\` and \`lab up\`)`,
+  );
 }
