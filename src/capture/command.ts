@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { FailureError, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
-import { cachedTargets } from '../lifecycle/targets.js';
+import { requireTargets } from '../lifecycle/targets.js';
 import { parseDuration } from '../scenario/format/duration.js';
 import { SshSession } from '../ssh/session.js';
 import { captureCommand, packetsCaptured, PID_LINE, type CaptureSpec } from './remote.js';
@@ -48,8 +48,8 @@ export function checkCaptureOptions(lab: Lab, o: CaptureOptions): { node: string
 
 export async function captureCommandLine(lab: Lab, options: CaptureOptions): Promise<number> {
   const { node, spec, out } = checkCaptureOptions(lab, options);
-  const target = (await cachedTargets(lab))?.find((t) => t.node === node);
-  if (!target) throw new InputError(`lab '${lab.name}' is not up (no SSH address recorded for ${node}); run \`lab up\` first`);
+  // checkCaptureOptions made sure the node is the lab's, and a lab that is up has a target for each.
+  const target = (await requireTargets(lab)).find((t) => t.node === node)!;
   const session = await SshSession.open(target, { readyTimeoutMs: 8_000 });
   try {
     const result = await capture(session, spec, out, options.signal);

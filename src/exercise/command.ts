@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
-import { cachedTargets } from '../lifecycle/targets.js';
+import { requireTargets } from '../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { resetScenarios } from '../run/reset.js';
 import { loadScenario } from '../scenario/catalog.js';
@@ -28,8 +28,7 @@ export type ExerciseAction = 'interactive' | 'challenge' | 'check' | 'reset';
 export async function exercise(lab: Lab, name: string, action: ExerciseAction): Promise<number> {
   const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
   const steps = exerciseSteps(plan);
-  const targets = await cachedTargets(lab);
-  if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
+  const targets = await requireTargets(lab);
   if (action === 'reset') {
     const exitCode = await resetScenarios([plan], { lab, targets });
     forgetProgress(lab, plan.name);

@@ -11,7 +11,7 @@ import { downTasks } from '../lifecycle/down.js';
 import { recordedProvider } from '../lifecycle/record.js';
 import { formatStatus, status } from '../lifecycle/status.js';
 import { runTasks } from '../lifecycle/tasks.js';
-import { cachedTargets } from '../lifecycle/targets.js';
+import { requireTargets } from '../lifecycle/targets.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { chooseProvider, type RegisteredProvider } from '../providers/index.js';
@@ -106,9 +106,8 @@ export async function fleetScenarios(labs: readonly Lab[], names: readonly strin
   const plans = new Map(labs.map((lab) => [lab, names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }))]));
   return Promise.all(
     labs.map(async (lab): Promise<LabScenarios> => {
-      const targets = await cachedTargets(lab);
-      if (!targets) return { lab, results: [], error: `lab '${lab.name}' is not up` };
       try {
+        const targets = await requireTargets(lab);
         const run = await runScenarios(plans.get(lab)!, { lab, targets, quiet: true, runDir: join(options.runDir, lab.name), ...(options.signal ? { signal: options.signal } : {}) });
         return { lab, results: run.results };
       } catch (err) {

@@ -3,8 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
-import { cachedTargets } from '../lifecycle/targets.js';
 import { SshPool } from '../ssh/pool.js';
+import type { SshTarget } from '../ssh/target.js';
 import { discover } from './discover.js';
 import { GRAPH_FORMATS, isGraphFormat, renderGraph, type GraphFormat } from './render.js';
 
@@ -15,30 +15,36 @@ export interface GraphCommandOptions {
   signal?: AbortSignal;
 }
 
+export interface GraphRequest {
+  nodes?: string[];
+  format: GraphFormat;
+  out?: string;
+  signal?: AbortSignal;
+}
+
 /** Checks the arguments against the lab before any node is asked (exit 2 on bad input). */
-export function checkGraphOptions(lab: Lab, options: GraphCommandOptions): { nodes?: string[]; format: GraphFormat } {
-  const format = options.format ?? (options.out?.endsWith('.json') ? 'json' : options.out?.endsWith('.dot') ? 'dot' : options.out?.endsWith('.mmd') ? 'mermaid' : 'svg');
+export function checkGraphOptions(lab: Lab, options: GraphCommandOptions): GraphRequest {
+  const { out } = options;
+  const format = options.format ?? (out?.endsWith('.json') ? 'json' : out?.endsWith('.dot') ? 'dot' : out?.endsWith('.mmd') ? 'mermaid' : 'svg');
   if (!isGraphFormat(format)) throw new InputError(`--format: '${format}' is not one of ${GRAPH_FORMATS.join(', ')}`);
   if (options.node !== undefined && !lab.nodes.some((n) => n.name === options.node)) {
     throw new InputError(`--node: no node '${options.node}' in ${lab.file} (its nodes: ${lab.nodes.map((n) => n.name).join(', ')})`);
   }
-  return { format, ...(options.node ? { nodes: [options.node] } : {}) };
+  return { format, ...(options.node ? { nodes: [options.node] } : {}), ...(out ? { out } : {}), ...(options.signal ? { signal: options.signal } : {}) };
 }
 
-export async function graphCommand(lab: Lab, options: GraphCommandOptions): Promise<number> {
-  const { format, nodes } = checkGraphOptions(lab, options);
-  const targets = await cachedTargets(lab);
-  if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`lab up\` first`);
+/** Discovers the lab over its nodes' targets (the caller finds them: graph/ sits below the lifecycle) and writes the drawing. */
+export async function graphCommand(lab: Lab, targets: readonly SshTarget[], { format, nodes, out, signal }: GraphRequest): Promise<number> {
   const pool = await SshPool.open(targets.filter((t) => !nodes || nodes.includes(t.node)), { readyTimeoutMs: 8_000 });
   try {
-    const graph = await discover(lab, pool, { ...(nodes ? { nodes } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    const graph = await discover(lab, pool, { ...(nodes ? { nodes } : {}), ...(signal ? { signal } : {}) });
     for (const node of graph.nodes) for (const p of node.problems) console.error(`${node.name}: ${p}`);
     const text = await renderGraph(graph, format);
-    if (!options.out || options.out === '-') process.stdout.write(text);
+    if (!out || out === '-') process.stdout.write(text);
     else {
-      await mkdir(dirname(options.out), { recursive: true });
-      await writeFile(options.out, text);
-      console.error(`wrote ${options.out} (${format})`);
+      await mkdir(dirname(out), { recursive: true });
+      await writeFile(out, text);
+      console.error(`wrote ${out} (${format})`);
     }
     return graph.nodes.some((n) => n.problems.length) ? 1 : 0;
   } finally {

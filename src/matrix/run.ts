@@ -6,7 +6,7 @@ import { writeDerivedLab } from '../lifecycle/derived-labs.js';
 import type { Lab } from '../lab/model.js';
 import { downTasks } from '../lifecycle/down.js';
 import { runTasks } from '../lifecycle/tasks.js';
-import { cachedTargets } from '../lifecycle/targets.js';
+import { requireTargets } from '../lifecycle/targets.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { providerNamed } from '../providers/index.js';
@@ -69,7 +69,7 @@ function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
 }
 
 async function daemonVersion(lab: Lab): Promise<string> {
-  const pool = await SshPool.open((await cachedTargets(lab))!);
+  const pool = await SshPool.open(await requireTargets(lab));
   try {
     const r = await pool.session(lab.nodes[0]!.name).exec("docker version --format '{{.Server.Version}}'", { timeoutMs: 20_000 });
     return r.stdout.trim() || 'unknown';
@@ -112,7 +112,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
           order.map((name) => plans.find((p) => p.name === name)!),
           {
             lab,
-            targets: (await cachedTargets(lab))!,
+            targets: await requireTargets(lab),
             quiet: true,
             ignoreRequires: opts.ignoreRequires,
             runDir: join(opts.outDir, 'runs', suite),

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { cachedTargets } from '../../lifecycle/targets.js';
+import { requireTargets } from '../../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../paths.js';
 import { runScenarios } from '../../run/scenarios.js';
 import { listScenarios, loadScenario } from '../../scenario/catalog.js';
@@ -50,8 +50,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (o.count) return ctx.exit(await fleetCommand('scenario', lab, names, { count: o.count, jobs: 1, runDir: o.runDir }, fleetRun(ctx)));
       // Every file is checked before anything runs on a node.
       const plans = names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }));
-      const targets = await cachedTargets(lab);
-      if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
+      const targets = await requireTargets(lab);
       await clearTheWay(lab, plans, targets, ctx.interruptions.signal);
       const result = await runScenarios(plans, {
         lab,

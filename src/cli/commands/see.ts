@@ -1,7 +1,8 @@
 /** Commands that show the network as it is: `lab graph` and `lab capture`. */
 import type { Command } from 'commander';
 import { captureCommandLine } from '../../capture/command.js';
-import { graphCommand } from '../../graph/command.js';
+import { checkGraphOptions, graphCommand } from '../../graph/command.js';
+import { requireTargets } from '../../lifecycle/targets.js';
 import { labOf, withLab, type CliContext } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
@@ -10,7 +11,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--format <format>', 'svg | mermaid | json | dot (default: from --out, else svg)')
     .option('--out <file>', 'where it goes (default: stdout)')
     .action(async (o: { lab: string; node?: string; format?: string; out?: string }) => {
-      ctx.exit(await graphCommand(labOf(o), { ...o, signal: ctx.interruptions.signal }));
+      const lab = labOf(o);
+      const request = checkGraphOptions(lab, { ...o, signal: ctx.interruptions.signal });
+      ctx.exit(await graphCommand(lab, await requireTargets(lab), request));
     });
 
   withLab(program.command('capture').description("a pcap of a node's interface, streamed back over SSH"))
