@@ -15,7 +15,6 @@ import { requireTargets } from '../lifecycle/targets.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { chooseProvider, type RegisteredProvider } from '../providers/index.js';
-import { inotifyBudget, inotifyFinding, nodesToStart } from '../providers/lxc/host-limits.js';
 import { runScenarios } from '../run/scenarios.js';
 import { loadScenario } from '../scenario/catalog.js';
 import { firstFailure, type ScenarioResult } from '../scenario/results.js';
@@ -30,15 +29,10 @@ export interface LabOutcome {
   durationMs: number;
 }
 
-/**
- * All the labs' nodes must fit under the host's inotify limit together: checked once for the whole fleet,
- * since labs starting side by side would each see room for itself alone.
- */
+/** Checked once for the whole fleet: labs starting side by side would each see room for itself alone. */
 async function checkFleetFits(labs: readonly Lab[], provider: RegisteredProvider): Promise<void> {
-  if (provider.name !== 'lxc') return;
-  const nodes = (await Promise.all(labs.map(nodesToStart))).reduce((a, b) => a + b, 0);
-  const finding = inotifyFinding(await inotifyBudget(nodes));
-  if (!finding.ok) throw new InputError(`${labs.length} labs: ${finding.what}\n  fix: ${finding.fix}`);
+  const finding = await provider.roomForLabs?.(labs);
+  if (finding && !finding.ok) throw new InputError(`${labs.length} labs: ${finding.what}${finding.fix ? `\n  fix: ${finding.fix}` : ''}`);
 }
 
 async function fanOut(labs: readonly Lab[], jobs: number, title: (lab: Lab) => string, tasks: (lab: Lab) => ListrTask[]): Promise<LabOutcome[]> {

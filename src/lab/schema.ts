@@ -29,7 +29,7 @@ export const labSchema = z
     network: z.strictObject({
       subnet: z.string().refine((s) => parseCidr(s) !== null, 'must be an IPv4 /8../30 network such as 192.168.205.0/24'),
     }),
-    suite: z.enum(SUITES).describe('Debian suite of the nodes (lxc box, and the Docker/etcd packages on VMs).'),
+    suite: z.enum(SUITES).describe('Debian suite of the nodes (the boxes docker-lab builds, and the Docker/etcd packages on VMs).'),
     docker: z.strictObject({ version }),
     etcd: z.strictObject({ version }),
     boxes: z.record(z.string(), z.string().min(1)).describe('a box per Vagrant provider (the provider registry checks the names)'),

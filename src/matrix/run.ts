@@ -9,7 +9,7 @@ import { runTasks } from '../lifecycle/tasks.js';
 import { requireTargets } from '../lifecycle/targets.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
-import { providerNamed } from '../providers/index.js';
+import { matrixProvider, type RegisteredProvider } from '../providers/index.js';
 import { runScenarios } from '../run/scenarios.js';
 import { loadScenario } from '../scenario/catalog.js';
 import { SshPool } from '../ssh/pool.js';
@@ -49,7 +49,7 @@ const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
 /** Each suite's lab has a fixed name and subnet: a stale one from an interrupted run is found and replaced. */
 const SUBNET_OF: Record<Suite, number> = { bullseye: 231, bookworm: 232, trixie: 233, sid: 234 };
 
-function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
+function writeLab(base: Lab, suite: Suite, provider: RegisteredProvider, dir: string): Promise<Lab> {
   const third = SUBNET_OF[suite];
   const v = SUITE_VERSIONS[suite];
   return writeDerivedLab(
@@ -60,7 +60,7 @@ function writeLab(base: Lab, suite: Suite, dir: string): Promise<Lab> {
       suite,
       docker: { version: v.docker },
       etcd: { version: v.etcd },
-      boxes: { lxc: `docker-lab/${suite}` },
+      boxes: { [provider.name]: `docker-lab/${suite}` },
       resources: {},
       nodes: base.nodes.map((n, i) => ({ name: n.name, ip: `192.168.${third}.${10 + i}`, memory: n.memory, cpus: n.cpus })),
     },
@@ -79,9 +79,8 @@ async function daemonVersion(lab: Lab): Promise<string> {
 }
 
 /**
- * For each suite in this machine's share: a lab of its own comes up (real Vagrant, real LXC), the share's
- * scenarios run on it, and it comes down whatever happened. Labs run side by side up to `jobs`. Only the lxc
- * provider is used: it is the one a host without virtualization has, and a suite's box pins the Docker version.
+ * For each suite in this machine's share: a lab of its own comes up (real Vagrant, on the provider that runs the
+ * matrix), the share's scenarios run on it, and it comes down whatever happened. Labs run side by side up to `jobs`.
  */
 export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   // Bad input is found before any lab comes up.
@@ -92,7 +91,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   const fingerprint = fingerprintOf({ ...plan, ignoreRequires: opts.ignoreRequires }, shard.count, await Promise.all(plans.map((p) => readFile(p.file, 'utf8'))));
   const share = shareOf(plan, shard);
   opts.onShare?.(`shard ${shardLabel(shard)} runs ${describeShare(share)}`);
-  const provider = providerNamed('lxc');
+  const provider = matrixProvider();
   const labs: LabRun[] = [];
 
   const labTask = ({ suite, scenarios }: LabShare): ListrTask => ({
@@ -100,7 +99,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
     task: async (_, task) => {
       const entry: LabRun = { suite, scenarios, results: [] };
       labs.push(entry);
-      const lab = await writeLab(opts.base, suite, join(opts.outDir, 'labs', suite));
+      const lab = await writeLab(opts.base, suite, provider, join(opts.outDir, 'labs', suite));
       try {
         // Nested lists inherit the parent's concurrency (labs side by side): a lab's own steps must stay in order.
         await task.newListr(downTasks(lab, provider), SEQUENTIAL).run(); // a stale lab of an interrupted run

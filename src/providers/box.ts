@@ -1,27 +1,39 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { hashRecipe, runBuildScript } from '../host/build-script.js';
 import { withFileLock } from '../host/file-lock.js';
 import { labFieldError, type Lab } from '../lab/model.js';
+import { formatSeconds } from '../format.js';
 import { BOX_CACHE_DIR, PROVISION_DIR } from '../paths.js';
 import { addBox } from '../vagrant/driver.js';
 
-/**
- * The boxes docker-lab builds itself, one per provider that can use a local box, all from one rootfs recipe
- * (provision/host/build-box.sh) and a packer per provider (box-<provider>.sh).
+/*
+ * The boxes docker-lab builds itself, all from one rootfs recipe (provision/host/build-box.sh) and a packer per
+ * provider (box-<provider>.sh). A provider whose packer is there can have its box built; this file knows none of
+ * them by name.
  */
-export type BoxProvider = 'lxc' | 'libvirt';
 
 const BUILD_SCRIPT = join(PROVISION_DIR, 'host', 'build-box.sh');
 
-/** The build script sources the node's setup (which runs at first boot) and the provider's packer: all are the box's recipe. */
-function recipeFiles(provider: BoxProvider): string[] {
-  return [BUILD_SCRIPT, join(PROVISION_DIR, 'host', `box-${provider}.sh`), join(PROVISION_DIR, 'node', 'setup.sh')];
+function packerScript(provider: string): string {
+  return join(PROVISION_DIR, 'host', `box-${provider}.sh`);
 }
 
-/** What a build costs, said before it starts. */
-const BUILD_TIME: Record<BoxProvider, string> = { lxc: 'about 1.5 minutes', libvirt: 'about 3 minutes' };
+/** The build script sources the node's setup (which runs at first boot) and the provider's packer: all are the box's recipe. */
+function recipeFiles(provider: string): string[] {
+  return [BUILD_SCRIPT, packerScript(provider), join(PROVISION_DIR, 'node', 'setup.sh')];
+}
+
+/** How long the last build of a box took, kept beside the built boxes: what the next build costs, said before it starts. */
+function buildTimeFile(provider: string, suite: string): string {
+  return join(BOX_CACHE_DIR, `${provider}-${suite}.build-time`);
+}
+
+async function lastBuildTime(provider: string, suite: string): Promise<string> {
+  const ms = Number(await readFile(buildTimeFile(provider, suite), 'utf8').catch(() => ''));
+  return ms > 0 ? `the last build took ${formatSeconds(ms)}` : 'the first build takes a few minutes';
+}
 
 /** Boxes named `docker-lab/<suite>` are built here; any other name is the user's own and must already exist. */
 export function managedSuite(boxName: string): string | null {
@@ -30,7 +42,7 @@ export function managedSuite(boxName: string): string | null {
 }
 
 /** Identifies a box recipe: a change to a recipe file, the suite or the provider gives a new id, and so a rebuild. */
-export function recipeId(provider: BoxProvider, suite: string): Promise<string> {
+export function recipeId(provider: string, suite: string): Promise<string> {
   return hashRecipe(recipeFiles(provider), [suite, provider]);
 }
 
@@ -44,7 +56,7 @@ export function installedBoxDir(boxName: string, provider: string): string {
 }
 
 /** The recipe id of the installed box, or null when there is none (Vagrant stores a local box as version 0). */
-async function installedRecipe(boxName: string, provider: BoxProvider): Promise<string | null> {
+async function installedRecipe(boxName: string, provider: string): Promise<string | null> {
   const file = join(installedBoxDir(boxName, provider), 'metadata.json');
   try {
     const meta = JSON.parse(await readFile(file, 'utf8')) as { 'docker-lab-recipe'?: string };
@@ -55,11 +67,14 @@ async function installedRecipe(boxName: string, provider: BoxProvider): Promise<
 }
 
 /** Refuses a box that is not installed and that docker-lab cannot build. Quick and makes nothing, so it goes first. */
-export async function checkBox(lab: Lab, provider: BoxProvider): Promise<void> {
+export async function checkBox(lab: Lab, provider: string): Promise<void> {
   const boxName = lab.boxes[provider]!;
   const suite = managedSuite(boxName);
   if (suite !== null && suite !== lab.suite) {
     throw labFieldError(lab, ['boxes', provider], `docker-lab builds docker-lab/${lab.suite} for suite ${lab.suite}, not ${boxName}`);
+  }
+  if (suite !== null && !(await access(packerScript(provider)).then(() => true, () => false))) {
+    throw labFieldError(lab, ['boxes', provider], `docker-lab builds no boxes for ${provider}; name a box of your own, added with \`vagrant box add\``);
   }
   if (suite === null && (await installedRecipe(boxName, provider)) === null) {
     throw labFieldError(
@@ -75,7 +90,7 @@ export async function checkBox(lab: Lab, provider: BoxProvider): Promise<void> {
  * box of the user's own is then there). Two labs asking for the same box at once build it once: the second waits
  * on the lock.
  */
-export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string) => void, signal?: AbortSignal): Promise<void> {
+export async function ensureBox(lab: Lab, provider: string, log: (l: string) => void, signal?: AbortSignal): Promise<void> {
   const boxName = lab.boxes[provider]!;
   const suite = managedSuite(boxName);
   if (suite === null) return;
@@ -87,9 +102,11 @@ export async function ensureBox(lab: Lab, provider: BoxProvider, log: (l: string
   await withFileLock(lock, async () => {
     if ((await installedRecipe(boxName, provider)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${provider}-${suite}-${want}.box`);
-    log(`building ${provider} box ${boxName} from Debian ${suite} (mmdebstrap, ${BUILD_TIME[provider]})`);
+    log(`building ${provider} box ${boxName} from Debian ${suite} (mmdebstrap; ${await lastBuildTime(provider, suite)})`);
+    const t0 = performance.now();
     try {
       await runBuildScript(BUILD_SCRIPT, [provider, suite, boxFile, want], `building box ${boxName}`, log, signal);
+      await writeFile(buildTimeFile(provider, suite), String(Math.round(performance.now() - t0)));
     } finally {
       await rm(`${boxFile}.partial`, { force: true });
     }

@@ -25,6 +25,13 @@ export function providerNamed(name: ProviderName): RegisteredProvider {
   return PROVIDERS.find((p) => p.name === name)!;
 }
 
+/** The provider `lab matrix` brings its labs up with. */
+export function matrixProvider(): RegisteredProvider {
+  const provider = PROVIDERS.find((p) => p.runsMatrix);
+  if (!provider) throw new Error('no provider in the registry runs the matrix');
+  return provider;
+}
+
 /** The providers the lab names a box for, in registry order. */
 export function labProviders(lab: Lab): RegisteredProvider[] {
   return PROVIDERS.filter((p) => lab.boxes[p.name] !== undefined);

@@ -50,4 +50,16 @@ export interface Provider<N extends string = string> {
   afterDestroy?(lab: Lab, ctx: HookContext): Promise<void>;
   /** Host cleanup once the machines are gone (the lxc bridge). Idempotent. */
   afterDown?(lab: Lab, ctx: HookContext): Promise<void>;
+  /**
+   * Labs side by side (a teacher's `--count`) share one host, and each lab's own preflight sees room for itself
+   * alone: this says whether the host has room for all of them at once, before any comes up, in the manner of
+   * containerlab's deployment checks. A provider without a shared host limit leaves it out.
+   */
+  roomForLabs?(labs: readonly Lab[]): Promise<Finding>;
+  /**
+   * `lab matrix` brings its labs up on this provider, one per Debian suite with the box docker-lab builds for it
+   * (the suite then pins the Docker version). It must run without virtualization, so that any CI host has it.
+   * One provider in the registry says so.
+   */
+  runsMatrix?: true;
 }

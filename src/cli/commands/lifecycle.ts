@@ -3,7 +3,7 @@ import { down } from '../../lifecycle/down.js';
 import { recordedProvider } from '../../lifecycle/record.js';
 import { formatStatus, status } from '../../lifecycle/status.js';
 import { up } from '../../lifecycle/up.js';
-import { chooseProvider } from '../../providers/index.js';
+import { chooseProvider, PROVIDER_NAMES } from '../../providers/index.js';
 import { labOf, withCount, withLab, type CliContext } from '../context.js';
 import { fleetCommand, fleetRun } from '../fleet-command.js';
 import { ensureVagrantfile } from './vagrantfile.js';
@@ -15,8 +15,7 @@ interface Options {
   jobs: number;
 }
 
-
-const PROVIDER_HELP = 'virtualbox | libvirt | vmware_desktop | lxc (default: DOCKER_LAB_PROVIDER, then the first this machine can run)';
+const PROVIDER_HELP = `${PROVIDER_NAMES.join(' | ')} (default: DOCKER_LAB_PROVIDER, then the first this machine can run)`;
 
 export function register(program: Command, ctx: CliContext): void {
   withCount(withLab(program.command('up').description("bring the lab's nodes up and reach them over ssh2")), true)

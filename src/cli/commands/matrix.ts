@@ -6,6 +6,7 @@ import { mergeMatrix, runMatrix } from '../../matrix/run.js';
 import { parseShard } from '../../matrix/shard.js';
 import { suiteFor } from '../../matrix/suites.js';
 import { SCENARIOS_DIR } from '../../paths.js';
+import { matrixProvider } from '../../providers/index.js';
 import { listScenarios } from '../../scenario/catalog.js';
 import { commaList, labOf, wholeNumber, withLab, type CliContext } from '../context.js';
 
@@ -24,7 +25,7 @@ interface Options {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const matrix = withLab(program.command('matrix').description('every scenario on several Docker versions, one lxc lab each, one table'))
+  const matrix = withLab(program.command('matrix').description(`every scenario on several Docker versions, one ${matrixProvider().name} lab each, one table`))
     .enablePositionalOptions()
     // Checked in the action, not by commander: a parent's required option would stand in the way of `matrix merge`.
     .option('--docker <versions>', 'required: Docker versions or Debian suites, e.g. 20.10.24,26.1.5 or bullseye,trixie', commaList)

@@ -61,6 +61,11 @@ export const lxc: Provider<'lxc'> = {
   async afterDown(lab, ctx) {
     await removeBridge(lab, ctx.log);
   },
+  async roomForLabs(labs) {
+    const nodes = (await Promise.all(labs.map(nodesToStart))).reduce((a, b) => a + b, 0);
+    return inotifyFinding(await inotifyBudget(nodes));
+  },
+  runsMatrix: true,
 };
 
 async function leftoverContainers(lab: Lab): Promise<string[]> {
