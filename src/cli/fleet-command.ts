@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { formatTime } from '../format.js';
 import { stampLabs } from '../lifecycle/derived-labs.js';
 import type { Lab } from '../lab/model.js';
 import { fleetDown, fleetScenarios, fleetStatus, fleetUp, scenariosLine, type LabOutcome } from '../fleet/fleet.js';
@@ -21,7 +22,7 @@ export interface FleetArgs {
 }
 
 function outcomes(verb: string, list: LabOutcome[]): number {
-  for (const o of list) console.log(`${o.lab.name}: ${o.ok ? verb : `failed: ${o.error}`} (${(o.durationMs / 1000).toFixed(1)} s)`);
+  for (const o of list) console.log(`${o.lab.name}: ${o.ok ? verb : `failed: ${o.error}`} (${formatTime(o.durationMs)})`);
   return list.every((o) => o.ok) ? 0 : 1;
 }
 

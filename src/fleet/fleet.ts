@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { ListrTask } from 'listr2';
 import { InputError } from '../errors.js';
+import { formatTime } from '../format.js';
 import type { Lab } from '../lab/model.js';
 import { downTasks } from '../lifecycle/down.js';
 import { recordedProvider } from '../lifecycle/record.js';
@@ -116,7 +117,7 @@ export function scenariosLine({ lab, results, error }: LabScenarios): string {
   if (error) return `${lab.name}: ${error}`;
   const one = (r: ScenarioResult) => {
     const cause = r.status === 'failed' || r.status === 'aborted' ? firstFailure(r) : null;
-    return `${r.name} ${r.status}${r.status === 'skipped' ? '' : ` (${(r.durationMs / 1000).toFixed(1)} s)`}${cause ? `: ${cause}` : ''}`;
+    return `${r.name} ${r.status}${r.status === 'skipped' ? '' : ` (${formatTime(r.durationMs)})`}${cause ? `: ${cause}` : ''}`;
   };
   return `${lab.name}: ${results.map(one).join(', ')}`;
 }

@@ -1,17 +1,8 @@
 import { lastMeaningfulLine } from '../scenario/failure.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { leafResults } from '../scenario/results.js';
+import { cellHeadline, type Cell } from '../report/cell.js';
 
-/** One scenario on one Docker version: what the table, the JSON and the baseline comparison speak of. */
-export interface Cell {
-  scenario: string;
-  /** The column: the suite and the Docker version its daemon reported. */
-  column: string;
-  status: 'passed' | 'failed' | 'skipped' | 'aborted';
-  /** Skipped: why. Failed: the failing step, its node and the daemon's or the check's own words. */
-  detail?: string;
-  durationMs: number;
-}
 
 export function cellOf(result: ScenarioResult, column: string): Cell {
   const cell: Cell = { scenario: result.name, column, status: result.status, durationMs: result.durationMs };
@@ -36,8 +27,6 @@ function nodeWords(run: NodeRun): string {
   return lastMeaningfulLine(run.stderr) || (run.failures[0]?.check ?? '');
 }
 
-const MARK: Record<Cell['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭ skipped', aborted: '⛔ aborted' };
-
 /** Scenario by version, one Markdown table. Pure. */
 export function renderTable(cells: readonly Cell[], columns: readonly string[], scenarios: readonly string[]): string {
   const esc = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -46,8 +35,7 @@ export function renderTable(cells: readonly Cell[], columns: readonly string[], 
     const row = columns.map((column) => {
       const c = cells.find((x) => x.scenario === scenario && x.column === column);
       if (!c) return '—';
-      const time = c.status === 'skipped' ? '' : ` (${(c.durationMs / 1000).toFixed(1)} s)`;
-      return esc(`${MARK[c.status]}${time}${c.detail ? `: ${c.detail}` : ''}`);
+      return esc(`${cellHeadline(c)}${c.detail ? `: ${c.detail}` : ''}`);
     });
     lines.push(`| ${scenario} | ${row.join(' | ')} |`);
   }

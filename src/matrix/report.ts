@@ -9,7 +9,8 @@ import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import type { ScenarioResult } from '../scenario/results.js';
 import { lastMeaningfulLine } from '../scenario/failure.js';
-import { cellOf, regressions, renderTable, type Cell } from './cells.js';
+import type { Cell } from '../report/cell.js';
+import { cellOf, regressions, renderTable } from './cells.js';
 import type { MatrixPlan } from './shard.js';
 import type { Suite } from './suites.js';
 

@@ -12,8 +12,9 @@ import { SCENARIOS_DIR } from '../paths.js';
 import { matrixProvider, type RegisteredProvider } from '../providers/index.js';
 import { runScenarios } from '../run/scenarios.js';
 import { loadScenario } from '../scenario/catalog.js';
+import { DOCKER_SERVER_VERSION } from '../scenario/engine/remote.js';
 import { SshPool } from '../ssh/pool.js';
-import type { Cell } from './cells.js';
+import type { Cell } from '../report/cell.js';
 import { mergeShards } from './merge.js';
 import { writeMatrix, type LabRun, type MatrixResult } from './report.js';
 import { fingerprintOf, readShardRecord, writeShardRecord } from './shard-record.js';
@@ -71,7 +72,7 @@ function writeLab(base: Lab, suite: Suite, provider: RegisteredProvider, dir: st
 async function daemonVersion(lab: Lab): Promise<string> {
   const pool = await SshPool.open(await requireTargets(lab));
   try {
-    const r = await pool.session(lab.nodes[0]!.name).exec("docker version --format '{{.Server.Version}}'", { timeoutMs: 20_000 });
+    const r = await pool.session(lab.nodes[0]!.name).exec(DOCKER_SERVER_VERSION, { timeoutMs: 20_000 });
     return r.stdout.trim() || 'unknown';
   } finally {
     await pool.close();

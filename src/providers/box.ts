@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { hashRecipe, runBuildScript } from '../host/build-script.js';
 import { withFileLock } from '../host/file-lock.js';
 import { labFieldError, type Lab } from '../lab/model.js';
-import { formatSeconds } from '../format.js';
+import { formatTime } from '../format.js';
 import { BOX_CACHE_DIR, PROVISION_DIR } from '../paths.js';
 import { addBox } from '../vagrant/driver.js';
 
@@ -32,7 +32,7 @@ function buildTimeFile(provider: string, suite: string): string {
 
 async function lastBuildTime(provider: string, suite: string): Promise<string> {
   const ms = Number(await readFile(buildTimeFile(provider, suite), 'utf8').catch(() => ''));
-  return ms > 0 ? `the last build took ${formatSeconds(ms)}` : 'the first build takes a few minutes';
+  return ms > 0 ? `the last build took ${formatTime(ms)}` : 'the first build takes a few minutes';
 }
 
 /** Boxes named `docker-lab/<suite>` are built here; any other name is the user's own and must already exist. */

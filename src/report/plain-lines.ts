@@ -7,13 +7,12 @@ import type { PlanStep } from '../scenario/kinds/registry.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult, StepResult } from '../scenario/results.js';
 import type { RunObserver } from '../scenario/engine/run.js';
+import { LINE_MARK } from './marks.js';
 import { nodeTimes, scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';
-
-const MARK = { passed: '✔', failed: '✖', skipped: '↓', aborted: '■' } as const;
 
 /** One step's line. Pure. */
 export function stepLine(result: StepResult, inGroup = false): string {
-  const label = `${inGroup ? '  ' : ''}${MARK[result.status]} ${result.phase === 'cleanup' ? 'cleanup: ' : ''}${result.name}`;
+  const label = `${inGroup ? '  ' : ''}${LINE_MARK[result.status]} ${result.phase === 'cleanup' ? 'cleanup: ' : ''}${result.name}`;
   if (result.status === 'skipped') return `${label} [skipped: ${result.reason ?? 'skipped'}]`;
   const nodes = result.nodes.length ? ` (${nodeTimes(result.nodes)})` : '';
   const trouble = result.status === 'passed' ? '' : `: ${stepTrouble(result)}`;

@@ -1,9 +1,10 @@
 /** The lines of `--repeat`: one per run, then one per scenario over all its runs. Pure. */
+import { formatTime } from '../format.js';
 import type { ScenarioResult } from '../scenario/results.js';
 
 /** `run 3 of 20: overlay passed in 16.2 s`. */
 export function repeatLine(result: ScenarioResult, runs: number): string {
-  return `run ${result.run ?? 1} of ${runs}: ${result.name} ${result.status} in ${seconds(result.durationMs)}`;
+  return `run ${result.run ?? 1} of ${runs}: ${result.name} ${result.status} in ${formatTime(result.durationMs)}`;
 }
 
 /** `overlay: 20 of 20 passed (median 16.2 s, max 18.0 s)`, per scenario in the order they first ran. */
@@ -13,16 +14,11 @@ export function repeatSummary(results: readonly ScenarioResult[]): string[] {
     const mine = results.filter((r) => r.name === name);
     const times = mine.map((r) => r.durationMs).sort((a, b) => a - b);
     const passed = mine.filter((r) => r.status === 'passed').length;
-    return `${name}: ${passed} of ${mine.length} passed (median ${seconds(median(times))}, max ${seconds(times[times.length - 1]!)})`;
+    return `${name}: ${passed} of ${mine.length} passed (median ${formatTime(median(times))}, max ${formatTime(times[times.length - 1]!)})`;
   });
 }
 
 function median(sorted: readonly number[]): number {
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** Tenths of a second even past 10 s: run times are compared with each other, so the digit matters. */
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }

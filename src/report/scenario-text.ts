@@ -3,6 +3,7 @@ import { formatDuration } from '../scenario/format/duration.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { describeScenarioFailures } from './failure-text.js';
+import { LINE_MARK } from './marks.js';
 
 export function scenarioHeader(plan: ScenarioPlan, transcriptDir: string): string {
   return `▶ ${plan.name}: ${plan.description.split('\n')[0]}\n  transcripts: ${transcriptDir}\n`;
@@ -10,8 +11,7 @@ export function scenarioHeader(plan: ScenarioPlan, transcriptDir: string): strin
 
 export function scenarioFooter(result: ScenarioResult): string {
   const failures = describeScenarioFailures(result);
-  const mark = { passed: '✔', failed: '✖', skipped: '↓', aborted: '■' }[result.status];
-  return `${failures.length ? `\n${failures.join('\n\n')}\n` : ''}${mark} ${result.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''} in ${formatDuration(result.durationMs)}\n\n`;
+  return `${failures.length ? `\n${failures.join('\n\n')}\n` : ''}${LINE_MARK[result.status]} ${result.name}: ${result.status}${result.reason ? ` (${result.reason})` : ''} in ${formatDuration(result.durationMs)}\n\n`;
 }
 
 /** The nodes of a step that did not pass, and why the lab network thinks so: a failed step's one-line reason. */

@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
 import { FailureError, InputError } from '../errors.js';
+import { formatTime } from '../format.js';
 import { Runner, RunnerLostError, type RunningCommand } from './runner.js';
 import type { SshTarget } from './target.js';
 
@@ -53,7 +54,7 @@ export class ExecTimeoutError extends FailureError {
     readonly timeoutMs: number,
     readonly partial: Partial,
   ) {
-    super(`${node}: command timed out after ${humanMs(timeoutMs)} and was killed: ${oneLine(command)}`);
+    super(`${node}: command timed out after ${formatTime(timeoutMs)} and was killed: ${oneLine(command)}`);
     this.name = 'ExecTimeoutError';
   }
 }
@@ -271,11 +272,6 @@ export class SshSession {
       }, 2_000).unref();
     });
   }
-}
-
-/** `300 ms`, `2 s`, `1.5 s`: how the scenario file says it. */
-function humanMs(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 function oneLine(command: string): string {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type Location } from '../errors.js';
+import { firstOfMany } from '../format.js';
 
 /** A YAML document that remembers where each value came from, so errors can point at file:line:column. */
 export class LocatedDocument {
@@ -23,8 +24,7 @@ export class LocatedDocument {
         const pos = lines.linePos(e.pos[0]);
         return { loc: { file, line: pos.line, column: pos.col }, message: `YAML syntax: ${firstLine(e.message)}` };
       });
-      const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-      throw new InputError(`invalid YAML: ${formatProblem(problems[0]!)}${more}`, problems);
+      throw new InputError(firstOfMany(`invalid YAML: ${formatProblem(problems[0]!)}`, errors.length), problems);
     }
     return new LocatedDocument(file, doc, lines, text);
   }
@@ -118,8 +118,7 @@ export class LocatedDocument {
   issuesToError(issues: readonly z.core.$ZodIssue[], what: string): InputError {
     const problems = issues.flatMap((issue) => describeIssue(this, issue));
     const head = problems[0]!;
-    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
-    return new InputError(`${what}: ${formatProblem(head)}${more}`, problems);
+    return new InputError(firstOfMany(`${what}: ${formatProblem(head)}`, problems.length), problems);
   }
 }
 

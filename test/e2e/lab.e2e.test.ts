@@ -218,7 +218,7 @@ describe('the lab on real Vagrant + LXC', () => {
       const r = await lab('scenario', file, '--run-dir', join(DIR, 'runs'));
       expect(r.exitCode, r.all).toBe(1);
       expect(r.all).toMatch(/"wait forever" failed on docker-node2/);
-      expect(r.all).toMatch(/timed out after 2 s/);
+      expect(r.all).toMatch(/timed out after 2\.0 s/);
       expect(await on('docker-node2', 'test -e /tmp/hang-cleanup-ran && echo ran')).toBe('ran');
       expect(await on('docker-node2', 'pgrep -f "slee[p] 321" || echo gone')).toBe('gone'); // [p]: not this command itself
     });

@@ -9,7 +9,8 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadLab } from '../../src/lab/model.js';
-import { renderTable, type Cell } from '../../src/matrix/cells.js';
+import { renderTable } from '../../src/matrix/cells.js';
+import type { Cell } from '../../src/report/cell.js';
 import { ensureBox } from '../../src/providers/box.js';
 
 const ROOT = join(import.meta.dirname, '../..');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { cellOf, regressions, renderTable, type Cell } from '../../src/matrix/cells.js';
+import { cellOf, regressions, renderTable } from '../../src/matrix/cells.js';
+import type { Cell } from '../../src/report/cell.js';
 import { suiteFor } from '../../src/matrix/suites.js';
 import type { ScenarioResult } from '../../src/scenario/results.js';
 

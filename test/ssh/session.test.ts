@@ -84,7 +84,7 @@ describe('SshSession against a real sshd', () => {
       // Generous next to `echo` (a loaded machine must not fail this), tiny next to the sleep.
       const err = await s.exec(command, { timeoutMs: 3000 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ExecTimeoutError);
-      expect((err as ExecTimeoutError).message).toMatch(/^docker-node2: command timed out after 3 s and was killed: echo \$\$ > /);
+      expect((err as ExecTimeoutError).message).toMatch(/^docker-node2: command timed out after 3.0 s and was killed: echo \$\$ > /);
       expect((err as ExecTimeoutError).partial.stdout).toBe('started\n');
       // The whole process group was signalled: the shell and its sleep are gone, the rest never ran.
       await waitFor(() => gone(pidIn(join(dir, 'shell'))) && gone(pidIn(join(dir, 'sleep'))));

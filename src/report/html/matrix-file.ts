@@ -1,5 +1,5 @@
 /** The matrix's HTML page from what `lab matrix` holds at its end: its snapshots read from disk, then rendered. */
-import type { Cell } from '../../matrix/cells.js';
+import type { Cell } from '../cell.js';
 import type { ScenarioResult } from '../../scenario/results.js';
 import { renderMatrixHtml } from './matrix.js';
 import { readSnapshots } from './snapshots.js';

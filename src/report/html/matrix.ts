@@ -2,7 +2,7 @@
  * The HTML report of a matrix run: the scenario x version table, each cell linking to that scenario's details
  * further down the same page (steps, outputs, snapshots), failures first. Pure.
  */
-import type { Cell } from '../../matrix/cells.js';
+import { cellHeadline, type Cell } from '../cell.js';
 import type { ScenarioResult } from '../../scenario/results.js';
 import { anchor, escapeHtml as h, page } from './page.js';
 import { failuresSection, scenarioSection, type Snapshots } from './scenario.js';
@@ -11,8 +11,6 @@ export interface MatrixColumn {
   column: string;
   results: readonly ScenarioResult[];
 }
-
-const MARK: Record<Cell['status'], string> = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭ skipped', aborted: '⛔ aborted' };
 
 function cellAnchor(scenario: string, column: string): string {
   return anchor('cell', scenario, column);
@@ -24,9 +22,8 @@ export function renderMatrixHtml(cells: readonly Cell[], columns: readonly Matri
     const tds = columns.map(({ column }) => {
       const c = cells.find((x) => x.scenario === s && x.column === column);
       if (!c) return '<td>—</td>';
-      const time = c.status === 'skipped' ? '' : ` (${(c.durationMs / 1000).toFixed(1)} s)`;
       const hasDetails = columns.find((x) => x.column === column)?.results.some((r) => r.name === s);
-      const text = `${MARK[c.status]}${time}`;
+      const text = cellHeadline(c);
       return `<td class="${c.status}">${hasDetails ? `<a href="#${cellAnchor(s, column)}">${text}</a>` : text}${c.detail ? `<br><small>${h(c.detail)}</small>` : ''}</td>`;
     });
     return `<tr><th>${h(s)}</th>${tds.join('')}</tr>`;
