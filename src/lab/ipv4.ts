@@ -1,4 +1,8 @@
-/** IPv4 arithmetic for the lab network; small enough not to need a library. */
+/** IPv4 arithmetic for the lab network, on ipaddr.js. Pure. */
+import ipaddr from 'ipaddr.js';
+
+const { IPv4 } = ipaddr;
+
 export interface Cidr {
   network: string;
   prefix: number;
@@ -7,41 +11,36 @@ export interface Cidr {
   hostAddress: string;
 }
 
-export function toInt(ip: string): number {
-  return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+function toInt(ip: ipaddr.IPv4): number {
+  return ip.octets.reduce((acc, octet) => acc * 256 + octet, 0);
 }
 
-export function fromInt(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
+/** A lab network: a /8 to /30 given by its network address (192.168.205.1/24 is refused: host bits set). */
 export function parseCidr(text: string): Cidr | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
-  if (!m) return null;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix < 8 || prefix > 30) return null;
-  const size = 2 ** (32 - prefix);
-  const base = toInt(octets.join('.'));
-  if (base % size !== 0) return null; // host bits set: 192.168.205.1/24 is not a network
-  return { network: fromInt(base), prefix, broadcast: fromInt(base + size - 1), hostAddress: fromInt(base + 1) };
+  if (!IPv4.isValidCIDRFourPartDecimal(text)) return null;
+  const [address, prefix] = IPv4.parseCIDR(text);
+  if (prefix < 8 || prefix > 30) return null;
+  const network = IPv4.networkAddressFromCIDR(text);
+  if (network.toString() !== address.toString()) return null;
+  // At /30 and wider the network address ends in two zero bits: the first host is in the same last octet.
+  const host = new IPv4([...network.octets.slice(0, 3), network.octets[3]! + 1]);
+  return { network: network.toString(), prefix, broadcast: IPv4.broadcastAddressFromCIDR(text).toString(), hostAddress: host.toString() };
 }
 
 export function cidrContains(net: Cidr, ip: string): boolean {
-  const size = 2 ** (32 - net.prefix);
-  const base = toInt(net.network);
-  const n = toInt(ip);
-  return n >= base && n < base + size;
+  return IPv4.isValidFourPartDecimal(ip) && IPv4.parse(ip).match(IPv4.parse(net.network), net.prefix);
+}
+
+/** `255.255.255.0` for 24: the mask Vagrant's and libvirt's network settings want. */
+export function netmask(prefix: number): string {
+  return IPv4.subnetMaskFromPrefixLength(prefix).toString();
 }
 
 /** The first and last address of a route destination (`10.0.0.0/8`, or a bare host `10.0.0.5`), as integers. */
 export function rangeOf(dst: string): [number, number] | null {
-  const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?:\/(\d{1,2}))?$/.exec(dst);
-  if (!m) return null;
-  const prefix = m[2] === undefined ? 32 : Number(m[2]);
-  const size = 2 ** (32 - prefix);
-  const lo = toInt(m[1]!) - (toInt(m[1]!) % size);
-  return [lo, lo + size - 1];
+  const cidr = dst.includes('/') ? dst : `${dst}/32`;
+  if (!IPv4.isValidCIDRFourPartDecimal(cidr)) return null;
+  return [toInt(IPv4.networkAddressFromCIDR(cidr)), toInt(IPv4.broadcastAddressFromCIDR(cidr))];
 }
 
 export function rangesOverlap(a: [number, number], b: [number, number]): boolean {

@@ -1,3 +1,4 @@
+import { netmask } from '../lab/ipv4.js';
 import type { Lab, LabNode } from '../lab/model.js';
 
 /** A Ruby string literal. */
@@ -8,11 +9,6 @@ export function rb(value: string | number): string {
 /** The lab's private network, the same way for every VM provider (eth1, like the course's host-only adapter). */
 export function privateNetwork(lab: Lab, node: LabNode): string {
   return `override.vm.network "private_network", ip: ${rb(node.ip)}, netmask: ${rb(netmask(lab.network.prefix))}`;
-}
-
-function netmask(prefix: number): string {
-  const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return [24, 16, 8, 0].map((s) => (bits >>> s) & 255).join('.');
 }
 
 /** The box line every provider block starts with; the registry made sure the lab names one for this provider. */

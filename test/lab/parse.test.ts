@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCidr, rangeOf, rangesOverlap } from '../../src/lab/ipv4.js';
+import { netmask, parseCidr, rangeOf, rangesOverlap } from '../../src/lab/ipv4.js';
 import { hostOnlyAllowed, restrictsHostOnly } from '../../src/providers/virtualbox/networks-conf.js';
 import { parseSshConfig, parseStatus } from '../../src/vagrant/parse.js';
 
@@ -45,6 +45,9 @@ describe('IPv4 helpers', () => {
     expect(parseCidr('192.168.205.0/24')).toEqual({ network: '192.168.205.0', prefix: 24, broadcast: '192.168.205.255', hostAddress: '192.168.205.1' });
     expect(parseCidr('192.168.205.7/24')).toBeNull();
     expect(parseCidr('10.0.0.0/31')).toBeNull();
+    expect(parseCidr('10.0.0.0/30')).toEqual({ network: '10.0.0.0', prefix: 30, broadcast: '10.0.0.3', hostAddress: '10.0.0.1' });
+    expect(parseCidr('192.168.256.0/24')).toBeNull();
+    expect(parseCidr('lab-net/24')).toBeNull();
   });
 
   it('tells overlapping routes apart from neighbours', () => {
@@ -52,6 +55,9 @@ describe('IPv4 helpers', () => {
     expect(rangesOverlap(lab, rangeOf('192.168.0.0/16')!)).toBe(true);
     expect(rangesOverlap(lab, rangeOf('192.168.205.77')!)).toBe(true);
     expect(rangesOverlap(lab, rangeOf('192.168.206.0/24')!)).toBe(false);
+    expect(rangeOf('default')).toBeNull();
+    expect(netmask(24)).toBe('255.255.255.0');
+    expect(netmask(20)).toBe('255.255.240.0');
   });
 });
 
