@@ -14,7 +14,7 @@ import { parseDuration } from '../scenario/format/duration.js';
 import { SshSession } from '../ssh/session.js';
 import { captureCommand, packetsCaptured, PID_LINE, type CaptureSpec } from './remote.js';
 
-export interface CaptureOptions {
+interface CaptureOptions {
   node: string;
   iface: string;
   container?: string;
@@ -31,7 +31,7 @@ export interface CaptureOptions {
 const DEFAULT_DURATION = '60s';
 
 /** Checks the arguments before any node is asked (exit 2 on bad input). */
-export function checkCaptureOptions(lab: Lab, o: CaptureOptions): { node: string; spec: CaptureSpec; out: string } {
+function checkCaptureOptions(lab: Lab, o: CaptureOptions): { node: string; spec: CaptureSpec; out: string } {
   if (!lab.nodes.some((n) => n.name === o.node)) throw new InputError(`capture: no node '${o.node}' in ${lab.file} (its nodes: ${lab.nodes.map((n) => n.name).join(', ')})`);
   if (o.container !== undefined && o.netns !== undefined) throw new InputError('capture: --container and --netns exclude each other');
   const count = o.count === undefined ? undefined : Number(o.count);

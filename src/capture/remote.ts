@@ -7,7 +7,7 @@
 import { commandLine } from '../shell/command-line.js';
 import { shellQuote } from '../shell/quote.js';
 
-export type CaptureWhere = { kind: 'host' } | { kind: 'container'; name: string } | { kind: 'netns'; name: string };
+type CaptureWhere = { kind: 'host' } | { kind: 'container'; name: string } | { kind: 'netns'; name: string };
 
 export interface CaptureSpec {
   iface: string;

@@ -11,9 +11,9 @@ import { fleetDown, fleetScenarios, fleetStatus, fleetUp, scenariosLine, type La
 import { chooseProvider } from '../providers/index.js';
 import type { CliContext } from './context.js';
 
-export const FLEET_COMMANDS = ['up', 'down', 'status', 'scenario'] as const;
+const FLEET_COMMANDS = ['up', 'down', 'status', 'scenario'] as const;
 
-export interface FleetArgs {
+interface FleetArgs {
   count: number;
   /** Labs brought up or down side by side. */
   jobs: number;

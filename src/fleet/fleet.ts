@@ -88,7 +88,7 @@ export async function fleetStatus(labs: readonly Lab[], flag: string | undefined
 }
 
 /** One lab's run of the scenarios, for the fleet's summary. */
-export interface LabScenarios {
+interface LabScenarios {
   lab: Lab;
   results: ScenarioResult[];
   /** Why nothing ran (the lab is not up, a node did not answer). */

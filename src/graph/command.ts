@@ -8,14 +8,14 @@ import type { SshTarget } from '../ssh/target.js';
 import { discover } from './discover.js';
 import { GRAPH_FORMATS, isGraphFormat, renderGraph, type GraphFormat } from './render.js';
 
-export interface GraphCommandOptions {
+interface GraphCommandOptions {
   node?: string;
   format?: string;
   out?: string;
   signal?: AbortSignal;
 }
 
-export interface GraphRequest {
+interface GraphRequest {
   nodes?: string[];
   format: GraphFormat;
   out?: string;

@@ -9,7 +9,7 @@ import { parseDiscovery, type ParsedNode } from './parse.js';
 /** How long a node may take to answer, on a node of ordinary speed. */
 export const DISCOVERY_TIMEOUT_MS = 30_000;
 
-export interface DiscoverOptions {
+interface DiscoverOptions {
   /** Only these nodes (default: all of the lab's). */
   nodes?: readonly string[];
   /** Per node (default DISCOVERY_TIMEOUT_MS); a scenario's graph step stretches it on slow nodes. */

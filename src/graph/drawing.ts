@@ -4,7 +4,7 @@
  */
 import type { Edge, EdgeKind, Graph, Interface, InterfaceKind, Namespace, NamespaceKind, NodeGraph } from './model.js';
 
-export interface DrawnInterface {
+interface DrawnInterface {
   id: string;
   kind: InterfaceKind;
   /** Lines: the name, then addresses, then VNI/MTU when worth reading. */
@@ -18,7 +18,7 @@ export interface DrawnNamespace {
   interfaces: DrawnInterface[];
 }
 
-export interface DrawnNode {
+interface DrawnNode {
   id: string;
   title: string;
   namespaces: DrawnNamespace[];
@@ -31,7 +31,7 @@ export interface DrawnEdge {
   label?: string;
 }
 
-export interface Drawing {
+interface Drawing {
   title: string;
   nodes: DrawnNode[];
   edges: DrawnEdge[];

@@ -43,7 +43,7 @@ function bridgePorts(node: NodeGraph): Edge[] {
 }
 
 /** The interface in the host namespace that holds the node's lab address. */
-export function labInterface(node: NodeGraph): InterfaceRef | null {
+function labInterface(node: NodeGraph): InterfaceRef | null {
   const host = node.namespaces.find((n) => n.kind === 'host');
   const iface = host?.interfaces.find((i) => i.addresses.some((a) => a.split('/')[0] === node.labIp));
   return host && iface ? { node: node.name, namespace: host.id, interface: iface.name } : null;

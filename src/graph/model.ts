@@ -65,7 +65,7 @@ export interface Interface {
   vxlan?: Vxlan;
 }
 
-export interface Vxlan {
+interface Vxlan {
   vni: number;
   /** UDP destination port (4789 is IANA's, Docker's default). */
   port: number;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Container, DockerNetwork, Interface, InterfaceKind, Namespace, NodeGraph, PublishedPort } from './model.js';
 
 /** A veth's other end as the kernel tells it from this side: its index, in this namespace or another one. */
-export interface PeerHint {
+interface PeerHint {
   namespace: string;
   interface: string;
   index: number;
@@ -191,7 +191,7 @@ function kindOf(l: IpLink): InterfaceKind {
 }
 
 /** `-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80` -> a published port. */
-export function parseNat(rules: string, containers: readonly Container[]): PublishedPort[] {
+function parseNat(rules: string, containers: readonly Container[]): PublishedPort[] {
   const ports: PublishedPort[] = [];
   for (const line of rules.split('\n')) {
     if (!line.includes('-j DNAT')) continue;

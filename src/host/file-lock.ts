@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 
-export interface LockOptions {
+interface LockOptions {
   /** The lock's own path (a folder proper-lockfile makes); its name says what it guards. */
   lockPath: string;
   /** Said once, when another process holds the lock. */

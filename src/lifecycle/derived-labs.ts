@@ -38,7 +38,7 @@ export function rawOf(lab: Lab): RawLab {
 }
 
 /** `name-01`, `name-02`...: the stamped labs' names sort in order. */
-export function stampName(base: string, index: number, count: number): string {
+function stampName(base: string, index: number, count: number): string {
   return `${base}-${String(index).padStart(Math.max(2, String(count).length), '0')}`;
 }
 

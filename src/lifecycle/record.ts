@@ -11,7 +11,7 @@ import { InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { isProviderName, type ProviderName } from '../providers/index.js';
 
-export interface LabRecord {
+interface LabRecord {
   name: string;
   /** The folder that holds the lab's lab.yaml and Vagrant state. */
   dir: string;

@@ -2,7 +2,7 @@ import type { Lab } from '../lab/model.js';
 import type { RegisteredProvider } from '../providers/index.js';
 import { Vagrant } from '../vagrant/driver.js';
 
-export interface NodeStatus {
+interface NodeStatus {
   name: string;
   ip: string;
   state: string;

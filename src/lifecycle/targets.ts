@@ -38,7 +38,7 @@ export async function requireTargets(lab: Lab): Promise<SshTarget[]> {
 }
 
 /** Pure: the one way to say a lab is not up, with its fix. */
-export function notUpMessage(lab: Lab): string {
+function notUpMessage(lab: Lab): string {
   return `lab '${lab.name}' is not up (no SSH addresses recorded under ${lab.dir}/.vagrant); bring it up with \`lab up --lab ${lab.file}\` (\`npm run up\` for the course's lab.yaml)`;
 }
 

@@ -13,7 +13,7 @@ export interface FoundShard {
   record: ShardRecord;
 }
 
-export interface MergedRun {
+interface MergedRun {
   plan: MatrixPlan;
   labs: LabRun[];
 }

@@ -25,7 +25,7 @@ export interface LabRun {
   error?: string;
 }
 
-export interface ComposedMatrix {
+interface ComposedMatrix {
   columns: string[];
   cells: Cell[];
   /** Every result, named with its column, for JUnit and the JSON report. */

@@ -22,7 +22,7 @@ import { shuffled } from './shuffle.js';
 import { describeShare, shardLabel, shareOf, WHOLE, type LabShare, type Shard } from './shard.js';
 import { SUITE_VERSIONS, type Suite } from './suites.js';
 
-export interface MatrixOptions {
+interface MatrixOptions {
   /** The user's lab: node names, resources and the subnet's shape come from it. */
   base: Lab;
   suites: Suite[];

@@ -11,7 +11,7 @@ import { SUITES } from '../lab/schema.js';
 import type { LabRun } from './report.js';
 import type { MatrixPlan, Shard } from './shard.js';
 
-export const SHARD_FILE = 'shard.json';
+const SHARD_FILE = 'shard.json';
 const FORMAT = 'docker-lab-matrix-shard/1';
 
 export interface ShardRecord {

@@ -42,7 +42,7 @@ export function managedSuite(boxName: string): string | null {
 }
 
 /** Identifies a box recipe: a change to a recipe file, the suite or the provider gives a new id, and so a rebuild. */
-export function recipeId(provider: string, suite: string): Promise<string> {
+function recipeId(provider: string, suite: string): Promise<string> {
   return hashRecipe(recipeFiles(provider), [suite, provider]);
 }
 

@@ -4,7 +4,7 @@ import type { Finding } from './provider.js';
 export type HostTool = readonly [what: string, present: () => Promise<boolean>];
 
 /** `npm run setup` installs every host tool the local providers need. */
-export const INSTALL_PREREQUISITES = 'sudo bash provision/host/install-prerequisites.sh';
+const INSTALL_PREREQUISITES = 'sudo bash provision/host/install-prerequisites.sh';
 
 /** One finding per tool, all checked at once, each fixed by `npm run setup`'s script. */
 export function toolFindings(tools: readonly HostTool[]): Promise<Finding[]> {

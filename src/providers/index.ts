@@ -38,7 +38,7 @@ export function labProviders(lab: Lab): RegisteredProvider[] {
 }
 
 /** lab.yaml may name boxes only for known providers: the lab schema leaves that to the registry. */
-export function checkBoxes(lab: Lab): void {
+function checkBoxes(lab: Lab): void {
   const unknown = Object.keys(lab.boxes).find((k) => !isProviderName(k));
   if (unknown) throw labFieldError(lab, ['boxes', unknown], `unknown provider '${unknown}' (one of ${PROVIDER_NAMES.join(', ')})`);
 }

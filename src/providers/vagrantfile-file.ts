@@ -10,7 +10,7 @@ export function expectedVagrantfile(lab: Lab): string {
   return renderVagrantfile(lab, { nodeSetup: relative(lab.dir, join(PROVISION_DIR, 'node', 'setup.sh')) });
 }
 
-export type VagrantfileState = { kind: 'current' } | { kind: 'missing' } | { kind: 'drifted'; diff: string };
+type VagrantfileState = { kind: 'current' } | { kind: 'missing' } | { kind: 'drifted'; diff: string };
 
 export async function vagrantfileState(lab: Lab): Promise<VagrantfileState> {
   const actual = await readFile(vagrantfilePath(lab), 'utf8').catch(() => null);

@@ -2,7 +2,7 @@ import type { Lab } from '../lab/model.js';
 import { rb } from './fragment.js';
 import { labProviders } from './index.js';
 
-export interface RenderOptions {
+interface RenderOptions {
   /** Path of provision/node/setup.sh as the Vagrantfile should name it (relative to the lab folder when it can be). */
   nodeSetup: string;
 }

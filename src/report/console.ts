@@ -3,7 +3,7 @@
  * drawn from the runner's events; then, for each failure, the node, command, exit code, output tails and
  * expectation against what came. For a terminal; CI and pipes get plain-lines.ts.
  */
-import { Listr, type ListrTask, type ListrTaskWrapper } from 'listr2';
+import { Listr, type ListrDefaultRenderer, type ListrSimpleRenderer, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { withChecks } from '../scenario/engine/checks.js';
 import { formatDuration } from '../scenario/format/duration.js';
 import { kindOf, type PlanStep } from '../scenario/kinds/registry.js';
@@ -13,8 +13,7 @@ import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js
 import type { RunObserver } from '../scenario/engine/run.js';
 import { scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- listr2's wrapper is generic over its renderers
-type Wrapper = ListrTaskWrapper<any, any, any>;
+type Wrapper = ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>;
 
 type Settled<T> = { value: T } | { skipped: string };
 

@@ -51,7 +51,7 @@ export interface RunScenariosOptions {
  */
 const SESSION_OPTIONS = { readyTimeoutMs: 8_000, keepaliveIntervalMs: 2_000, keepaliveCountMax: 3 };
 
-export interface RunScenariosResult {
+interface RunScenariosResult {
   /** 0, 1, or 128 + the signal's number when interrupted. */
   exitCode: number;
   results: ScenarioResult[];

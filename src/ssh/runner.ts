@@ -21,7 +21,7 @@ export interface Exit {
 }
 
 /** One reply of the runner. */
-export type Reply =
+type Reply =
   | { kind: 'ready'; pid: number }
   | { kind: 'out' | 'err'; id: number; data: Buffer }
   | { kind: 'exit'; id: number; exit: Exit };

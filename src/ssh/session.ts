@@ -15,7 +15,7 @@ import { formatTime } from '../format.js';
 import { Runner, RunnerLostError, type RunningCommand } from './runner.js';
 import type { SshTarget } from './target.js';
 
-export interface ExecOptions {
+interface ExecOptions {
   timeoutMs: number;
   signal?: AbortSignal;
 }

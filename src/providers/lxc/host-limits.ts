@@ -16,9 +16,9 @@ import { containerName } from './naming.js';
  */
 export const INOTIFY_PER_NODE = 8;
 /** What LXC's production-setup guide suggests for hosts of many containers. */
-export const ADVISED_INSTANCES = 1_048_576;
+const ADVISED_INSTANCES = 1_048_576;
 
-export interface InotifyBudget {
+interface InotifyBudget {
   max: number;
   /** Instances root holds now. */
   used: number;

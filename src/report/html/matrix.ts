@@ -7,7 +7,7 @@ import type { ScenarioResult } from '../../scenario/results.js';
 import { anchor, escapeHtml as h, page } from './page.js';
 import { failuresSection, scenarioSection, type Snapshots } from './scenario.js';
 
-export interface MatrixColumn {
+interface MatrixColumn {
   column: string;
   results: readonly ScenarioResult[];
 }

@@ -33,7 +33,7 @@ function order(results: readonly ScenarioResult[]): ScenarioResult[] {
 }
 
 /** By the run id, unique to one run of one scenario (the matrix renames results by column). */
-export function scenarioAnchor(r: ScenarioResult): string {
+function scenarioAnchor(r: ScenarioResult): string {
   return anchor('run', r.runId, r.run ? String(r.run) : '');
 }
 
