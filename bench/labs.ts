@@ -12,7 +12,7 @@ import { fleetDown, fleetScenarios, fleetUp, scenariosLine } from '../src/fleet/
 import { stampLabs } from '../src/lifecycle/derived-labs.js';
 import type { Lab } from '../src/lab/model.js';
 import { providerNamed } from '../src/providers/index.js';
-import { rootInotifyInstances } from '../src/providers/lxc/host-limits.js';
+import { inotifyInstancesOfUser } from '../src/providers/lxc/host-limits.js';
 import { bridgeName, containerName } from '../src/providers/lxc/naming.js';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -53,7 +53,7 @@ async function leftovers(labs: readonly Lab[]): Promise<string[]> {
 export async function benchLabs(base: Lab, count: number, jobs: number): Promise<number> {
   const labs = await stampLabs(base, count);
   console.log(`${count} labs from ${base.file}: ${labs[0]!.name} (${labs[0]!.network.cidr}) .. ${labs[count - 1]!.name} (${labs[count - 1]!.network.cidr}), up ${jobs} at a time`);
-  const inotifyBefore = await rootInotifyInstances();
+  const inotifyBefore = await inotifyInstancesOfUser(0);
   const max = Number((await readFile('/proc/sys/fs/inotify/max_user_instances', 'utf8')).trim());
   const runDir = mkdtempSync(`${tmpdir()}/docker-lab-bench-labs-`);
   let code = 0;
@@ -62,7 +62,7 @@ export async function benchLabs(base: Lab, count: number, jobs: number): Promise
     const up = await fleetUp(labs, providerNamed('lxc'), jobs);
     const upMs = performance.now() - t0;
     const running = up.filter((o) => o.ok).map((o) => o.lab);
-    const inotifyUp = await rootInotifyInstances();
+    const inotifyUp = await inotifyInstancesOfUser(0);
     const perNode = (await Promise.all(running.flatMap((lab) => lab.nodes.map((n) => nodeInotify(containerName(lab, n)))))).filter((x): x is number => x !== null);
 
     const t1 = performance.now();

@@ -3,17 +3,14 @@
  * finds both nodes' bridges, the overlay sandboxes with br0, the VXLAN devices with one VNI and the tunnel
  * between them, and the containers with their addresses; the SVG is well-formed. `lab capture` during a
  * cross-node ping writes a pcap that the host's tcpdump reads back as VXLAN-encapsulated ICMP, and Ctrl-C
- * leaves a complete file. The HTML report of a failed run, opened in headless Chromium, shows the failed step;
- * a matrix page (from results recorded on h13) shows its table with working links.
+ * leaves a complete file. The HTML report of a failed run, opened in headless Chromium, shows the failed step
+ * (the matrix page, which needs no lab, is test/report/matrix-browser.test.ts).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph, Interface, Namespace } from '../../src/graph/model.js';
-import { cellOf } from '../../src/matrix/cells.js';
-import { renderMatrixHtml } from '../../src/report/html/matrix.js';
-import type { ScenarioResult } from '../../src/scenario/results.js';
 import { inlineSvg } from '../../src/report/html/page.js';
 import { e2eLab, leftovers, waitFor } from '../support/e2e.js';
 import { svgTexts } from '../support/svg.js';
@@ -160,24 +157,6 @@ describe('lab graph, lab capture and the HTML report on a real lab', () => {
     const shot = await chromium(['--window-size=1280,1600', `--screenshot=${out('failed.png')}`, `file://${out('failed.html')}`]);
     expect(shot.exitCode, shot.stderr).toBe(0);
     expect(existsSync(out('failed.png'))).toBe(true);
-  });
-});
-
-describe('the HTML report of a matrix in headless Chromium', () => {
-  it('shows the scenario x version table, each cell linking to its details on the page', async () => {
-    // Results of real runs on h13 (test/fixtures/report/), two runs standing for two columns: no lab needed.
-    const fixtures = join(import.meta.dirname, '../fixtures/report');
-    const columns = ['run-1', 'run-2'].map((f) => ({ column: `h13 ${f}`, results: (JSON.parse(readFileSync(join(fixtures, `${f}.json`), 'utf8')) as { scenarios: ScenarioResult[] }).scenarios }));
-    const cells = columns.flatMap((c) => c.results.map((r) => cellOf(r, c.column)));
-    mkdirSync(join(DIR, 'out'), { recursive: true });
-    writeFileSync(out('matrix.html'), renderMatrixHtml(cells, columns, ['netns', 'overlay', 'h13-fails'], new Map()));
-    const dom = await chromium(['--dump-dom', `file://${out('matrix.html')}`]);
-    expect(dom.exitCode, dom.stderr).toBe(0);
-    const table = dom.stdout.slice(dom.stdout.indexOf('<table id="matrix">'), dom.stdout.indexOf('</table>'));
-    expect(table).toContain('<th>h13 run-1</th><th>h13 run-2</th>');
-    for (const id of [...table.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]!)) expect(dom.stdout).toContain(`<section id="${id}">`);
-    expect(table.match(/href="#/g)).toHaveLength(cells.length);
-    expect(dom.stdout).toContain('Failed steps (5)');
   });
 });
 

@@ -1,7 +1,8 @@
-import { watch } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { INOTIFY_PER_NODE, inotifyFinding, rootInotifyInstances } from '../../src/providers/lxc/host-limits.js';
+import { INOTIFY_PER_NODE, inotifyFinding, inotifyInstancesOf, inotifyInstancesOfUser } from '../../src/providers/lxc/host-limits.js';
 
 describe('the inotify budget of LXC nodes', () => {
   it('lets nodes start while they fit under the limit', () => {
@@ -16,14 +17,25 @@ describe('the inotify budget of LXC nodes', () => {
     expect(f.fix).toMatch(/^sysctl -w fs\.inotify\.max_user_instances=1048576 .*\/etc\/sysctl\.d\//);
   });
 
-  it('counts root\'s instances on this host: one more while a watch is open', async () => {
-    if (process.getuid?.() !== 0) throw new Error('runs as root, as the lxc provider does');
-    const before = await rootInotifyInstances();
+  it('counts the instances in /proc: one per inotify fd, of the given user\'s processes only', async () => {
+    const proc = mkdtempSync(join(tmpdir(), 'proc-'));
+    const fds = (pid: string, links: string[]) => {
+      mkdirSync(join(proc, pid, 'fd'), { recursive: true });
+      links.forEach((target, fd) => symlinkSync(target, join(proc, pid, 'fd', String(fd))));
+    };
+    fds('100', ['anon_inode:inotify', 'anon_inode:inotify', 'socket:[123]']);
+    fds('200', ['anon_inode:[eventpoll]', 'anon_inode:inotify']);
+    mkdirSync(join(proc, 'self'));
+    expect(await inotifyInstancesOf('100', proc)).toBe(2);
+    expect(await inotifyInstancesOfUser(process.getuid!(), proc)).toBe(3);
+    expect(await inotifyInstancesOfUser(process.getuid!() + 1, proc)).toBe(0);
+  });
+
+  it('finds the instance a watch opens in this very process, on the real /proc', async () => {
     const watcher = watch(tmpdir());
     try {
-      // Other processes may open or close theirs meanwhile; ours is one of those counted.
-      expect(await rootInotifyInstances()).toBeGreaterThanOrEqual(1);
-      expect(before).toBeGreaterThanOrEqual(0);
+      // libuv serves every watch of a loop from one inotify instance.
+      expect(await inotifyInstancesOf(process.pid)).toBe(1);
     } finally {
       watcher.close();
     }

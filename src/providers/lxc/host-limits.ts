@@ -38,14 +38,19 @@ export function inotifyFinding({ max, used, nodes }: InotifyBudget): Finding {
   };
 }
 
-/** inotify instances held by root-owned processes, from /proc. A process may end while we look: it holds none. */
-export async function rootInotifyInstances(): Promise<number> {
+/** The inotify instances one process holds. A process may end while we look: it holds none. */
+export async function inotifyInstancesOf(pid: number | string, proc = '/proc'): Promise<number> {
+  const fds = await readdir(`${proc}/${pid}/fd`).catch(() => [] as string[]);
+  const targets = await Promise.all(fds.map((fd) => readlink(`${proc}/${pid}/fd/${fd}`).catch(() => '')));
+  return targets.filter((t) => t === 'anon_inode:inotify').length;
+}
+
+/** inotify instances held by the processes of one user (root's count against the limit), from /proc. */
+export async function inotifyInstancesOfUser(uid: number, proc = '/proc'): Promise<number> {
   let count = 0;
-  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
-    const owner = await stat(`/proc/${pid}`).then((s) => s.uid, () => -1);
-    if (owner !== 0) continue;
-    const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) if ((await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')) === 'anon_inode:inotify') count++;
+  for (const pid of (await readdir(proc)).filter((p) => /^\d+$/.test(p))) {
+    const owner = await stat(`${proc}/${pid}`).then((s) => s.uid, () => -1);
+    if (owner === uid) count += await inotifyInstancesOf(pid, proc);
   }
   return count;
 }
@@ -56,7 +61,7 @@ async function maxInstances(): Promise<number> {
 
 /** How `nodes` more nodes would fare on this host now. */
 export async function inotifyBudget(nodes: number): Promise<InotifyBudget> {
-  return { max: await maxInstances(), used: await rootInotifyInstances(), nodes };
+  return { max: await maxInstances(), used: await inotifyInstancesOfUser(0), nodes };
 }
 
 /** The lab's nodes that are not running yet: only they will take more instances. */
