@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLab } from '../src/lab/model.js';
-import { cachedTargets } from '../src/lifecycle/targets.js';
+import { requireTargets } from '../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../src/paths.js';
 import { listScenarios } from '../src/scenario/catalog.js';
 import { benchLab, type LabFigures } from './lab.js';
@@ -43,11 +43,10 @@ const opts = {
 };
 const figures: LabFigures[] = [];
 for (const lab of labs) {
-  const targets = await cachedTargets(lab);
-  if (!targets) {
-    console.error(`lab ${lab.name} (${lab.file}) is not up: run \`npm run up -- --lab ${lab.file}\` first`);
+  const targets = await requireTargets(lab).catch((err: Error) => {
+    console.error(err.message);
     process.exit(2);
-  }
+  });
   console.log(`measuring lab ${lab.name} ...`);
   figures.push(await benchLab(lab, targets, opts));
 }

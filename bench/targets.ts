@@ -15,7 +15,7 @@ import { COURSE_IMAGES } from '../src/images/catalog.js';
 import { provideImages } from '../src/images/provide.js';
 import type { Lab } from '../src/lab/model.js';
 import { recordedProvider } from '../src/lifecycle/record.js';
-import { cachedTargets } from '../src/lifecycle/targets.js';
+import { requireTargets } from '../src/lifecycle/targets.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { SshPool } from '../src/ssh/pool.js';
 import { renderTargets, type TargetFigures } from './report.js';
@@ -31,7 +31,7 @@ async function lab(args: string[], env: Record<string, string> = {}): Promise<{ 
 }
 
 async function courseImagesOnNodes(base: Lab): Promise<void> {
-  const pool = await SshPool.open((await cachedTargets(base))!);
+  const pool = await SshPool.open(await requireTargets(base));
   try {
     await provideImages(COURSE_IMAGES, { pool, lab: base, log: (line) => console.log(line) });
   } finally {
