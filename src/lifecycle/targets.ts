@@ -22,7 +22,7 @@ export async function refreshTargets(lab: Lab, vagrant: Vagrant): Promise<SshTar
 }
 
 /** The SSH targets of the lab's nodes, from the cache `up` wrote; null when the lab is not up (no cache, or a node missing from it). */
-export async function cachedTargets(lab: Lab): Promise<SshTarget[] | null> {
+async function cachedTargets(lab: Lab): Promise<SshTarget[] | null> {
   const text = await readFile(cacheFile(lab), 'utf8').catch(() => null);
   return text === null ? null : inLabOrder(lab, parseSshConfig(text));
 }

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
-import { cachedTargets } from '../../src/lifecycle/targets.js';
+import { requireTargets } from '../../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { listScenarios } from '../../src/scenario/catalog.js';
 import { autoDetect } from '../../src/providers/index.js';
@@ -67,7 +67,7 @@ describe('the lab on real Vagrant + LXC', () => {
   });
 
   it('node1 pings node2 on eth1, and nodes have no route off the lab network', async () => {
-    const pool = await SshPool.open((await cachedTargets(loadLab(LAB_FILE)))!);
+    const pool = await SshPool.open(await requireTargets(loadLab(LAB_FILE)));
     try {
       const ping = await pool.session('docker-node1').exec(`ping -c 2 -W 2 -I eth1 ${SUBNET}.11`, { timeoutMs: 20_000 });
       expect(ping.exitCode, ping.stdout + ping.stderr).toBe(0);
@@ -123,7 +123,7 @@ describe('the lab on real Vagrant + LXC', () => {
     expect(r.all).toMatch(/steady/);
     expect(r.all).toMatch(/ready/);
     expect(r.all).toMatch(/cleanup: remove the work folders/);
-    const pool = await SshPool.open((await cachedTargets(loadLab(LAB_FILE)))!);
+    const pool = await SshPool.open(await requireTargets(loadLab(LAB_FILE)));
     try {
       const left = await pool.session('docker-node1').exec('ls -d /tmp/docker-lab-sample-* 2>/dev/null | wc -l', { timeoutMs: 10_000 });
       expect(left.stdout.trim()).toBe('0');
@@ -173,7 +173,7 @@ describe('the lab on real Vagrant + LXC', () => {
   describe('faults', () => {
     let pool: SshPool;
     beforeAll(async () => {
-      pool = await SshPool.open((await cachedTargets(loadLab(LAB_FILE)))!);
+      pool = await SshPool.open(await requireTargets(loadLab(LAB_FILE)));
     });
     afterAll(async () => {
       await pool?.close();

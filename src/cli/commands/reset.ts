@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { exercisesInProgress, forgetProgress } from '../../exercise/progress.js';
-import { InputError } from '../../errors.js';
-import { cachedTargets } from '../../lifecycle/targets.js';
+import { requireTargets } from '../../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../paths.js';
 import { readKept } from '../../run/kept.js';
 import { resetScenarios } from '../../run/reset.js';
@@ -20,8 +19,7 @@ export function register(program: Command, ctx: CliContext): void {
         console.log(`lab ${lab.name}: no kept run and no exercise begun; nothing to reset`);
         return;
       }
-      const targets = await cachedTargets(lab);
-      if (!targets) throw new InputError(`lab '${lab.name}' is not up (no SSH addresses recorded); run \`npm run up\` first`);
+      const targets = await requireTargets(lab);
       const exitCode = await resetScenarios(unique, { lab, targets, signal: ctx.interruptions.signal });
       for (const plan of unique) forgetProgress(lab, plan.name);
       console.log(`reset ${unique.map((p) => p.name).join(', ')}: cleanup ${exitCode === 0 ? 'ran' : 'ran with failures (see above)'}; progress forgotten`);
