@@ -9,13 +9,13 @@ import { readdir, readFile, readlink, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { fleetDown, fleetScenarios, fleetUp, scenariosLine } from '../src/fleet/fleet.js';
+import { formatTime } from '../src/format.js';
 import { stampLabs } from '../src/lifecycle/derived-labs.js';
 import type { Lab } from '../src/lab/model.js';
 import { providerNamed } from '../src/providers/index.js';
 import { inotifyInstancesOfUser } from '../src/providers/lxc/host-limits.js';
 import { bridgeName, containerName } from '../src/providers/lxc/naming.js';
 
-const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 /** A node's memory as its cgroup counts it (cgroup v1 usage, or v2 current), page cache included. */
@@ -73,8 +73,8 @@ export async function benchLabs(base: Lab, count: number, jobs: number): Promise
     const walls = runs.flatMap((r) => r.results.map((x) => x.durationMs)).sort((a, b) => a - b);
 
     console.log(`\nmany labs on one host (${count} lab${count === 1 ? '' : 's'}, ${count * base.nodes.length} nodes):`);
-    console.log(`  up, all labs                 ${s(upMs)}   ${running.length} of ${count} up${up.some((o) => !o.ok) ? `; failed: ${up.filter((o) => !o.ok).map((o) => `${o.lab.name} (${o.error?.split('\n')[0]})`).join(', ')}` : ''}`);
-    console.log(`  overlay on all at once       ${s(overlayMs)}   ${passed} of ${count} passed; walls ${walls.length ? `${s(walls[0]!)} .. ${s(walls[walls.length - 1]!)}` : '-'}`);
+    console.log(`  up, all labs                 ${formatTime(upMs)}   ${running.length} of ${count} up${up.some((o) => !o.ok) ? `; failed: ${up.filter((o) => !o.ok).map((o) => `${o.lab.name} (${o.error?.split('\n')[0]})`).join(', ')}` : ''}`);
+    console.log(`  overlay on all at once       ${formatTime(overlayMs)}   ${passed} of ${count} passed; walls ${walls.length ? `${formatTime(walls[0]!)} .. ${formatTime(walls[walls.length - 1]!)}` : '-'}`);
     for (const r of runs) console.log(`    ${scenariosLine(r)}`);
     if (memory.length) {
       const total = memory.reduce((a, b) => a + b, 0);
@@ -87,7 +87,7 @@ export async function benchLabs(base: Lab, count: number, jobs: number): Promise
     const t2 = performance.now();
     await fleetDown(labs, 'lxc', jobs);
     const left = await leftovers(labs);
-    console.log(`  down, all labs               ${s(performance.now() - t2)}   ${left.length ? `LEFT: ${left.join(', ')}` : 'nothing left (containers, bridges)'}`);
+    console.log(`  down, all labs               ${formatTime(performance.now() - t2)}   ${left.length ? `LEFT: ${left.join(', ')}` : 'nothing left (containers, bridges)'}`);
     if (left.length) code = 1;
     rmSync(runDir, { recursive: true, force: true });
   }
