@@ -73,4 +73,12 @@ describe('lab.yaml validation', () => {
     expect(p.column).toBeGreaterThan(0);
     if (field) expect(p.field).toBe(field);
   });
+
+  it('refuses a docker-lab box for a provider docker-lab has no packer for, naming the field', async () => {
+    const lab = openLab(labFrom(GOOD.replace('vmware_desktop: bento/debian-12', 'vmware_desktop: docker-lab/bookworm')));
+    const err = await checkBox(lab, 'vmware_desktop').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).message).toMatch(/boxes\.vmware_desktop.*docker-lab builds no boxes for vmware_desktop/);
+    await expect(checkBox(lab, 'lxc')).resolves.toBeUndefined();
+  });
 });
