@@ -21,7 +21,7 @@ describe('the inotify budget of LXC nodes', () => {
     const proc = mkdtempSync(join(tmpdir(), 'proc-'));
     const fds = (pid: string, links: string[]) => {
       mkdirSync(join(proc, pid, 'fd'), { recursive: true });
-      links.forEach((target, fd) => symlinkSync(target, join(proc, pid, 'fd', String(fd))));
+      for (const [fd, target] of links.entries()) symlinkSync(target, join(proc, pid, 'fd', String(fd)));
     };
     fds('100', ['anon_inode:inotify', 'anon_inode:inotify', 'socket:[123]']);
     fds('200', ['anon_inode:[eventpoll]', 'anon_inode:inotify']);
