@@ -38,7 +38,7 @@ export class InputError extends Error {
   /** The full text shown to the user: the headline and one line per problem. */
   describe(): string {
     if (this.problems.length <= 1) return this.message;
-    return [this.message, ...this.problems.map((p) => `  ${p.loc ? formatLocation(p.loc) + ': ' : ''}${p.message}`)].join('\n');
+    return [this.message, ...this.problems.map((p) => `  ${p.loc ? `${formatLocation(p.loc)}: ` : ''}${p.message}`)].join('\n');
   }
 }
 

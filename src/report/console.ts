@@ -116,14 +116,14 @@ export class ConsoleReporter implements RunObserver {
 
   private nodeDeferred(stepId: string, node: string): Deferred<NodeRun> {
     const key = `${stepId}@${node}`;
-    let d = this.nodes.get(key);
-    if (!d) this.nodes.set(key, (d = this.fresh()));
+    const d = this.nodes.get(key) ?? this.fresh<NodeRun>();
+    this.nodes.set(key, d);
     return d;
   }
 
   private stepDeferred(stepId: string): Deferred<StepResult> {
-    let d = this.steps.get(stepId);
-    if (!d) this.steps.set(stepId, (d = this.fresh()));
+    const d = this.steps.get(stepId) ?? this.fresh<StepResult>();
+    this.steps.set(stepId, d);
     return d;
   }
 
