@@ -23,7 +23,7 @@ import { forgetProgress, loadProgress } from './progress.js';
 import { exerciseSession } from './session.js';
 import { standingLine, stepsDone, type StepVerdict } from './standing.js';
 
-export type ExerciseAction = 'interactive' | 'challenge' | 'check' | 'reset';
+type ExerciseAction = 'interactive' | 'challenge' | 'check' | 'reset';
 
 export async function exercise(lab: Lab, name: string, action: ExerciseAction): Promise<number> {
   const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });

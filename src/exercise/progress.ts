@@ -15,9 +15,9 @@ const progressSchema = z.object({
 
 export type Progress = z.infer<typeof progressSchema>;
 
-export const FRESH: Progress = { done: 0, captures: {} };
+const FRESH: Progress = { done: 0, captures: {} };
 
-export function progressFile(lab: Lab, scenario: string): string {
+function progressFile(lab: Lab, scenario: string): string {
   return join(lab.dir, '.docker-lab', 'exercise', `${scenario}.json`);
 }
 

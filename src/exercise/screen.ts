@@ -16,7 +16,7 @@ export type Phase =
   | { kind: 'not-yet'; misses: Miss[]; bySolution: boolean }
   | { kind: 'running-solution' };
 
-export interface ScreenState {
+interface ScreenState {
   scenario: string;
   total: number;
   step: ExerciseStep;

@@ -30,7 +30,7 @@ export function bootSector(): Buffer {
   return sector;
 }
 
-export type Accelerator = 'kvm' | 'tcg';
+type Accelerator = 'kvm' | 'tcg';
 
 /** `cpu` is QEMU's `-cpu` model: the probe must ask for the one the real guests get, or it proves another CPU. */
 export function qemuArgs(image: string, accel: Accelerator, cpu: string): string[] {
@@ -44,7 +44,7 @@ export function qemuArgs(image: string, accel: Accelerator, cpu: string): string
   ];
 }
 
-export interface GuestRun {
+interface GuestRun {
   exitCode: number | undefined;
   timedOut: boolean;
   stderr: string;

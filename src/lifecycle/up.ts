@@ -8,7 +8,7 @@ import { Vagrant } from '../vagrant/driver.js';
 import { runTasks, stopOn } from './tasks.js';
 import { refreshTargets } from './targets.js';
 
-export interface UpResult {
+interface UpResult {
   /** Each node's hostname as it answered over ssh2. */
   hostnames: Record<string, string>;
 }

@@ -16,7 +16,7 @@ export interface ProviderOutcome<N extends string = string> {
   insist?: string;
 }
 
-export interface Skip {
+interface Skip {
   name: string;
   /** One line for `up`: the reason and how to insist. */
   line: string;
@@ -29,7 +29,7 @@ export function acceptable(outcome: ProviderOutcome): boolean {
   return outcome.usable.ok && outcome.findings.every((f) => f.ok);
 }
 
-export function skipLine(outcome: ProviderOutcome): string {
+function skipLine(outcome: ProviderOutcome): string {
   const insist = `--provider ${outcome.name}`;
   if (!outcome.usable.ok) return `${outcome.name} skipped: ${outcome.usable.why}; ${outcome.insist ?? `${insist} to use it anyway`}`;
   const missing = outcome.findings.filter((f) => !f.ok);

@@ -10,7 +10,7 @@ import type { Lab } from '../lab/model.js';
 
 const keptSchema = z.array(z.object({ name: z.string(), file: z.string(), since: z.string() }));
 
-export type Kept = z.infer<typeof keptSchema>[number];
+type Kept = z.infer<typeof keptSchema>[number];
 
 function keptFile(lab: Lab): string {
   return join(lab.dir, '.docker-lab', 'kept.json');

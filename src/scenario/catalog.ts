@@ -11,7 +11,7 @@ import { loadScenarioFile } from './format/load.js';
 import { listYaml, scenarioPath } from './format/paths.js';
 import type { ScenarioPlan } from './plan.js';
 
-export interface ScenarioSummary {
+interface ScenarioSummary {
   name: string;
   file: string;
   description: string;

@@ -4,7 +4,7 @@ import type { Lab } from '../lab/model.js';
 import type { SshTarget } from '../ssh/target.js';
 import { isRubyFrame, parseSshConfig, parseStatus, terminalLines, vagrantFailure, type MachineStatus } from './parse.js';
 
-export type LineSink = (line: string) => void;
+type LineSink = (line: string) => void;
 
 /** No call reaches the network: the checkpoint and box-update checks are off. */
 const QUIET = { VAGRANT_CHECKPOINT_DISABLE: '1', VAGRANT_BOX_UPDATE_CHECK_DISABLE: '1', VAGRANT_NO_COLOR: '1' };

@@ -13,7 +13,7 @@ export interface MachineStatus {
  * Parses Vagrant's machine-readable output (`timestamp,target,type,data...`). Commas inside data arrive as
  * `%!(VAGRANT_COMMA)` and newlines as a literal `\n`.
  */
-export function parseMachineReadable(text: string): { target: string; type: string; data: string[] }[] {
+function parseMachineReadable(text: string): { target: string; type: string; data: string[] }[] {
   return text
     .split('\n')
     .filter((line) => /^\d+,/.test(line))

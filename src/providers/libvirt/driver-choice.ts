@@ -8,11 +8,11 @@ import type { Usability } from '../../host/usability.js';
 import { rb } from '../fragment.js';
 
 /** Read by the Vagrantfile's libvirt block: `kvm` unless `lab up` found KVM unable to run the lab's guests. */
-export const DRIVER_ENV = 'DOCKER_LAB_LIBVIRT_DRIVER';
+const DRIVER_ENV = 'DOCKER_LAB_LIBVIRT_DRIVER';
 
-export type LibvirtDriver = 'kvm' | 'qemu';
+type LibvirtDriver = 'kvm' | 'qemu';
 
-export interface GuestCpu {
+interface GuestCpu {
   /** vagrant-libvirt's `cpu_mode` and `cpu_model` ('' when the mode takes none). */
   libvirt: { mode: 'host-passthrough' | 'custom'; model: string };
   /** The same CPU as QEMU's `-cpu` names it. */

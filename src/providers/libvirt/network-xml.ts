@@ -3,13 +3,9 @@
  * route off the host), DNS off. libvirt gives DHCP clients of an isolated network no router, so the management
  * network's leases carry no default route either. Pure.
  */
+import { netmask } from '../../lab/ipv4.js';
 import type { Lab } from '../../lab/model.js';
 import { labBridge, libvirtName, managementBridge, managementNetworkName, managementSubnet, poolDir } from './naming.js';
-
-function netmask(prefix: number): string {
-  const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return [24, 16, 8, 0].map((s) => (bits >>> s) & 255).join('.');
-}
 
 /** The lab network (eth1 in the nodes), with the host on .1 like the other providers' host-only networks. */
 export function labNetworkXml(lab: Lab): string {

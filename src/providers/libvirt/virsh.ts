@@ -15,7 +15,7 @@ export async function virsh(args: string[], opts: { reject?: boolean } = {}): Pr
 }
 
 /** Names one per line, as `virsh *-list --name` prints them. Pure. */
-export function parseNames(stdout: string): string[] {
+function parseNames(stdout: string): string[] {
   return stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 

@@ -14,7 +14,7 @@ import type { CommandStep } from '../kinds/command.js';
 import { commandLine } from '../../shell/command-line.js';
 import type { NodeRun } from '../results.js';
 
-export interface AttemptOptions {
+interface AttemptOptions {
   /** false: one attempt whatever the step's `retry` (exercise mode polls, and that is its retry). */
   retry: boolean;
   signal?: AbortSignal | undefined;

@@ -9,9 +9,9 @@ import type { RunError } from '../failure.js';
 import { explainConnectionError } from './lab-network.js';
 import type { Transcript } from './transcript.js';
 
-export type ExecOutcome = { result: ExecResult; error?: undefined } | { result: ExecResult; error: RunError };
+type ExecOutcome = { result: ExecResult; error?: undefined } | { result: ExecResult; error: RunError };
 
-export interface ExecRequest {
+interface ExecRequest {
   node: string;
   step: string;
   attempt: number;

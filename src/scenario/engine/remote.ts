@@ -55,7 +55,7 @@ export function backgroundStop(pgid: number, sudo: boolean): string {
 export const DOCKER_SERVER_VERSION = "docker version --format '{{.Server.Version}}'";
 
 /** A daemon a run started, as the probe for dead daemons needs it. */
-export interface DaemonRef {
+interface DaemonRef {
   pgid: number;
   log: string;
 }

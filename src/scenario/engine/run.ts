@@ -34,7 +34,7 @@ export interface RunObserver {
   scenarioEnd?(result: ScenarioResult): void | Promise<void>;
 }
 
-export interface RunScenarioOptions {
+interface RunScenarioOptions {
   pool: SshPool;
   lab: Lab;
   keep: boolean;

@@ -5,7 +5,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface TranscriptEntry {
+interface TranscriptEntry {
   node: string;
   step: string;
   attempt: number;

@@ -14,7 +14,7 @@ export interface Placeholder {
   end: number;
 }
 
-export type PlaceholderScan = { ok: true; placeholders: Placeholder[] } | { ok: false; index: number; message: string };
+type PlaceholderScan = { ok: true; placeholders: Placeholder[] } | { ok: false; index: number; message: string };
 
 const OPEN = '${{';
 const CLOSE = '}}';
@@ -46,7 +46,7 @@ export interface ValueTree {
   [key: string]: string | number | boolean | ValueTree;
 }
 
-export type Lookup = { ok: true; value: string } | { ok: false; depth: number; reason: 'missing' | 'not-a-value' };
+type Lookup = { ok: true; value: string } | { ok: false; depth: number; reason: 'missing' | 'not-a-value' };
 
 /** Walks `segments` through `tree`; `depth` says how many segments resolved before the failure. */
 export function lookup(tree: ValueTree, segments: readonly (string | number)[]): Lookup {
@@ -62,7 +62,7 @@ export function lookup(tree: ValueTree, segments: readonly (string | number)[]):
 }
 
 /** Where in shell syntax a placeholder sits; decides how its value is inserted. */
-export type ShellContext =
+type ShellContext =
   | { kind: 'word' } // unquoted, also inside $( ) and ` `
   | { kind: 'single' } // '...'
   | { kind: 'ansi' } // $'...'
@@ -71,7 +71,7 @@ export type ShellContext =
   | { kind: 'heredoc'; delimiter: string; expands: boolean };
 
 /** A placeholder's context, and how many `...` command substitutions enclose it (each one re-reads backslashes). */
-export type PlaceholderContext = ShellContext & { backticks: number };
+type PlaceholderContext = ShellContext & { backticks: number };
 
 type Frame = { kind: 'word'; parens: number; closer: ')' | '`' | null } | { kind: 'single' } | { kind: 'ansi' } | { kind: 'double' } | { kind: 'comment' };
 

@@ -82,7 +82,7 @@ export const commandStepSchema = z.strictObject(commandKeys);
  * One read-only verification of a step: what exercise mode polls while the student types, and what
  * `lab scenario` runs right after the step. It must not change the node.
  */
-export const checkSchema = z
+const checkSchema = z
   .strictObject({
     name: commandKeys.name.describe('what is verified, in plain words; shown when it fails (default: the first line of run)'),
     on: commandKeys.on,

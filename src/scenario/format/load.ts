@@ -29,7 +29,7 @@ import { availableHint, fragmentPath, fragmentsDir, listYaml } from './paths.js'
 import { fragmentSchema, scenarioSchema, type CaptureFile, type ExpectFile, type StepFile } from './schema.js';
 import { resolveExpression } from './scope.js';
 
-export interface LoadOptions {
+interface LoadOptions {
   scenariosDir: string;
   lab: Lab;
 }

@@ -6,7 +6,7 @@
 import type { Lab } from '../../lab/model.js';
 import { lookup, parseExpression, type ValueTree } from './interpolate.js';
 
-export interface ScopeValues {
+interface ScopeValues {
   lab: Lab;
   /** The node the command runs on; absent in the static check, where every node is possible. */
   node?: { name: string; ip: string };
@@ -44,7 +44,7 @@ export function valueIn(scope: ScopeValues): (expr: string) => string {
   };
 }
 
-export type Resolution = { ok: true; value: string } | { ok: false; message: string };
+type Resolution = { ok: true; value: string } | { ok: false; message: string };
 
 /** The value of one expression, or a message that says what is wrong and what would be right. */
 export function resolveExpression(expr: string, s: ScopeValues): Resolution {

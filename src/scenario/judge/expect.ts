@@ -41,7 +41,7 @@ export interface Expectation {
 }
 
 /** An expectation that did not hold: e.g. check `stdout matches /cluster is healthy/`, detail expected against actual. */
-export type CheckFailure = Extract<Failure, { kind: 'expectation' }>;
+type CheckFailure = Extract<Failure, { kind: 'expectation' }>;
 
 export const DEFAULT_EXPECTATION: Expectation = { exit: [0], stdout: [], stderr: [], json: [] };
 

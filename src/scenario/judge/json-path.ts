@@ -21,7 +21,7 @@ export function parseJsonPath(text: string): JsonPath | null {
   return path;
 }
 
-export type JsonLookup = { found: true; value: unknown } | { found: false; at: string };
+type JsonLookup = { found: true; value: unknown } | { found: false; at: string };
 
 /** The value at `path`, or where the walk stopped (for a message such as "$[0] has no key Scope"). */
 export function getJsonPath(root: unknown, path: JsonPath): JsonLookup {
