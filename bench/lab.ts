@@ -17,8 +17,8 @@ import { SCENARIOS_DIR } from '../src/paths.js';
 import { runScenarios } from '../src/run/scenarios.js';
 import { loadScenario } from '../src/scenario/catalog.js';
 import { leafResults } from '../src/scenario/results.js';
-import type { SshTarget } from '../src/ssh/target.js';
 import { SshPool } from '../src/ssh/pool.js';
+import type { SshTarget } from '../src/ssh/target.js';
 
 export interface LabFigures {
   lab: string;
@@ -60,21 +60,32 @@ export async function benchLab(lab: Lab, targets: readonly SshTarget[], opts: Be
   const node = lab.nodes[0]!.name;
   const dir = mkdtempSync(join(tmpdir(), 'docker-lab-bench-'));
   try {
-    const run = (file: string) => runScenarios([loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets: [...targets], quiet: true, runDir: join(dir, 'runs') });
+    const run = (file: string) =>
+      runScenarios([loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets: [...targets], quiet: true, runDir: join(dir, 'runs') });
 
     // Back to back, every step waits for a bash to start; in a scenario the next bash starts while the step
     // before it runs, which the second series shows with a short `sleep` step before each `true`.
     async function trueSteps(label: string, before: string | null): Promise<number[]> {
       const file = join(dir, `${label}.yaml`);
-      const step = (i: number) => [...(before ? [`  - { name: "before ${i}", on: ${node}, run: "${before}" }`] : []), `  - { name: "true ${i}", on: ${node}, run: "true" }`];
-      writeFileSync(file, [`name: ${label}`, 'description: N times `true` on one node', 'steps:', ...Array.from({ length: opts.steps }, (_, i) => step(i)).flat()].join('\n'));
+      const step = (i: number) => [
+        ...(before ? [`  - { name: "before ${i}", on: ${node}, run: "${before}" }`] : []),
+        `  - { name: "true ${i}", on: ${node}, run: "true" }`,
+      ];
+      writeFileSync(
+        file,
+        [`name: ${label}`, 'description: N times `true` on one node', 'steps:', ...Array.from({ length: opts.steps }, (_, i) => step(i)).flat()].join('\n'),
+      );
       const r = await run(file);
-      return leafResults(r.results[0]!.steps).filter((s) => s.name.startsWith('true ')).map((s) => s.durationMs);
+      return leafResults(r.results[0]!.steps)
+        .filter((s) => s.name.startsWith('true '))
+        .map((s) => s.durationMs);
     }
     const backToBack = await trueSteps('back-to-back', null);
     const inScenario = await trueSteps('in-a-scenario', 'sleep 0.05');
     const ssh = await repeat(opts.sshRuns, () => timed('ssh', ['-F', sshConfigPath(lab), node, 'true']));
-    const vagrant = await repeat(opts.vagrantRuns, () => timed('vagrant', ['ssh', node, '-c', 'true'], { VAGRANT_CWD: lab.dir, VAGRANT_CHECKPOINT_DISABLE: '1' }));
+    const vagrant = await repeat(opts.vagrantRuns, () =>
+      timed('vagrant', ['ssh', node, '-c', 'true'], { VAGRANT_CWD: lab.dir, VAGRANT_CHECKPOINT_DISABLE: '1' }),
+    );
     const pool = await SshPool.open(targets.filter((t) => t.node === node));
     let bashStart: number;
     try {

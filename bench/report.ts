@@ -17,12 +17,21 @@ function table(rows: string[][]): string[] {
 }
 
 /** A row of one figure per lab, each later lab's with its ratio to the first. */
-function row(label: string, figures: readonly LabFigures[], pick: (f: LabFigures) => number | undefined, show: (x: number) => string, suffix: (f: LabFigures) => string = () => ''): string[] {
+function row(
+  label: string,
+  figures: readonly LabFigures[],
+  pick: (f: LabFigures) => number | undefined,
+  show: (x: number) => string,
+  suffix: (f: LabFigures) => string = () => '',
+): string[] {
   const first = pick(figures[0]!);
-  return [label, ...figures.map((f, i) => {
-    const x = pick(f);
-    return x === undefined ? '-' : `${show(x)}${suffix(f)}${i > 0 ? ratioTo(first, x) : ''}`;
-  })];
+  return [
+    label,
+    ...figures.map((f, i) => {
+      const x = pick(f);
+      return x === undefined ? '-' : `${show(x)}${suffix(f)}${i > 0 ? ratioTo(first, x) : ''}`;
+    }),
+  ];
 }
 
 export function renderBench(figures: readonly LabFigures[]): string {
@@ -49,10 +58,16 @@ export function renderBench(figures: readonly LabFigures[]): string {
     ...table([
       head,
       ...names.map((name) =>
-        row(name, figures, (f) => outcome(f, name)?.seconds, secs, (f) => {
-          const o = outcome(f, name)!;
-          return o.status === 'passed' ? '' : ` ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
-        }),
+        row(
+          name,
+          figures,
+          (f) => outcome(f, name)?.seconds,
+          secs,
+          (f) => {
+            const o = outcome(f, name)!;
+            return o.status === 'passed' ? '' : ` ${o.status}${o.reason ? ` (${o.reason})` : ''}`;
+          },
+        ),
       ),
       row('all of them', figures, (f) => f.course, secs),
     ]),
@@ -74,7 +89,15 @@ export const TARGETS = { fresh: 90, course: 45, matrix: 120 } as const;
 export function renderTargets(f: TargetFigures): string {
   const rows: { cells: string[]; note: string }[] = [];
   const add = (label: string, seconds: number, target: number | null, note = '') =>
-    rows.push({ cells: [label, secs(seconds), target === null ? '' : `${target} s`, target === null ? '' : `x${(seconds / target).toFixed(2)}${seconds <= target ? ' met' : ''}`], note });
+    rows.push({
+      cells: [
+        label,
+        secs(seconds),
+        target === null ? '' : `${target} s`,
+        target === null ? '' : `x${(seconds / target).toFixed(2)}${seconds <= target ? ' met' : ''}`,
+      ],
+      note,
+    });
   const { passed, skipped, failed } = f.matrix.cells;
   add('a fresh machine to a passed overlay', f.fresh.up + f.fresh.overlay, TARGETS.fresh, f.fresh.ok ? '' : 'FAILED');
   add('  up, the box built from nothing', f.fresh.up, null);

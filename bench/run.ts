@@ -13,8 +13,8 @@ import { SCENARIOS_DIR } from '../src/paths.js';
 import { listScenarios } from '../src/scenario/catalog.js';
 import { benchLab, type LabFigures } from './lab.js';
 import { benchLabs } from './labs.js';
-import { benchTargets } from './targets.js';
 import { renderBench } from './report.js';
+import { benchTargets } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +32,11 @@ const labs = (values.lab ?? ['lab.yaml']).map((file) => loadLab(resolve(file)));
 // Many labs is a run of its own: it brings its labs up and down itself.
 if (values.labs) process.exit(await benchLabs(labs[0]!, Number(values.labs), Number(values.jobs ?? 4)));
 
-const scenarios = values.scenarios ? values.scenarios.split(',') : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name);
+const scenarios = values.scenarios
+  ? values.scenarios.split(',')
+  : listScenarios(SCENARIOS_DIR)
+      .filter((s) => !s.problem && s.name !== 'sample')
+      .map((s) => s.name);
 if (values.targets) process.exit(await benchTargets(labs[0]!, scenarios));
 
 const opts = {

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 const SRC = join(import.meta.dirname, '../src');
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** `from/file.ts -> to/file.ts` for each import from a room (or one file) into another room, paths under src/. */

@@ -12,7 +12,7 @@ import type { Lab } from '../lab/model.js';
 import { requireTargets } from '../lifecycle/targets.js';
 import { parseDuration } from '../scenario/format/duration.js';
 import { SshSession } from '../ssh/session.js';
-import { captureCommand, packetsCaptured, PID_LINE, type CaptureSpec } from './remote.js';
+import { type CaptureSpec, captureCommand, PID_LINE, packetsCaptured } from './remote.js';
 
 interface CaptureOptions {
   node: string;
@@ -32,13 +32,15 @@ const DEFAULT_DURATION = '60s';
 
 /** Checks the arguments before any node is asked (exit 2 on bad input). */
 function checkCaptureOptions(lab: Lab, o: CaptureOptions): { node: string; spec: CaptureSpec; out: string } {
-  if (!lab.nodes.some((n) => n.name === o.node)) throw new InputError(`capture: no node '${o.node}' in ${lab.file} (its nodes: ${lab.nodes.map((n) => n.name).join(', ')})`);
+  if (!lab.nodes.some((n) => n.name === o.node))
+    throw new InputError(`capture: no node '${o.node}' in ${lab.file} (its nodes: ${lab.nodes.map((n) => n.name).join(', ')})`);
   if (o.container !== undefined && o.netns !== undefined) throw new InputError('capture: --container and --netns exclude each other');
   const count = o.count === undefined ? undefined : Number(o.count);
   if (count !== undefined && (!Number.isInteger(count) || count < 1)) throw new InputError(`--count: '${o.count}' is not a whole number of at least 1`);
   const durationMs = parseDuration(o.duration ?? DEFAULT_DURATION);
   if (durationMs === null || durationMs <= 0) throw new InputError(`--duration: '${o.duration}' is not a positive duration such as 10s or 2m`);
-  const where: CaptureSpec['where'] = o.container !== undefined ? { kind: 'container', name: o.container } : o.netns !== undefined ? { kind: 'netns', name: o.netns } : { kind: 'host' };
+  const where: CaptureSpec['where'] =
+    o.container !== undefined ? { kind: 'container', name: o.container } : o.netns !== undefined ? { kind: 'netns', name: o.netns } : { kind: 'host' };
   return {
     node: o.node,
     spec: { iface: o.iface, where, durationMs, ...(count ? { count } : {}), ...(o.filter ? { filter: o.filter } : {}) },
@@ -123,7 +125,9 @@ export async function capture(session: SshSession, spec: CaptureSpec, out: strin
   // The script's own refusals (no such container, namespace or interface) are bad input, found on the node.
   if (ended.code === 2 && pid === null) throw new InputError(`capture on ${session.node}: ${said}`);
   if (ended.code !== 0 && !stopRequested) {
-    throw new FailureError(`capture on ${session.node} ${spec.iface} ended with ${ended.code === null ? `no exit code${ended.signal ? ` (signal ${ended.signal})` : ''}` : `exit code ${ended.code}`}: ${said.split('\n').slice(-3).join('; ')}`);
+    throw new FailureError(
+      `capture on ${session.node} ${spec.iface} ended with ${ended.code === null ? `no exit code${ended.signal ? ` (signal ${ended.signal})` : ''}` : `exit code ${ended.code}`}: ${said.split('\n').slice(-3).join('; ')}`,
+    );
   }
   return { bytes, packets: packetsCaptured(stderr) };
 }

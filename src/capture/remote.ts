@@ -27,7 +27,9 @@ export function captureCommand(spec: CaptureSpec): string {
   if (spec.where.kind === 'host') lines.push('enter=()');
   if (spec.where.kind === 'container') {
     const name = shellQuote(spec.where.name);
-    lines.push(`pid=$(docker inspect -f '{{.State.Pid}}' -- ${name} 2>/dev/null) || { echo "no container ${spec.where.name.replace(/["$`\\]/g, '')} on this node" >&2; exit 2; }`);
+    lines.push(
+      `pid=$(docker inspect -f '{{.State.Pid}}' -- ${name} 2>/dev/null) || { echo "no container ${spec.where.name.replace(/["$`\\]/g, '')} on this node" >&2; exit 2; }`,
+    );
     lines.push('[ "$pid" -gt 0 ] || { echo "the container is not running" >&2; exit 2; }', 'enter=(nsenter --net=/proc/$pid/ns/net)');
   }
   if (spec.where.kind === 'netns') {
@@ -37,8 +39,12 @@ export function captureCommand(spec: CaptureSpec): string {
       `else echo "no namespace ${spec.where.name.replace(/["$`\\]/g, '')} in /var/run/docker/netns or /var/run/netns" >&2; exit 2; fi`,
     );
   }
-  lines.push(`"\${enter[@]}" ip link show dev ${shellQuote(spec.iface)} >/dev/null 2>&1 || { echo "no interface ${spec.iface.replace(/["$`\\]/g, '')} in that namespace" >&2; exit 2; }`);
-  const tcpdump = ['tcpdump', '-i', spec.iface, '-U', '-w', '-', ...(spec.count ? ['-c', String(spec.count)] : []), ...(spec.filter ? [spec.filter] : [])].map(shellQuote).join(' ');
+  lines.push(
+    `"\${enter[@]}" ip link show dev ${shellQuote(spec.iface)} >/dev/null 2>&1 || { echo "no interface ${spec.iface.replace(/["$`\\]/g, '')} in that namespace" >&2; exit 2; }`,
+  );
+  const tcpdump = ['tcpdump', '-i', spec.iface, '-U', '-w', '-', ...(spec.count ? ['-c', String(spec.count)] : []), ...(spec.filter ? [spec.filter] : [])]
+    .map(shellQuote)
+    .join(' ');
   const seconds = Math.max(1, Math.ceil(spec.durationMs / 1000));
   lines.push('echo "capture-pid $$" >&2', `exec timeout --preserve-status -s INT ${seconds} "\${enter[@]}" ${tcpdump}`);
   return commandLine(lines.join('\n'), true);

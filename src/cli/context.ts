@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import type { Lab } from '../lab/model.js';
 import { openLab } from '../providers/index.js';
 import type { Interruptions } from './interruptions.js';
@@ -36,5 +36,8 @@ export function wholeNumber(min: number) {
 
 /** A comma-separated list, empty parts dropped. */
 export function commaList(value: string): string[] {
-  return value.split(',').map((x) => x.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

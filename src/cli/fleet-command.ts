@@ -4,10 +4,10 @@
  */
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { fleetDown, fleetScenarios, fleetStatus, fleetUp, type LabOutcome, scenariosLine } from '../fleet/fleet.js';
 import { formatTime } from '../format.js';
-import { stampLabs } from '../lifecycle/derived-labs.js';
 import type { Lab } from '../lab/model.js';
-import { fleetDown, fleetScenarios, fleetStatus, fleetUp, scenariosLine, type LabOutcome } from '../fleet/fleet.js';
+import { stampLabs } from '../lifecycle/derived-labs.js';
 import { chooseProvider } from '../providers/index.js';
 import type { CliContext } from './context.js';
 

@@ -5,8 +5,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf, InputError } from '../errors.js';
-import type { CliContext } from './context.js';
-import { Interruptions } from './interruptions.js';
 import * as doctor from './commands/doctor.js';
 import * as exercise from './commands/exercise.js';
 import * as lifecycle from './commands/lifecycle.js';
@@ -15,6 +13,8 @@ import * as reset from './commands/reset.js';
 import * as scenario from './commands/scenario.js';
 import * as see from './commands/see.js';
 import * as vagrantfile from './commands/vagrantfile.js';
+import type { CliContext } from './context.js';
+import { Interruptions } from './interruptions.js';
 
 const COMMANDS = [lifecycle, doctor, vagrantfile, scenario, reset, exercise, matrix, see];
 

@@ -3,25 +3,25 @@
  * each step. The entry the CLI calls; the parts are in this folder.
  */
 import { randomBytes } from 'node:crypto';
+import semver from 'semver';
 import { InputError } from '../errors.js';
 import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { requireTargets } from '../lifecycle/targets.js';
+import { SUITE_VERSIONS } from '../matrix/suites.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { resetScenarios } from '../run/reset.js';
 import { loadScenario } from '../scenario/catalog.js';
-import semver from 'semver';
-import { SUITE_VERSIONS } from '../matrix/suites.js';
-import type { ScenarioPlan } from '../scenario/plan.js';
 import { unmetRequirement } from '../scenario/engine/requirements.js';
+import type { ScenarioPlan } from '../scenario/plan.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
-import { exerciseSteps, type ExerciseStep } from './plan.js';
-import { probe, type Miss, type ProbeContext } from './probe.js';
-import { describeMiss } from './screen.js';
+import { type ExerciseStep, exerciseSteps } from './plan.js';
+import { type Miss, type ProbeContext, probe } from './probe.js';
 import { forgetProgress, loadProgress } from './progress.js';
+import { describeMiss } from './screen.js';
 import { exerciseSession } from './session.js';
-import { standingLine, stepsDone, type StepVerdict } from './standing.js';
+import { type StepVerdict, standingLine, stepsDone } from './standing.js';
 
 type ExerciseAction = 'interactive' | 'challenge' | 'check' | 'reset';
 
@@ -35,13 +35,20 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
     console.log(`${plan.name}: cleanup ${exitCode === 0 ? 'ran' : 'ran with failures (see above)'}; progress forgotten`);
     return exitCode;
   }
-  if (action !== 'check' && !process.stdin.isTTY) throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
+  if (action !== 'check' && !process.stdin.isTTY)
+    throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
   return withPool(targets, async (pool) => {
     await refuseOutsideRange(plan, pool, lab);
     if (action === 'check') {
       const lesson = steps.filter((s) => s.part === 'lesson');
       const { done, misses } = await walk(lesson, { pool, lab, captures: {} });
-      console.log(standingLine(lesson, done, steps.filter((s) => s.part === 'teardown')));
+      console.log(
+        standingLine(
+          lesson,
+          done,
+          steps.filter((s) => s.part === 'teardown'),
+        ),
+      );
       // What stopped the walk, in the words the student would see after Enter.
       if (misses.length) console.log(misses.flatMap(describeMiss).join('\n'));
       return done === lesson.length ? 0 : 1;
@@ -105,7 +112,9 @@ async function refuseOutsideRange(plan: ScenarioPlan, pool: SshPool, lab: Lab): 
   const unmet = await unmetRequirement(plan.requires.docker, pool, lab);
   if (!unmet) return;
   const range = plan.requires.docker;
-  const fits = (Object.entries(SUITE_VERSIONS) as [string, { docker: string }][]).filter(([, v]) => semver.satisfies(v.docker, range)).map(([suite, v]) => `${suite} (Docker ${v.docker})`);
+  const fits = (Object.entries(SUITE_VERSIONS) as [string, { docker: string }][])
+    .filter(([, v]) => semver.satisfies(v.docker, range))
+    .map(([suite, v]) => `${suite} (Docker ${v.docker})`);
   throw new InputError(
     `${plan.name} ${unmet}: the lesson cannot be done on this lab's Docker.\n` +
       `  a lab whose \`suite:\` in ${lab.file} is ${fits.join(' or ') || 'none of the known suites'} can (then \`lab down\` and \`lab up\`)`,

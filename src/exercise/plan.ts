@@ -5,9 +5,9 @@
 import { formatLocation, InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { interpolateText } from '../scenario/format/interpolate.js';
-import { kindOf, type GuidedStep, type LeafStep } from '../scenario/kinds/registry.js';
-import { hasGuide, mainSteps, type ScenarioPlan, type Verification } from '../scenario/plan.js';
 import { resolveExpression, scopeOnNode } from '../scenario/format/scope.js';
+import { type GuidedStep, kindOf, type LeafStep } from '../scenario/kinds/registry.js';
+import { hasGuide, mainSteps, type ScenarioPlan, type Verification } from '../scenario/plan.js';
 
 export interface ExerciseStep {
   /** 1-based, as the student counts. */
@@ -40,12 +40,28 @@ export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
   const lesson = plan.steps.length;
   const steps = mainSteps(plan).flatMap((step, i): ExerciseStep[] => {
     if (!hasGuide(step)) return [];
-    return [{ number: i + 1, title: step.name, explain: step.guide.explain, hint: step.guide.hint, verify: step.guide.verify, part: i < lesson ? 'lesson' : 'teardown', step }];
+    return [
+      {
+        number: i + 1,
+        title: step.name,
+        explain: step.guide.explain,
+        hint: step.guide.hint,
+        verify: step.guide.verify,
+        part: i < lesson ? 'lesson' : 'teardown',
+        step,
+      },
+    ];
   });
   const unwritten = steps.filter((s) => s.verify.kind === 'rerun' && s.explain === null);
   if (unwritten.length) {
-    const problems = unwritten.map((s) => ({ loc: s.step.origin, message: `step ${s.number} "${s.title}" is not written for exercise mode: give it explain: (it is read-only and re-run as its own check), check: or confirm: true` }));
-    throw new InputError(`${plan.name} can not be an exercise yet: ${formatLocation(problems[0]!.loc)}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, problems);
+    const problems = unwritten.map((s) => ({
+      loc: s.step.origin,
+      message: `step ${s.number} "${s.title}" is not written for exercise mode: give it explain: (it is read-only and re-run as its own check), check: or confirm: true`,
+    }));
+    throw new InputError(
+      `${plan.name} can not be an exercise yet: ${formatLocation(problems[0]!.loc)}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      problems,
+    );
   }
   return steps;
 }

@@ -6,14 +6,14 @@
 import type { Lab } from '../lab/model.js';
 import { runAttempts } from '../scenario/engine/attempts.js';
 import { Executor } from '../scenario/engine/executor.js';
-import { lastMeaningfulLine, type Failure } from '../scenario/failure.js';
-import { interpolateShell } from '../scenario/format/interpolate.js';
-import { isCommand, type CommandStep } from '../scenario/kinds/command.js';
-import { kindOf, type LeafStep } from '../scenario/kinds/registry.js';
 import { backgroundLaunch, backgroundLogPath } from '../scenario/engine/remote.js';
+import { type Failure, lastMeaningfulLine } from '../scenario/failure.js';
+import { interpolateShell } from '../scenario/format/interpolate.js';
 import { scopeOnNode, valueIn } from '../scenario/format/scope.js';
+import { type CommandStep, isCommand } from '../scenario/kinds/command.js';
+import { kindOf, type LeafStep } from '../scenario/kinds/registry.js';
 import type { SshPool } from '../ssh/pool.js';
-import { solutionLeaves, type ExerciseStep } from './plan.js';
+import { type ExerciseStep, solutionLeaves } from './plan.js';
 
 /** One command that did not hold on one node. */
 export interface Miss {
@@ -61,11 +61,7 @@ export async function runSolution(step: ExerciseStep, ctx: ProbeContext, runId: 
   const leaves = solutionLeaves(step);
   const daemons = leaves.filter((l) => kindOf(l).daemon);
   const started = await Promise.all(daemons.flatMap((d) => d.nodes.map((node) => startDaemon(d, node, ctx, runId))));
-  const commands = await judgeAll(
-    leaves.filter(isCommand),
-    ctx,
-    true,
-  );
+  const commands = await judgeAll(leaves.filter(isCommand), ctx, true);
   const misses = [...started.flatMap((m) => (m ? [m] : [])), ...commands.misses];
   return { holds: misses.length === 0, misses, captures: commands.captures };
 }
@@ -91,7 +87,13 @@ async function judge(step: CommandStep, node: string, ctx: ProbeContext, retry: 
     if (run.capture) captures[run.capture.name] = run.capture.value;
     return null;
   }
-  return { ...base, command, failures: run.failures, observed: (run.stdout.trim() ? run.stdout : run.stderr).trimEnd(), ...(run.error ? { error: run.error.message } : {}) };
+  return {
+    ...base,
+    command,
+    failures: run.failures,
+    observed: (run.stdout.trim() ? run.stdout : run.stderr).trimEnd(),
+    ...(run.error ? { error: run.error.message } : {}),
+  };
 }
 
 async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runId: string): Promise<Miss | null> {
@@ -100,7 +102,22 @@ async function startDaemon(step: LeafStep, node: string, ctx: ProbeContext, runI
     const command = interpolateShell(step.run, valueFor(step, node, ctx));
     const log = backgroundLogPath(runId, node, step.slug);
     const r = await ctx.pool.session(node).exec(backgroundLaunch(command, log, step.sudo), { timeoutMs: step.timeoutMs });
-    return r.exitCode === 0 ? null : { ...base, command, observed: r.stderr.trimEnd(), failures: [{ kind: 'daemon-died', check: 'start in the background', detail: `  exit ${r.exitCode}`, daemon: step.name, lastWords: lastMeaningfulLine(r.stderr) }] };
+    return r.exitCode === 0
+      ? null
+      : {
+          ...base,
+          command,
+          observed: r.stderr.trimEnd(),
+          failures: [
+            {
+              kind: 'daemon-died',
+              check: 'start in the background',
+              detail: `  exit ${r.exitCode}`,
+              daemon: step.name,
+              lastWords: lastMeaningfulLine(r.stderr),
+            },
+          ],
+        };
   } catch (err) {
     return { ...base, error: (err as Error).message };
   }

@@ -44,6 +44,10 @@ export function forgetProgress(lab: Lab, scenario: string): void {
 /** The scenarios a student has begun on this lab (at least one step done), with how far each got. */
 export function exercisesInProgress(lab: Lab): { scenario: string; done: number }[] {
   const dir = dirname(progressFile(lab, 'x'));
-  const names = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)) : [];
+  const names = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => f.slice(0, -'.json'.length))
+    : [];
   return names.map((scenario) => ({ scenario, done: loadProgress(lab, scenario, Infinity).done })).filter((e) => e.done > 0);
 }

@@ -36,7 +36,11 @@ export function renderScreen(s: ScreenState): string {
   const part = step.part === 'teardown' ? " · the lesson's teardown: undo what it made" : '';
   const hidden = s.mode === 'challenge' && !s.showSolution;
   // A step's title is often its command: a challenge shows the goal instead.
-  const out: string[] = [`${s.scenario}: step ${step.number} of ${s.total}${s.mode === 'challenge' ? ' (challenge)' : ''}${part}`, ...(hidden ? [] : [`  ${step.title}`]), RULE];
+  const out: string[] = [
+    `${s.scenario}: step ${step.number} of ${s.total}${s.mode === 'challenge' ? ' (challenge)' : ''}${part}`,
+    ...(hidden ? [] : [`  ${step.title}`]),
+    RULE,
+  ];
   if (s.notice) out.push(s.notice, '');
   if (step.explain) out.push(...step.explain.split('\n'), '');
   const nodes = [...new Set(s.commands.flatMap((b) => b.nodes))];
@@ -64,11 +68,21 @@ function phaseLines(s: ScreenState): string[] {
     case 'held-on-arrival':
       return step.verify.kind === 'rerun'
         ? ['This step only looks at the lab, and what it shows is already there.', 'Type the commands and read the output, then press Enter to go on.']
-        : ['✓ This step already holds, before you did anything here.', '  If you did not do it earlier, the lab was not clean (lab exercise --reset cleans it).', '  Press Enter to go on.'];
+        : [
+            '✓ This step already holds, before you did anything here.',
+            '  If you did not do it earlier, the lab was not clean (lab exercise --reset cleans it).',
+            '  Press Enter to go on.',
+          ];
     case 'waiting':
-      return step.verify.kind === 'confirm' ? ['When you have done this, press Enter.'] : ['Waiting for the step to hold (checked every second; Enter checks now).'];
+      return step.verify.kind === 'confirm'
+        ? ['When you have done this, press Enter.']
+        : ['Waiting for the step to hold (checked every second; Enter checks now).'];
     case 'not-yet':
-      return [phase.bySolution ? '✗ The solution ran, but the step does not hold yet:' : '✗ Not yet:', ...phase.misses.flatMap(describeMiss), ...(step.hint ? ['', `Hint: ${step.hint}`] : [])];
+      return [
+        phase.bySolution ? '✗ The solution ran, but the step does not hold yet:' : '✗ Not yet:',
+        ...phase.misses.flatMap(describeMiss),
+        ...(step.hint ? ['', `Hint: ${step.hint}`] : []),
+      ];
   }
 }
 
@@ -81,7 +95,10 @@ export function describeMiss(m: Miss): string[] {
   if (!m.error && !m.failures.some((f) => f.detail.includes('actual'))) {
     const observed = m.observed.split('\n');
     const shown = observed.slice(-OBSERVED_LINES);
-    lines.push(`    observed${observed.length > shown.length ? ` (last ${OBSERVED_LINES} lines)` : ''}:`, ...(m.observed ? shown.map((l) => `      ${l}`) : ['      (nothing)']));
+    lines.push(
+      `    observed${observed.length > shown.length ? ` (last ${OBSERVED_LINES} lines)` : ''}:`,
+      ...(m.observed ? shown.map((l) => `      ${l}`) : ['      (nothing)']),
+    );
   }
   return lines;
 }

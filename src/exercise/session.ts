@@ -6,8 +6,8 @@ import type { Lab } from '../lab/model.js';
 import type { SshPool } from '../ssh/pool.js';
 import { commandBlocks, type ExerciseStep } from './plan.js';
 import { probe, runSolution, type Verdict } from './probe.js';
-import { saveProgress, type Progress } from './progress.js';
-import { renderScreen, type Mode, type Phase } from './screen.js';
+import { type Progress, saveProgress } from './progress.js';
+import { type Mode, type Phase, renderScreen } from './screen.js';
 
 const POLL_MS = 1_000;
 
@@ -121,7 +121,8 @@ class StepState {
       }
       case '\r':
       case '\n': {
-        if (this.step.verify.kind === 'confirm' || this.phase.kind === 'held-on-arrival') return this.advance(`✓ step ${this.step.number} done: ${this.step.title}`);
+        if (this.step.verify.kind === 'confirm' || this.phase.kind === 'held-on-arrival')
+          return this.advance(`✓ step ${this.step.number} done: ${this.step.title}`);
         const verdict = await this.verify();
         if (verdict.holds) return this.advance(`✓ step ${this.step.number} done: ${this.step.title}`);
         this.phase = { kind: 'not-yet', misses: verdict.misses, bySolution: false };

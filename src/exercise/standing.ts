@@ -26,6 +26,9 @@ export function stepsDone(verdicts: readonly StepVerdict[]): number {
  */
 export function standingLine(lesson: readonly ExerciseStep[], done: number, teardown: readonly ExerciseStep[] = []): string {
   const next = lesson[done];
-  const after = teardown.length && !next ? `; then the lesson's teardown, ${teardown.length} step${teardown.length === 1 ? '' : 's'} from ${teardown[0]!.number} (not counted: it removes what the lesson made)` : '';
+  const after =
+    teardown.length && !next
+      ? `; then the lesson's teardown, ${teardown.length} step${teardown.length === 1 ? '' : 's'} from ${teardown[0]!.number} (not counted: it removes what the lesson made)`
+      : '';
   return `${done} of ${lesson.length} steps done${next ? `; next: ${next.number} "${next.title}"` : ''}${after}`;
 }

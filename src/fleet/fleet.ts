@@ -11,8 +11,8 @@ import type { Lab } from '../lab/model.js';
 import { downTasks } from '../lifecycle/down.js';
 import { recordedProvider } from '../lifecycle/record.js';
 import { formatStatus, status } from '../lifecycle/status.js';
-import { runTasks } from '../lifecycle/tasks.js';
 import { requireTargets } from '../lifecycle/targets.js';
+import { runTasks } from '../lifecycle/tasks.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { chooseProvider, type RegisteredProvider } from '../providers/index.js';
@@ -61,7 +61,12 @@ async function fanOut(labs: readonly Lab[], jobs: number, title: (lab: Lab) => s
 /** Brings the labs up, `jobs` at a time, after one preflight of the host for all of them. */
 export async function fleetUp(labs: readonly Lab[], provider: RegisteredProvider, jobs: number, signal?: AbortSignal): Promise<LabOutcome[]> {
   await checkFleetFits(labs, provider);
-  return fanOut(labs, jobs, (lab) => `up ${lab.name} (${lab.network.cidr})`, (lab) => upTasks(lab, provider, { hostnames: {} }, signal));
+  return fanOut(
+    labs,
+    jobs,
+    (lab) => `up ${lab.name} (${lab.network.cidr})`,
+    (lab) => upTasks(lab, provider, { hostnames: {} }, signal),
+  );
 }
 
 /** Brings every lab down with the provider it was brought up with. No signal: `down` is the cleanup. */
@@ -72,7 +77,12 @@ export async function fleetDown(labs: readonly Lab[], fallback: string | undefin
     if (recorded) providers.set(lab, await chooseProvider(lab, recorded));
   }
   // A lab that is not up has nothing to come down: its list is empty.
-  return fanOut(labs, jobs, (lab) => `down ${lab.name}${providers.has(lab) ? '' : ': not up'}`, (lab) => (providers.has(lab) ? downTasks(lab, providers.get(lab)!) : []));
+  return fanOut(
+    labs,
+    jobs,
+    (lab) => `down ${lab.name}${providers.has(lab) ? '' : ': not up'}`,
+    (lab) => (providers.has(lab) ? downTasks(lab, providers.get(lab)!) : []),
+  );
 }
 
 export async function fleetStatus(labs: readonly Lab[], flag: string | undefined): Promise<string> {
@@ -96,14 +106,24 @@ interface LabScenarios {
 }
 
 /** Runs the scenarios on every lab at once, each lab over its own connections; quiet, one summary line each. */
-export async function fleetScenarios(labs: readonly Lab[], names: readonly string[], options: { runDir: string; signal?: AbortSignal }): Promise<LabScenarios[]> {
+export async function fleetScenarios(
+  labs: readonly Lab[],
+  names: readonly string[],
+  options: { runDir: string; signal?: AbortSignal },
+): Promise<LabScenarios[]> {
   // Every file is checked against every lab before anything runs on a node.
   const plans = new Map(labs.map((lab) => [lab, names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }))]));
   return Promise.all(
     labs.map(async (lab): Promise<LabScenarios> => {
       try {
         const targets = await requireTargets(lab);
-        const run = await runScenarios(plans.get(lab)!, { lab, targets, quiet: true, runDir: join(options.runDir, lab.name), ...(options.signal ? { signal: options.signal } : {}) });
+        const run = await runScenarios(plans.get(lab)!, {
+          lab,
+          targets,
+          quiet: true,
+          runDir: join(options.runDir, lab.name),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         return { lab, results: run.results };
       } catch (err) {
         return { lab, results: [], error: (err as Error).message };

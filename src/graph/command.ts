@@ -6,7 +6,7 @@ import type { Lab } from '../lab/model.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
 import { discover } from './discover.js';
-import { GRAPH_FORMATS, isGraphFormat, renderGraph, type GraphFormat } from './render.js';
+import { GRAPH_FORMATS, type GraphFormat, isGraphFormat, renderGraph } from './render.js';
 
 interface GraphCommandOptions {
   node?: string;
@@ -35,7 +35,10 @@ export function checkGraphOptions(lab: Lab, options: GraphCommandOptions): Graph
 
 /** Discovers the lab over its nodes' targets (the caller finds them: graph/ sits below the lifecycle) and writes the drawing. */
 export async function graphCommand(lab: Lab, targets: readonly SshTarget[], { format, nodes, out, signal }: GraphRequest): Promise<number> {
-  const pool = await SshPool.open(targets.filter((t) => !nodes || nodes.includes(t.node)), { readyTimeoutMs: 8_000 });
+  const pool = await SshPool.open(
+    targets.filter((t) => !nodes || nodes.includes(t.node)),
+    { readyTimeoutMs: 8_000 },
+  );
   try {
     const graph = await discover(lab, pool, { ...(nodes ? { nodes } : {}), ...(signal ? { signal } : {}) });
     for (const node of graph.nodes) for (const p of node.problems) console.error(`${node.name}: ${p}`);

@@ -4,7 +4,7 @@ import type { SshPool } from '../ssh/pool.js';
 import { DISCOVERY_COMMAND } from './discovery-script.js';
 import { connect } from './edges.js';
 import { GRAPH_SCHEMA, type Graph } from './model.js';
-import { parseDiscovery, type ParsedNode } from './parse.js';
+import { type ParsedNode, parseDiscovery } from './parse.js';
 
 /** How long a node may take to answer, on a node of ordinary speed. */
 export const DISCOVERY_TIMEOUT_MS = 30_000;
@@ -24,7 +24,9 @@ export async function discover(lab: Lab, pool: SshPool, options: DiscoverOptions
   const parsed = await Promise.all(
     wanted.map(async (n): Promise<ParsedNode> => {
       try {
-        const r = await pool.session(n.name).exec(DISCOVERY_COMMAND, { timeoutMs: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
+        const r = await pool
+          .session(n.name)
+          .exec(DISCOVERY_COMMAND, { timeoutMs: options.timeoutMs ?? DISCOVERY_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) });
         const parsedNode = parseDiscovery(n.name, n.ip, r.stdout);
         if (r.exitCode !== 0) parsedNode.node.problems.push(`discovery exited with ${r.exitCode}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
         return parsedNode;

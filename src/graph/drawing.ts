@@ -40,20 +40,24 @@ interface Drawing {
 export function drawing(graph: Graph): Drawing {
   const ids = new Map<string, string>();
   const key = (node: string, ns: string, iface: string) => `${node}\0${ns}\0${iface}`;
-  const nodes = graph.nodes.map((node, n): DrawnNode => ({
-    id: `n${n}`,
-    title: `${node.name} (${node.labIp})`,
-    namespaces: node.namespaces.map((ns, s): DrawnNamespace => ({
-      id: `n${n}s${s}`,
-      kind: ns.kind,
-      title: namespaceTitle(node, ns),
-      interfaces: shown(ns).map((i, k): DrawnInterface => {
-        const id = `n${n}s${s}i${k}`;
-        ids.set(key(node.name, ns.id, i.name), id);
-        return { id, kind: i.kind, lines: interfaceLines(i) };
-      }),
-    })),
-  }));
+  const nodes = graph.nodes.map(
+    (node, n): DrawnNode => ({
+      id: `n${n}`,
+      title: `${node.name} (${node.labIp})`,
+      namespaces: node.namespaces.map(
+        (ns, s): DrawnNamespace => ({
+          id: `n${n}s${s}`,
+          kind: ns.kind,
+          title: namespaceTitle(node, ns),
+          interfaces: shown(ns).map((i, k): DrawnInterface => {
+            const id = `n${n}s${s}i${k}`;
+            ids.set(key(node.name, ns.id, i.name), id);
+            return { id, kind: i.kind, lines: interfaceLines(i) };
+          }),
+        }),
+      ),
+    }),
+  );
   const edges = graph.edges.flatMap((e): DrawnEdge[] => {
     const from = ids.get(key(e.from.node, e.from.namespace, e.from.interface));
     const to = ids.get(key(e.to.node, e.to.namespace, e.to.interface));

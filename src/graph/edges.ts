@@ -21,14 +21,20 @@ export function connect(parsed: readonly ParsedNode[]): { nodes: NodeGraph[]; ed
 function vethPairs({ node, peers }: ParsedNode): Edge[] {
   const edges: Edge[] = [];
   for (const a of peers) {
-    const matches = peers.filter((b) => b !== a && b.index === a.peerIndex && b.peerIndex === a.index && (a.elsewhere ? b.namespace !== a.namespace : b.namespace === a.namespace));
+    const matches = peers.filter(
+      (b) => b !== a && b.index === a.peerIndex && b.peerIndex === a.index && (a.elsewhere ? b.namespace !== a.namespace : b.namespace === a.namespace),
+    );
     if (matches.length !== 1) continue;
     const b = matches[0]!;
     const iface = node.namespaces.find((n) => n.id === a.namespace)?.interfaces.find((i) => i.name === a.interface);
     if (iface) iface.peer = { node: node.name, namespace: b.namespace, interface: b.interface };
     // Each pair once: from the end whose (namespace, name) sorts first.
     if (`${a.namespace}\0${a.interface}` < `${b.namespace}\0${b.interface}`) {
-      edges.push({ kind: 'veth', from: { node: node.name, namespace: a.namespace, interface: a.interface }, to: { node: node.name, namespace: b.namespace, interface: b.interface } });
+      edges.push({
+        kind: 'veth',
+        from: { node: node.name, namespace: a.namespace, interface: a.interface },
+        to: { node: node.name, namespace: b.namespace, interface: b.interface },
+      });
     }
   }
   return edges;
@@ -38,7 +44,13 @@ function bridgePorts(node: NodeGraph): Edge[] {
   return node.namespaces.flatMap((ns) =>
     ns.interfaces
       .filter((i) => i.master && ns.interfaces.some((b) => b.name === i.master && b.kind === 'bridge'))
-      .map((i): Edge => ({ kind: 'bridge-port', from: { node: node.name, namespace: ns.id, interface: i.name }, to: { node: node.name, namespace: ns.id, interface: i.master! } })),
+      .map(
+        (i): Edge => ({
+          kind: 'bridge-port',
+          from: { node: node.name, namespace: ns.id, interface: i.name },
+          to: { node: node.name, namespace: ns.id, interface: i.master! },
+        }),
+      ),
   );
 }
 
@@ -63,11 +75,14 @@ function labLinks(nodes: readonly NodeGraph[]): Edge[] {
  * database names remotes, the other node's lab address must be among them.
  */
 function tunnels(nodes: readonly NodeGraph[]): Edge[] {
-  const vteps = nodes.map((node) => node.namespaces.flatMap((ns) => ns.interfaces.filter((i) => i.vxlan).map((i) => ({ ref: { node: node.name, namespace: ns.id, interface: i.name }, vxlan: i.vxlan! }))));
+  const vteps = nodes.map((node) =>
+    node.namespaces.flatMap((ns) =>
+      ns.interfaces.filter((i) => i.vxlan).map((i) => ({ ref: { node: node.name, namespace: ns.id, interface: i.name }, vxlan: i.vxlan! })),
+    ),
+  );
   return pairs(nodes.length).flatMap(([i, j]) =>
     vteps[i]!.flatMap((a) =>
-      vteps[j]!
-        .filter((b) => b.vxlan.vni === a.vxlan.vni)
+      vteps[j]!.filter((b) => b.vxlan.vni === a.vxlan.vni)
         .filter((b) => reaches(a.vxlan.remotes, nodes[j]!.labIp) && reaches(b.vxlan.remotes, nodes[i]!.labIp))
         .map((b): Edge => ({ kind: 'tunnel', from: a.ref, to: b.ref, vni: a.vxlan.vni })),
     ),

@@ -130,7 +130,11 @@ export function parseDiscovery(nodeName: string, labIp: string, output: string):
         name,
         id: c.Id,
         ...(ns ? { namespace: ns.id } : {}),
-        networks: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([net, e]) => ({ name: net, ...(e.IPAddress ? { ip: e.IPAddress } : {}), ...(e.MacAddress ? { mac: e.MacAddress } : {}) })),
+        networks: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([net, e]) => ({
+          name: net,
+          ...(e.IPAddress ? { ip: e.IPAddress } : {}),
+          ...(e.MacAddress ? { mac: e.MacAddress } : {}),
+        })),
       };
     }),
     networks: networks.map(
@@ -140,7 +144,11 @@ export function parseDiscovery(nodeName: string, labIp: string, output: string):
         driver: n.Driver,
         scope: n.Scope,
         subnets: (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])),
-        ...(n.Options?.['com.docker.network.bridge.name'] ? { bridge: n.Options['com.docker.network.bridge.name'] } : n.Name === 'bridge' && n.Driver === 'bridge' ? { bridge: 'docker0' } : {}),
+        ...(n.Options?.['com.docker.network.bridge.name']
+          ? { bridge: n.Options['com.docker.network.bridge.name'] }
+          : n.Name === 'bridge' && n.Driver === 'bridge'
+            ? { bridge: 'docker0' }
+            : {}),
       }),
     ),
     published: [],
@@ -151,7 +159,12 @@ export function parseDiscovery(nodeName: string, labIp: string, output: string):
 }
 
 /** What a namespace is, from how the script reached it: a container's sandbox, an overlay's, a named one, the host's. */
-function identify(kind: string, name: string, containers: z.infer<typeof dockerContainer>[], networks: z.infer<typeof dockerNetwork>[]): Pick<Namespace, 'id' | 'kind' | 'name' | 'network'> {
+function identify(
+  kind: string,
+  name: string,
+  containers: z.infer<typeof dockerContainer>[],
+  networks: z.infer<typeof dockerNetwork>[],
+): Pick<Namespace, 'id' | 'kind' | 'name' | 'network'> {
   if (kind === 'host') return { id: 'host', kind: 'host', name: 'host' };
   if (kind === 'netns') return { id: `netns:${name}`, kind: 'netns', name };
   const container = containers.find((c) => c.NetworkSettings?.SandboxKey?.split('/').pop() === name);
@@ -201,7 +214,14 @@ function parseNat(rules: string, containers: readonly Container[]): PublishedPor
     const proto = /-p (\w+)/.exec(line)?.[1] ?? 'tcp';
     const dst = /-d (\d+\.\d+\.\d+\.\d+)\/32/.exec(line)?.[1];
     const container = containers.find((c) => c.networks.some((n) => n.ip === to[1]))?.name;
-    ports.push({ protocol: proto, ...(dst ? { hostIp: dst } : {}), hostPort: Number(dport[1]), toIp: to[1]!, toPort: Number(to[2]), ...(container ? { container } : {}) });
+    ports.push({
+      protocol: proto,
+      ...(dst ? { hostIp: dst } : {}),
+      hostPort: Number(dport[1]),
+      toIp: to[1]!,
+      toPort: Number(to[2]),
+      ...(container ? { container } : {}),
+    });
   }
   return ports;
 }

@@ -1,9 +1,16 @@
 /** The graph in Graphviz's DOT: clusters for nodes and namespaces, interfaces as boxes. Pure. */
-import { drawing, type DrawnEdge, type DrawnNamespace } from './drawing.js';
+import { type DrawnEdge, type DrawnNamespace, drawing } from './drawing.js';
 import type { Graph } from './model.js';
 
 const NAMESPACE_FILL: Record<DrawnNamespace['kind'], string> = { host: '#f4f4f4', container: '#e3f0ff', sandbox: '#fff2d9', netns: '#e8f7e8' };
-const INTERFACE_FILL: Record<string, string> = { bridge: '#ffd9d9', vxlan: '#ffe9a8', veth: '#ffffff', ethernet: '#d9ecff', loopback: '#eeeeee', other: '#ffffff' };
+const INTERFACE_FILL: Record<string, string> = {
+  bridge: '#ffd9d9',
+  vxlan: '#ffe9a8',
+  veth: '#ffffff',
+  ethernet: '#d9ecff',
+  loopback: '#eeeeee',
+  other: '#ffffff',
+};
 const EDGE_STYLE: Record<DrawnEdge['kind'], string> = {
   veth: 'color="#333333"',
   'bridge-port': 'style=dashed, color="#aa3333"',
@@ -13,7 +20,12 @@ const EDGE_STYLE: Record<DrawnEdge['kind'], string> = {
 
 export function renderDot(graph: Graph): string {
   const d = drawing(graph);
-  const out = ['graph lab {', `  label=${q(d.title)}; labelloc=t; fontname="Helvetica"; compound=true; rankdir=TB; newrank=true;`, '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=10];'];
+  const out = [
+    'graph lab {',
+    `  label=${q(d.title)}; labelloc=t; fontname="Helvetica"; compound=true; rankdir=TB; newrank=true;`,
+    '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
+    '  edge [fontname="Helvetica", fontsize=10];',
+  ];
   for (const node of d.nodes) {
     out.push(`  subgraph cluster_${node.id} {`, `    label=${q(node.title)}; style="rounded"; penwidth=2; fontsize=14;`);
     for (const ns of node.namespaces) {

@@ -1,5 +1,5 @@
 /** The graph as a Mermaid flowchart, which GitHub and GitLab render in markdown. Pure. */
-import { drawing, type DrawnEdge } from './drawing.js';
+import { type DrawnEdge, drawing } from './drawing.js';
 import type { Graph } from './model.js';
 
 const EDGE: Record<DrawnEdge['kind'], { plain: string; labelled: (l: string) => string }> = {

@@ -10,8 +10,8 @@ import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { Usability } from './usability.js';
 import { hasCommand } from './probe.js';
+import type { Usability } from './usability.js';
 
 const QEMU = 'qemu-system-x86_64';
 const DEBUG_EXIT_PORT = 0xf4;
@@ -35,12 +35,22 @@ type Accelerator = 'kvm' | 'tcg';
 /** `cpu` is QEMU's `-cpu` model: the probe must ask for the one the real guests get, or it proves another CPU. */
 export function qemuArgs(image: string, accel: Accelerator, cpu: string): string[] {
   return [
-    '-accel', accel,
-    '-cpu', cpu,
-    '-machine', 'pc',
-    '-nodefaults', '-display', 'none', '-no-reboot', '-m', '16',
-    '-device', `isa-debug-exit,iobase=${DEBUG_EXIT_PORT},iosize=1`,
-    '-drive', `file=${image},format=raw,if=ide`,
+    '-accel',
+    accel,
+    '-cpu',
+    cpu,
+    '-machine',
+    'pc',
+    '-nodefaults',
+    '-display',
+    'none',
+    '-no-reboot',
+    '-m',
+    '16',
+    '-device',
+    `isa-debug-exit,iobase=${DEBUG_EXIT_PORT},iosize=1`,
+    '-drive',
+    `file=${image},format=raw,if=ide`,
   ];
 }
 
@@ -86,7 +96,10 @@ async function probeKvm(cpu: string): Promise<Usability> {
     await access('/dev/kvm', constants.R_OK | constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, why: code === 'ENOENT' ? 'no /dev/kvm (hardware virtualization is off, or not passed to this machine)' : `/dev/kvm cannot be opened (${code})` };
+    return {
+      ok: false,
+      why: code === 'ENOENT' ? 'no /dev/kvm (hardware virtualization is off, or not passed to this machine)' : `/dev/kvm cannot be opened (${code})`,
+    };
   }
   if (!(await hasCommand(QEMU))) return { ok: false, why: `${QEMU} is missing (apt-get install --no-install-recommends qemu-system-x86)` };
   return runProbeGuest('kvm', cpu);

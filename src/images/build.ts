@@ -3,9 +3,10 @@
  * (provision/host/build-image.sh) and kept in IMAGE_CACHE_DIR for every lab of that suite. One lock per suite:
  * two labs asking at once build once, and the images of one suite share one package download.
  */
-import { execa } from 'execa';
+
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { hashRecipe, runBuildScript } from '../host/build-script.js';
 import { withFileLock } from '../host/file-lock.js';
 import { exists } from '../host/probe.js';
@@ -24,10 +25,19 @@ export interface ImageTar {
 
 /** The cached tar of each image for `suite`, building those that are missing or from an older recipe. */
 export async function imageTars(images: readonly CourseImage[], suite: string, log: (line: string) => void, signal?: AbortSignal): Promise<ImageTar[]> {
-  const wanted = await Promise.all(images.map(async (image) => ({ image, path: join(IMAGE_CACHE_DIR, `${suite}-${image}-${await hashRecipe([BUILD_SCRIPT, SETUP_SCRIPT], [suite, image])}.tar`) })));
+  const wanted = await Promise.all(
+    images.map(async (image) => ({
+      image,
+      path: join(IMAGE_CACHE_DIR, `${suite}-${image}-${await hashRecipe([BUILD_SCRIPT, SETUP_SCRIPT], [suite, image])}.tar`),
+    })),
+  );
   if ((await Promise.all(wanted.map((w) => exists(w.path)))).some((ok) => !ok)) {
     await mkdir(IMAGE_CACHE_DIR, { recursive: true });
-    const lock = { lockPath: join(IMAGE_CACHE_DIR, `${suite}.build.lock`), onWait: () => log(`waiting for another docker-lab process that builds the ${suite} images`), signal };
+    const lock = {
+      lockPath: join(IMAGE_CACHE_DIR, `${suite}.build.lock`),
+      onWait: () => log(`waiting for another docker-lab process that builds the ${suite} images`),
+      signal,
+    };
     await withFileLock(lock, async () => {
       const debs = join(IMAGE_CACHE_DIR, `${suite}.debs`);
       try {
@@ -36,7 +46,9 @@ export async function imageTars(images: readonly CourseImage[], suite: string, l
           await removeOlder(suite, w.image);
           log(`building the course image ${w.image} from Debian ${suite} on the host (debootstrap, once per suite; about a minute)`);
           await mkdir(debs, { recursive: true });
-          await runBuildScript(BUILD_SCRIPT, [w.image, suite, w.path, debs], `building the image ${w.image}`, log, signal).finally(() => rm(`${w.path}.partial`, { force: true }));
+          await runBuildScript(BUILD_SCRIPT, [w.image, suite, w.path, debs], `building the image ${w.image}`, log, signal).finally(() =>
+            rm(`${w.path}.partial`, { force: true }),
+          );
         }
       } finally {
         await rm(debs, { recursive: true, force: true });

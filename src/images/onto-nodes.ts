@@ -5,16 +5,21 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { FailureError } from '../errors.js';
+import { shellQuote } from '../shell/quote.js';
 import type { SshPool } from '../ssh/pool.js';
 import type { SshSession } from '../ssh/session.js';
-import { shellQuote } from '../shell/quote.js';
-import type { CourseImage } from './catalog.js';
 import type { ImageTar } from './build.js';
+import type { CourseImage } from './catalog.js';
 
 const INSPECT_TIMEOUT_MS = 30_000;
 
 /** The images each node lacks (nodes lacking none are left out). */
-export async function missingImages(pool: SshPool, nodes: readonly string[], images: readonly CourseImage[], signal?: AbortSignal): Promise<Map<string, CourseImage[]>> {
+export async function missingImages(
+  pool: SshPool,
+  nodes: readonly string[],
+  images: readonly CourseImage[],
+  signal?: AbortSignal,
+): Promise<Map<string, CourseImage[]>> {
   const script = images.map((i) => `docker image inspect ${i} >/dev/null 2>&1 || echo ${i}`).join('; ');
   const missing = new Map<string, CourseImage[]>();
   await Promise.all(
@@ -58,5 +63,6 @@ export async function importImage(session: SshSession, tar: ImageTar, signal?: A
     file.pipe(channel);
   }).finally(() => signal?.removeEventListener('abort', abort));
   signal?.throwIfAborted();
-  if (code !== 0) throw new FailureError(`${session.node}: docker import of ${tar.image} failed (exit ${code ?? 'none'}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  if (code !== 0)
+    throw new FailureError(`${session.node}: docker import of ${tar.image} failed (exit ${code ?? 'none'}): ${stderr.trim().split('\n').slice(-3).join(' ')}`);
 }

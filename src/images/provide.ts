@@ -9,9 +9,17 @@ import { imageTars } from './build.js';
 import type { CourseImage } from './catalog.js';
 import { importImage, missingImages } from './onto-nodes.js';
 
-export async function provideImages(images: readonly CourseImage[], ctx: { pool: SshPool; lab: Lab; log: (line: string) => void; signal?: AbortSignal }): Promise<void> {
+export async function provideImages(
+  images: readonly CourseImage[],
+  ctx: { pool: SshPool; lab: Lab; log: (line: string) => void; signal?: AbortSignal },
+): Promise<void> {
   if (!images.length) return;
-  const missing = await missingImages(ctx.pool, ctx.lab.nodes.map((n) => n.name), images, ctx.signal);
+  const missing = await missingImages(
+    ctx.pool,
+    ctx.lab.nodes.map((n) => n.name),
+    images,
+    ctx.signal,
+  );
   if (!missing.size) return;
   const needed = images.filter((i) => [...missing.values()].some((lacks) => lacks.includes(i)));
   const tars = new Map((await imageTars(needed, ctx.lab.suite, ctx.log, ctx.signal)).map((t) => [t.image, t]));

@@ -1,8 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { LocatedDocument } from '../yaml/located.js';
-import { labSchema, type LabFile } from './schema.js';
-import { parseCidr, type Cidr } from './ipv4.js';
+import { type Cidr, parseCidr } from './ipv4.js';
+import { type LabFile, labSchema } from './schema.js';
 
 export interface LabNode {
   name: string;
@@ -57,7 +57,6 @@ export function toLab(raw: LabFile, file: string): Lab {
 export function vagrantfilePath(lab: Lab): string {
   return join(lab.dir, 'Vagrantfile');
 }
-
 
 /** A problem with a valid lab.yaml that only the host reveals (a box not installed, a subnet in use), pointed at its field. */
 export function labFieldError(lab: Lab, path: readonly PropertyKey[], message: string): InputError {

@@ -6,9 +6,7 @@ import { cidrContains, parseCidr } from './ipv4.js';
 /** Debian suites a box can be built from; each pins Docker and etcd through Debian's own packages. */
 export const SUITES = ['bullseye', 'bookworm', 'trixie', 'sid'] as const;
 
-const name = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 characters: lower-case letters, digits and dashes, starting with a letter');
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'must be 2-32 characters: lower-case letters, digits and dashes, starting with a letter');
 const ipv4 = z.string().refine((s) => isIPv4(s), 'must be an IPv4 address such as 192.168.205.10');
 const version = z.string().refine((s) => semver.valid(semver.coerce(s)) !== null && /^\d+(\.\d+){0,2}/.test(s), 'must be a version such as 20.10.24');
 const memory = z.number().int('must be a whole number of MB').min(256, 'must be at least 256 (MB)');
@@ -48,9 +46,12 @@ export const labSchema = z
       if (prevIp !== undefined) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'ip'], message: `duplicate address (also nodes[${prevIp}])` });
       seenIps.set(n.ip, i);
       if (net && isIPv4(n.ip)) {
-        if (!cidrContains(net, n.ip)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'ip'], message: `${n.ip} is outside network.subnet ${lab.network.subnet}` });
-        else if (n.ip === net.hostAddress) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'ip'], message: `${n.ip} is the host's own address on the lab network` });
-        else if (n.ip === net.network || n.ip === net.broadcast) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'ip'], message: `${n.ip} is the network or broadcast address` });
+        if (!cidrContains(net, n.ip))
+          ctx.addIssue({ code: 'custom', path: ['nodes', i, 'ip'], message: `${n.ip} is outside network.subnet ${lab.network.subnet}` });
+        else if (n.ip === net.hostAddress)
+          ctx.addIssue({ code: 'custom', path: ['nodes', i, 'ip'], message: `${n.ip} is the host's own address on the lab network` });
+        else if (n.ip === net.network || n.ip === net.broadcast)
+          ctx.addIssue({ code: 'custom', path: ['nodes', i, 'ip'], message: `${n.ip} is the network or broadcast address` });
       }
     });
   });

@@ -6,9 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { writeVagrantfile } from '../providers/vagrantfile-file.js';
-import { labFieldError, loadLab, type Lab } from '../lab/model.js';
+import { type Lab, labFieldError, loadLab } from '../lab/model.js';
 import type { LabFile } from '../lab/schema.js';
+import { writeVagrantfile } from '../providers/vagrantfile-file.js';
 
 /** Resources are given per node, so the lab-wide default stays empty. */
 type RawLab = LabFile;
@@ -48,10 +48,15 @@ function stampName(base: string, index: number, count: number): string {
  * what cannot be stamped.
  */
 export function stampRaw(base: Lab, index: number, count: number): RawLab {
-  if (base.network.prefix !== 24) throw labFieldError(base, ['network', 'subnet'], `--count stamps labs on consecutive /24 subnets; ${base.network.cidr} is not a /24`);
+  if (base.network.prefix !== 24)
+    throw labFieldError(base, ['network', 'subnet'], `--count stamps labs on consecutive /24 subnets; ${base.network.cidr} is not a /24`);
   const octets = base.network.cidr.split('/')[0]!.split('.').map(Number);
   if (octets[2]! + count - 1 > 255) {
-    throw labFieldError(base, ['network', 'subnet'], `--count ${count} needs ${count} consecutive /24 subnets from ${base.network.cidr}, past 255 in the third octet; start lower`);
+    throw labFieldError(
+      base,
+      ['network', 'subnet'],
+      `--count ${count} needs ${count} consecutive /24 subnets from ${base.network.cidr}, past 255 in the third octet; start lower`,
+    );
   }
   const name = stampName(base.name, count, count);
   if (name.length > 32) throw labFieldError(base, ['name'], `--count adds '-${name.split('-').pop()}': the stamped names would pass 32 characters`);
@@ -68,5 +73,7 @@ export function stampRaw(base: Lab, index: number, count: number): RawLab {
 /** The N labs a teacher stamps from one lab.yaml, written under `<lab folder>/labs/<name>-NN/`. */
 export async function stampLabs(base: Lab, count: number): Promise<Lab[]> {
   const raws = Array.from({ length: count }, (_, i) => stampRaw(base, i + 1, count)); // every refusal before any write
-  return Promise.all(raws.map((raw) => writeDerivedLab(join(base.dir, 'labs', raw.name), raw, `Stamped from ${base.file} by \`--count ${count}\`; edit that file instead.`)));
+  return Promise.all(
+    raws.map((raw) => writeDerivedLab(join(base.dir, 'labs', raw.name), raw, `Stamped from ${base.file} by \`--count ${count}\`; edit that file instead.`)),
+  );
 }

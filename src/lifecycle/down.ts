@@ -6,8 +6,8 @@ import type { RegisteredProvider } from '../providers/index.js';
 import type { Provider } from '../providers/provider.js';
 import { Vagrant } from '../vagrant/driver.js';
 import { releaseLab, vagrantMachinesProvider } from './record.js';
-import { runTasks } from './tasks.js';
 import { forgetTargets } from './targets.js';
+import { runTasks } from './tasks.js';
 
 /**
  * Removes every trace of the lab: the machines, then what the provider made on the host. Safe to repeat, and

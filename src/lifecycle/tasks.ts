@@ -1,4 +1,4 @@
-import { Listr, PRESET_TIMESTAMP, type ListrTask } from 'listr2';
+import { Listr, type ListrTask, PRESET_TIMESTAMP } from 'listr2';
 import { InterruptedError } from '../errors.js';
 import { wantsPlainOutput } from '../report/plain.js';
 

@@ -1,12 +1,12 @@
 import type { ListrTask } from 'listr2';
-import type { Lab } from '../lab/model.js';
 import { FailureError, InputError } from '../errors.js';
+import type { Lab } from '../lab/model.js';
 import { autoDetect, type RegisteredProvider } from '../providers/index.js';
-import { claimLab, releaseLab } from './record.js';
 import { SshPool } from '../ssh/pool.js';
 import { Vagrant } from '../vagrant/driver.js';
-import { runTasks, stopOn } from './tasks.js';
+import { claimLab, releaseLab } from './record.js';
 import { refreshTargets } from './targets.js';
+import { runTasks, stopOn } from './tasks.js';
 
 interface UpResult {
   /** Each node's hostname as it answered over ssh2. */
@@ -43,7 +43,9 @@ export function upTasks(lab: Lab, provider: RegisteredProvider, result: UpResult
       task: async (_, task) => {
         const missing = (await provider.preflight(lab)).filter((f) => !f.ok);
         if (missing.length > 0) {
-          throw new InputError(`missing prerequisites for ${provider.name}:\n${missing.map((f) => `  - ${f.what}${f.fix ? `\n      fix: ${f.fix}` : ''}`).join('\n')}`);
+          throw new InputError(
+            `missing prerequisites for ${provider.name}:\n${missing.map((f) => `  - ${f.what}${f.fix ? `\n      fix: ${f.fix}` : ''}`).join('\n')}`,
+          );
         }
         // Last, as the only one that writes: the record that this folder owns the lab from now until `down`.
         claimed = await claimLab(lab, provider.name);

@@ -1,8 +1,7 @@
+import { type Cell, cellHeadline } from '../report/cell.js';
 import { lastMeaningfulLine } from '../scenario/failure.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { leafResults } from '../scenario/results.js';
-import { cellHeadline, type Cell } from '../report/cell.js';
-
 
 export function cellOf(result: ScenarioResult, column: string): Cell {
   const cell: Cell = { scenario: result.name, column, status: result.status, durationMs: result.durationMs };
@@ -49,6 +48,9 @@ export function renderTable(cells: readonly Cell[], columns: readonly string[], 
 export function regressions(current: readonly Cell[], baseline: readonly Cell[]): Cell[] {
   const suite = (column: string) => column.split(' ')[0];
   return current.filter(
-    (c) => c.status !== 'passed' && c.status !== 'skipped' && baseline.some((b) => b.scenario === c.scenario && suite(b.column) === suite(c.column) && b.status === 'passed'),
+    (c) =>
+      c.status !== 'passed' &&
+      c.status !== 'skipped' &&
+      baseline.some((b) => b.scenario === c.scenario && suite(b.column) === suite(c.column) && b.status === 'passed'),
   );
 }

@@ -4,8 +4,8 @@
  */
 import { InputError } from '../errors.js';
 import type { LabRun } from './report.js';
+import { describeShare, type MatrixPlan, shardLabel, shareOf } from './shard.js';
 import type { ShardRecord } from './shard-record.js';
-import { describeShare, shardLabel, shareOf, type MatrixPlan } from './shard.js';
 
 /** A record and the folder it came from, for messages. */
 export interface FoundShard {
@@ -20,13 +20,15 @@ interface MergedRun {
 
 export function mergeShards(found: readonly FoundShard[]): MergedRun {
   const [first, ...others] = found;
-  if (!first) throw new InputError('matrix merge: name the shards\' folders, e.g. `lab matrix merge shard-1 shard-2`');
+  if (!first) throw new InputError("matrix merge: name the shards' folders, e.g. `lab matrix merge shard-1 shard-2`");
   const where = (f: FoundShard) => `${f.dir} (shard ${shardLabel(f.record.shard)} of run ${f.record.run})`;
 
   for (const f of others) {
     if (f.record.run !== first.record.run) throw new InputError(`matrix merge: shards of different runs: ${where(first)} and ${where(f)}`);
     if (f.record.fingerprint !== first.record.fingerprint || f.record.shard.count !== first.record.shard.count) {
-      throw new InputError(`matrix merge: ${where(first)} and ${where(f)} ran different plans (Docker versions, scenarios, their files or the number of shards differ)`);
+      throw new InputError(
+        `matrix merge: ${where(first)} and ${where(f)} ran different plans (Docker versions, scenarios, their files or the number of shards differ)`,
+      );
     }
   }
 

@@ -3,13 +3,13 @@
  * the same `composeMatrix`, so a merged table is the unsharded one by construction.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { matrixHtml } from '../report/html/matrix-file.js';
 import { join } from 'node:path';
+import type { Cell } from '../report/cell.js';
+import { matrixHtml } from '../report/html/matrix-file.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
-import type { ScenarioResult } from '../scenario/results.js';
 import { lastMeaningfulLine } from '../scenario/failure.js';
-import type { Cell } from '../report/cell.js';
+import type { ScenarioResult } from '../scenario/results.js';
 import { cellOf, regressions, renderTable } from './cells.js';
 import type { MatrixPlan } from './shard.js';
 import type { Suite } from './suites.js';
@@ -56,7 +56,13 @@ export function composeMatrix(plan: MatrixPlan, labs: readonly LabRun[]): Compos
         cells.push(cellOf(result, column));
         results.push({ ...result, name: `${result.name} [${column}]` });
       } else {
-        cells.push({ scenario, column, status: 'failed', detail: `the lab did not come up: ${lastMeaningfulLine(lab.error ?? 'unknown error')}`, durationMs: 0 });
+        cells.push({
+          scenario,
+          column,
+          status: 'failed',
+          detail: `the lab did not come up: ${lastMeaningfulLine(lab.error ?? 'unknown error')}`,
+          durationMs: 0,
+        });
       }
     }
   });

@@ -1,25 +1,25 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import type { ListrTask } from 'listr2';
 import { join } from 'node:path';
+import type { ListrTask } from 'listr2';
 import { InputError, interruptedExitCode } from '../errors.js';
-import { writeDerivedLab } from '../lifecycle/derived-labs.js';
 import type { Lab } from '../lab/model.js';
+import { writeDerivedLab } from '../lifecycle/derived-labs.js';
 import { downTasks } from '../lifecycle/down.js';
-import { runTasks } from '../lifecycle/tasks.js';
 import { requireTargets } from '../lifecycle/targets.js';
+import { runTasks } from '../lifecycle/tasks.js';
 import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { matrixProvider, type RegisteredProvider } from '../providers/index.js';
+import type { Cell } from '../report/cell.js';
 import { runScenarios } from '../run/scenarios.js';
 import { loadScenario } from '../scenario/catalog.js';
 import { DOCKER_SERVER_VERSION } from '../scenario/engine/remote.js';
 import { SshPool } from '../ssh/pool.js';
-import type { Cell } from '../report/cell.js';
 import { mergeShards } from './merge.js';
-import { writeMatrix, type LabRun, type MatrixResult } from './report.js';
+import { type LabRun, type MatrixResult, writeMatrix } from './report.js';
+import { describeShare, type LabShare, type Shard, shardLabel, shareOf, WHOLE } from './shard.js';
 import { fingerprintOf, readShardRecord, writeShardRecord } from './shard-record.js';
 import { shuffled } from './shuffle.js';
-import { describeShare, shardLabel, shareOf, WHOLE, type LabShare, type Shard } from './shard.js';
 import { SUITE_VERSIONS, type Suite } from './suites.js';
 
 interface MatrixOptions {
@@ -89,7 +89,11 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   const plan = { suites: opts.suites, scenarios: plans.map((p) => p.name) };
   const shard = opts.shard ?? WHOLE;
   const baseline = opts.baseline ? await readBaseline(opts.baseline) : null;
-  const fingerprint = fingerprintOf({ ...plan, ignoreRequires: opts.ignoreRequires }, shard.count, await Promise.all(plans.map((p) => readFile(p.file, 'utf8'))));
+  const fingerprint = fingerprintOf(
+    { ...plan, ignoreRequires: opts.ignoreRequires },
+    shard.count,
+    await Promise.all(plans.map((p) => readFile(p.file, 'utf8'))),
+  );
   const share = shareOf(plan, shard);
   opts.onShare?.(`shard ${shardLabel(shard)} runs ${describeShare(share)}`);
   const provider = matrixProvider();
@@ -136,7 +140,11 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   const aborted = opts.signal?.aborted ?? false;
   // A shard's own table has the columns of its share; `merge` puts all of them back together.
   const shown = { suites: share.map((s) => s.suite), scenarios: plan.scenarios };
-  return writeMatrix(opts.outDir, shown, labs, { baseline, html: opts.html ?? false, ...(aborted ? { interruptedExitCode: interruptedExitCode(opts.signal) } : {}) });
+  return writeMatrix(opts.outDir, shown, labs, {
+    baseline,
+    html: opts.html ?? false,
+    ...(aborted ? { interruptedExitCode: interruptedExitCode(opts.signal) } : {}),
+  });
 }
 
 /** `lab matrix merge`: the shards' folders into one matrix in `outDir`, as an unsharded run would have written it. */

@@ -17,10 +17,10 @@ export const SUITE_VERSIONS: Record<Suite, { docker: string; etcd: string }> = {
 /** `--docker 26.1.5`, `--docker 26.1` or `--docker trixie` all name the trixie lab. */
 export function suiteFor(wanted: string): Suite {
   if ((SUITES as readonly string[]).includes(wanted)) return wanted as Suite;
-  const match = (Object.entries(SUITE_VERSIONS) as [Suite, { docker: string }][]).filter(
-    ([, v]) => v.docker === wanted || v.docker.startsWith(`${wanted}.`),
-  );
+  const match = (Object.entries(SUITE_VERSIONS) as [Suite, { docker: string }][]).filter(([, v]) => v.docker === wanted || v.docker.startsWith(`${wanted}.`));
   if (match.length === 1) return match[0]![0];
-  const known = Object.entries(SUITE_VERSIONS).map(([s, v]) => `${v.docker} (${s})`).join(', ');
+  const known = Object.entries(SUITE_VERSIONS)
+    .map(([s, v]) => `${v.docker} (${s})`)
+    .join(', ');
   throw new InputError(`--docker: no lab gives Docker '${wanted}'${match.length > 1 ? ' unambiguously' : ''}; known: ${known}`);
 }

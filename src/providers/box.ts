@@ -1,10 +1,10 @@
 import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { formatTime } from '../format.js';
 import { hashRecipe, runBuildScript } from '../host/build-script.js';
 import { withFileLock } from '../host/file-lock.js';
-import { labFieldError, type Lab } from '../lab/model.js';
-import { formatTime } from '../format.js';
+import { type Lab, labFieldError } from '../lab/model.js';
 import { BOX_CACHE_DIR, PROVISION_DIR } from '../paths.js';
 import { addBox } from '../vagrant/driver.js';
 
@@ -73,7 +73,13 @@ export async function checkBox(lab: Lab, provider: string): Promise<void> {
   if (suite !== null && suite !== lab.suite) {
     throw labFieldError(lab, ['boxes', provider], `docker-lab builds docker-lab/${lab.suite} for suite ${lab.suite}, not ${boxName}`);
   }
-  if (suite !== null && !(await access(packerScript(provider)).then(() => true, () => false))) {
+  if (
+    suite !== null &&
+    !(await access(packerScript(provider)).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw labFieldError(lab, ['boxes', provider], `docker-lab builds no boxes for ${provider}; name a box of your own, added with \`vagrant box add\``);
   }
   if (suite === null && (await installedRecipe(boxName, provider)) === null) {
@@ -98,7 +104,11 @@ export async function ensureBox(lab: Lab, provider: string, log: (l: string) => 
   if ((await installedRecipe(boxName, provider)) === want) return;
 
   await mkdir(BOX_CACHE_DIR, { recursive: true });
-  const lock = { lockPath: join(BOX_CACHE_DIR, `${provider}-${suite}.build.lock`), onWait: () => log('waiting for another docker-lab process that builds the same box'), signal };
+  const lock = {
+    lockPath: join(BOX_CACHE_DIR, `${provider}-${suite}.build.lock`),
+    onWait: () => log('waiting for another docker-lab process that builds the same box'),
+    signal,
+  };
   await withFileLock(lock, async () => {
     if ((await installedRecipe(boxName, provider)) === want) return; // built by the lab we waited for
     const boxFile = join(BOX_CACHE_DIR, `${provider}-${suite}-${want}.box`);

@@ -3,11 +3,11 @@
  * last: it is the fallback without virtualization). Adding a provider is a folder beside this file and a line here.
  */
 import { InputError } from '../errors.js';
-import { labFieldError, loadLab, type Lab } from '../lab/model.js';
+import { type Lab, labFieldError, loadLab } from '../lab/model.js';
+import { acceptable, type Decision, decideProvider, type ProviderOutcome } from './choice.js';
 import { libvirt } from './libvirt/index.js';
 import { lxc } from './lxc/index.js';
 import type { Provider } from './provider.js';
-import { acceptable, decideProvider, type Decision, type ProviderOutcome } from './choice.js';
 import { virtualbox } from './virtualbox/index.js';
 import { vmwareDesktop } from './vmware_desktop/index.js';
 

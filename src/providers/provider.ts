@@ -8,7 +8,6 @@ export interface Finding {
   fix?: string;
 }
 
-
 export interface HookContext {
   /** Progress lines for the user (shown under the current task). */
   log: (line: string) => void;

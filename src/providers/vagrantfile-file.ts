@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { vagrantfilePath, type Lab } from '../lab/model.js';
+import { type Lab, vagrantfilePath } from '../lab/model.js';
 import { PROVISION_DIR } from '../paths.js';
 import { renderVagrantfile } from './vagrantfile.js';
 
@@ -17,7 +17,10 @@ export async function vagrantfileState(lab: Lab): Promise<VagrantfileState> {
   if (actual === null) return { kind: 'missing' };
   const expected = expectedVagrantfile(lab);
   if (actual === expected) return { kind: 'current' };
-  return { kind: 'drifted', diff: createTwoFilesPatch('Vagrantfile', `Vagrantfile from ${relative(lab.dir, lab.file)}`, actual, expected, '', '', { context: 1 }) };
+  return {
+    kind: 'drifted',
+    diff: createTwoFilesPatch('Vagrantfile', `Vagrantfile from ${relative(lab.dir, lab.file)}`, actual, expected, '', '', { context: 1 }),
+  };
 }
 
 export async function writeVagrantfile(lab: Lab): Promise<void> {

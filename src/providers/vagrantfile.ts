@@ -21,7 +21,7 @@ export function renderVagrantfile(lab: Lab, opts: RenderOptions): string {
     ...lab.nodes.map((n) => `#   ${n.name.padEnd(16)} ${n.ip.padEnd(16)} ${n.memory} MB, ${n.cpus} CPU`),
     '',
     'Vagrant.configure("2") do |config|',
-    '  # No network but the lab\'s: never look for box updates.',
+    "  # No network but the lab's: never look for box updates.",
     '  config.vm.box_check_update = false',
     '  # Scenarios reach the nodes over SSH; nothing needs the project folder inside them.',
     '  config.vm.synced_folder ".", "/vagrant", disabled: true',

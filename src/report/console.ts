@@ -5,12 +5,12 @@
  */
 import { Listr, type ListrDefaultRenderer, type ListrSimpleRenderer, type ListrTask, type ListrTaskWrapper } from 'listr2';
 import { withChecks } from '../scenario/engine/checks.js';
+import type { RunObserver } from '../scenario/engine/run.js';
 import { formatDuration } from '../scenario/format/duration.js';
 import { kindOf, type PlanStep } from '../scenario/kinds/registry.js';
 import { FINAL_STOP } from '../scenario/kinds/stop.js';
 import { leaves, mainSteps, type ScenarioPlan } from '../scenario/plan.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
-import type { RunObserver } from '../scenario/engine/run.js';
 import { scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';
 
 type Wrapper = ListrTaskWrapper<unknown, ListrDefaultRenderer, ListrSimpleRenderer>;
@@ -81,7 +81,10 @@ export class ConsoleReporter implements RunObserver {
       title: label,
       task: (_ctx, task) => {
         if ('steps' in step) {
-          const group = task.newListr(step.steps.map((s) => this.task(s, prefix)), { concurrent: true, exitOnError: false });
+          const group = task.newListr(
+            step.steps.map((s) => this.task(s, prefix)),
+            { concurrent: true, exitOnError: false },
+          );
           return task.newListr([{ task: () => group }, { task: async () => this.stepTitle(step.id, label, task) }], { exitOnError: true });
         }
         const nodes = task.newListr(

@@ -1,9 +1,9 @@
 /** The text that explains a failed step on one node: shared by the console and JUnit reports. Pure. */
 import { formatLocation } from '../errors.js';
 import { formatDuration } from '../scenario/format/duration.js';
+import { tail } from '../scenario/judge/text-diff.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
 import { leafResults } from '../scenario/results.js';
-import { tail } from '../scenario/judge/text-diff.js';
 
 export function describeNodeFailure(step: StepResult, run: NodeRun): string {
   const lines: string[] = [];

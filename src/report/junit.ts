@@ -2,8 +2,9 @@
  * JUnit XML, the format CI systems read: a testsuite per scenario, a testcase per step (parallel groups
  * give one per inner step; cleanup steps are named "cleanup: ..."), failure and skipped elements. Pure.
  */
-import type { ScenarioResult, StepResult } from '../scenario/results.js';
+
 import { FINAL_STOP } from '../scenario/kinds/stop.js';
+import type { ScenarioResult, StepResult } from '../scenario/results.js';
 import { leafResults } from '../scenario/results.js';
 import { describeDiagnosis, describeNodeFailure } from './failure-text.js';
 
@@ -19,7 +20,11 @@ export function renderJunit(results: readonly ScenarioResult[]): string {
     out.push(
       `  <testsuite name="${attr(r.run ? `${r.name} #${r.run}` : r.name)}" tests="${steps.length}" failures="${steps.filter(isFailure).length}" errors="0" skipped="${steps.filter((s) => s.status === 'skipped').length}" time="${seconds(r.durationMs)}" timestamp="${attr(r.startedAt.replace(/\.\d+Z$/, ''))}" file="${attr(r.file)}">`,
     );
-    out.push('    <properties>', `      <property name="status" value="${attr(r.status)}"/>`, `      <property name="transcripts" value="${attr(r.transcriptDir)}"/>`);
+    out.push(
+      '    <properties>',
+      `      <property name="status" value="${attr(r.status)}"/>`,
+      `      <property name="transcripts" value="${attr(r.transcriptDir)}"/>`,
+    );
     if (r.reason) out.push(`      <property name="reason" value="${attr(r.reason)}"/>`);
     out.push('    </properties>');
     for (const top of [...r.steps, ...r.cleanup]) for (const s of leafResults([top])) out.push(...testcase(r, s, top));

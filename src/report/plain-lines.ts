@@ -2,11 +2,12 @@
  * The scenario report for CI logs and pipes: one line per finished step, with each node's time; the header and
  * the failures in full, as the live tree has them. Nothing is redrawn, so the log reads top to bottom.
  */
+
+import type { RunObserver } from '../scenario/engine/run.js';
 import { formatDuration } from '../scenario/format/duration.js';
 import type { PlanStep } from '../scenario/kinds/registry.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult, StepResult } from '../scenario/results.js';
-import type { RunObserver } from '../scenario/engine/run.js';
 import { LINE_MARK } from './marks.js';
 import { nodeTimes, scenarioFooter, scenarioHeader, stepTrouble } from './scenario-text.js';
 

@@ -44,5 +44,8 @@ export function recordKept(lab: Lab, plans: readonly { name: string; file: strin
 
 /** Once a scenario's cleanup has run over what it kept. */
 export function forgetKept(lab: Lab, names: readonly string[]): void {
-  writeKept(lab, readKept(lab).filter((k) => !names.includes(k.name)));
+  writeKept(
+    lab,
+    readKept(lab).filter((k) => !names.includes(k.name)),
+  );
 }

@@ -13,6 +13,9 @@ import { runScenarios } from './scenarios.js';
 export async function resetScenarios(plans: readonly ScenarioPlan[], options: { lab: Lab; targets: SshTarget[]; signal?: AbortSignal }): Promise<number> {
   if (plans.length === 0) return 0;
   const { exitCode, results } = await runScenarios(plans.map(resetPlan), options);
-  forgetKept(options.lab, results.filter((r) => r.status === 'passed').map((r) => r.name));
+  forgetKept(
+    options.lab,
+    results.filter((r) => r.status === 'passed').map((r) => r.name),
+  );
   return exitCode;
 }

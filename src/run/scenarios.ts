@@ -5,24 +5,24 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, interruptedExitCode } from '../errors.js';
-import { recordKept } from './kept.js';
 import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
-import { SshPool } from '../ssh/pool.js';
-import type { SshTarget } from '../ssh/target.js';
 import { ConsoleReporter } from '../report/console.js';
-import { wantsPlainOutput } from '../report/plain.js';
-import { PlainReporter } from '../report/plain-lines.js';
-import { renderJson } from '../report/json.js';
-import { renderJunit } from '../report/junit.js';
 import { renderScenarioHtml } from '../report/html/scenario.js';
 import { readSnapshots } from '../report/html/snapshots.js';
+import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { wantsPlainOutput } from '../report/plain.js';
+import { PlainReporter } from '../report/plain-lines.js';
 import { repeatLine, repeatSummary } from '../report/repeat.js';
+import { type DockerVersions, unmetRequirement } from '../scenario/engine/requirements.js';
+import { type RunObserver, runScenario } from '../scenario/engine/run.js';
+import { measureSpeed, type NodeSpeed, stretchSession } from '../scenario/engine/speed.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult } from '../scenario/results.js';
-import { unmetRequirement, type DockerVersions } from '../scenario/engine/requirements.js';
-import { runScenario, type RunObserver } from '../scenario/engine/run.js';
-import { measureSpeed, stretchSession, type NodeSpeed } from '../scenario/engine/speed.js';
+import { SshPool } from '../ssh/pool.js';
+import type { SshTarget } from '../ssh/target.js';
+import { recordKept } from './kept.js';
 
 export interface RunScenariosOptions {
   lab: Lab;
@@ -117,13 +117,29 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
     await pool.close();
   }
   if (repeat > 1) for (const line of repeatSummary(results)) say(line);
-  if (options.keep) recordKept(options.lab, plans.filter((p) => results.some((r) => r.name === p.name && r.status !== 'skipped')));
+  if (options.keep)
+    recordKept(
+      options.lab,
+      plans.filter((p) => results.some((r) => r.name === p.name && r.status !== 'skipped')),
+    );
 
-  const exitCode = options.signal?.aborted || results.some((r) => r.status === 'aborted') ? interruptedExitCode(options.signal) : results.some((r) => r.status === 'failed') ? 1 : 0;
+  const exitCode =
+    options.signal?.aborted || results.some((r) => r.status === 'aborted')
+      ? interruptedExitCode(options.signal)
+      : results.some((r) => r.status === 'failed')
+        ? 1
+        : 0;
   if (!options.reporter) return { exitCode, results };
   const reportFile = options.output ?? join(runDir, `report.${{ junit: 'xml', json: 'json', html: 'html' }[options.reporter]}`);
   mkdirSync(dirname(reportFile), { recursive: true });
-  writeFileSync(reportFile, options.reporter === 'junit' ? renderJunit(results) : options.reporter === 'json' ? renderJson(results, exitCode) : renderScenarioHtml(results, await readSnapshots(results)));
+  writeFileSync(
+    reportFile,
+    options.reporter === 'junit'
+      ? renderJunit(results)
+      : options.reporter === 'json'
+        ? renderJson(results, exitCode)
+        : renderScenarioHtml(results, await readSnapshots(results)),
+  );
   return { exitCode, results, reportFile };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import { LocatedDocument } from '../yaml/located.js';
-import { courseRefsOf, type CourseRef } from './format/course.js';
+import { type CourseRef, courseRefsOf } from './format/course.js';
 import { loadScenarioFile } from './format/load.js';
 import { listYaml, scenarioPath } from './format/paths.js';
 import type { ScenarioPlan } from './plan.js';

@@ -1,7 +1,8 @@
 /** What a run produced: read by the console, JUnit and JSON reports. Plain data, serialisable as is. */
+
+import type { Failure, RunError } from './failure.js';
 import type { PlanStep } from './kinds/registry.js';
 import type { Origin } from './plan.js';
-import type { Failure, RunError } from './failure.js';
 
 export type StepStatus = 'passed' | 'failed' | 'skipped' | 'aborted';
 export type Phase = 'main' | 'cleanup';
@@ -89,7 +90,11 @@ export function firstFailure(result: Pick<ScenarioResult, 'steps' | 'cleanup' | 
     if (step.status !== 'failed' && step.status !== 'aborted') continue;
     const run = step.nodes.find((n) => n.status !== 'passed');
     if (!run) return `step "${step.name}" ${step.status}`;
-    const why = run.error ? run.error.message : run.failures[0] ? `${run.failures[0].check}${run.failures[0].detail ? `: ${run.failures[0].detail.trim().split('\n')[0]}` : ''}` : `exit ${run.exitCode}`;
+    const why = run.error
+      ? run.error.message
+      : run.failures[0]
+        ? `${run.failures[0].check}${run.failures[0].detail ? `: ${run.failures[0].detail.trim().split('\n')[0]}` : ''}`
+        : `exit ${run.exitCode}`;
     return `step "${step.name}" on ${run.node}: ${why}`;
   }
   return result.reason ?? null;

@@ -1,6 +1,6 @@
 /** The sessions of a run: one per node, opened in parallel, closed together. */
 import { InputError } from '../errors.js';
-import { SshSession, type SessionOptions } from './session.js';
+import { type SessionOptions, SshSession } from './session.js';
 import type { SshTarget } from './target.js';
 
 export class SshPool {

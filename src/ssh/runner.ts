@@ -10,7 +10,6 @@ import { shellQuote } from '../shell/quote.js';
 
 const SCRIPT = readFileSync(join(import.meta.dirname, 'runner.pl'), 'utf8');
 
-
 /** The per-stream cap on output kept in memory; course commands print far less. */
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
@@ -21,10 +20,7 @@ export interface Exit {
 }
 
 /** One reply of the runner. */
-type Reply =
-  | { kind: 'ready'; pid: number }
-  | { kind: 'out' | 'err'; id: number; data: Buffer }
-  | { kind: 'exit'; id: number; exit: Exit };
+type Reply = { kind: 'ready'; pid: number } | { kind: 'out' | 'err'; id: number; data: Buffer } | { kind: 'exit'; id: number; exit: Exit };
 
 /** Cuts the runner's stdout into replies; chunks may split a reply anywhere. */
 export class ReplyReader {
@@ -45,7 +41,8 @@ export class ReplyReader {
         continue;
       }
       this.buffer = this.buffer.subarray(nl + 1);
-      if (verb === 'exit') replies.push({ kind: 'exit', id: Number(a), exit: { code: b === '-' ? null : Number(b), ...(c && c !== '-' ? { signal: c } : {}) } });
+      if (verb === 'exit')
+        replies.push({ kind: 'exit', id: Number(a), exit: { code: b === '-' ? null : Number(b), ...(c && c !== '-' ? { signal: c } : {}) } });
       else if (verb === 'ready') replies.push({ kind: 'ready', pid: Number(a) });
       else throw new Error(`unexpected reply from the runner: ${JSON.stringify(`${verb} ${a ?? ''}`.trim())}`);
     }

@@ -207,7 +207,11 @@ export class SshSession {
       throw outcome === 'timeout' ? new ExecTimeoutError(this.node, command, timeoutMs, seen) : new ExecAbortedError(this.node, command, seen);
     } catch (err) {
       if (!(err instanceof RunnerLostError)) throw err;
-      throw new ConnectionLostError(this.node, `${this.where()}: connection lost (${err.reason}) while running: ${oneLine(command)}; the command may or may not have completed`, partial());
+      throw new ConnectionLostError(
+        this.node,
+        `${this.where()}: connection lost (${err.reason}) while running: ${oneLine(command)}; the command may or may not have completed`,
+        partial(),
+      );
     } finally {
       clearTimeout(timer);
       if (onAbort) signal?.removeEventListener('abort', onAbort);
@@ -223,7 +227,9 @@ export class SshSession {
     if (!this.client || !this.runner || this.runner.lost !== null) await this.reopen();
     const client = this.client!;
     return new Promise((resolve, reject) =>
-      client.exec(command, (err, channel) => (err ? reject(new FailureError(`${this.where()}: cannot open a channel: ${err.message}`, { cause: err })) : resolve(channel))),
+      client.exec(command, (err, channel) =>
+        err ? reject(new FailureError(`${this.where()}: cannot open a channel: ${err.message}`, { cause: err })) : resolve(channel),
+      ),
     );
   }
 
@@ -232,7 +238,13 @@ export class SshSession {
     runner.kill(job);
     let timer: NodeJS.Timeout | undefined;
     const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, KILL_TIMEOUT_MS)));
-    await Promise.race([job.ended.then(() => undefined, () => undefined), gaveUp]);
+    await Promise.race([
+      job.ended.then(
+        () => undefined,
+        () => undefined,
+      ),
+      gaveUp,
+    ]);
     clearTimeout(timer);
     runner.forget(job);
   }

@@ -2,7 +2,7 @@ import { execa, type ResultPromise } from 'execa';
 import { FailureError } from '../errors.js';
 import type { Lab } from '../lab/model.js';
 import type { SshTarget } from '../ssh/target.js';
-import { isRubyFrame, parseSshConfig, parseStatus, terminalLines, vagrantFailure, type MachineStatus } from './parse.js';
+import { isRubyFrame, type MachineStatus, parseSshConfig, parseStatus, terminalLines, vagrantFailure } from './parse.js';
 
 type LineSink = (line: string) => void;
 

@@ -106,7 +106,10 @@ const NEXT_ERROR = /^An (unexpected )?error occurred/;
  * Otherwise, the end of the output. Pure.
  */
 export function vagrantFailure(output: string, maxLines = 15): string {
-  const lines = output.split('\n').flatMap(terminalLines).filter((l) => !isRubyFrame(l));
+  const lines = output
+    .split('\n')
+    .flatMap(terminalLines)
+    .filter((l) => !isRubyFrame(l));
   const perMachine: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     // The name may end one line and "machine." start the next.

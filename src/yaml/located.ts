@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { type Document, isMap, isNode, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type Location } from '../errors.js';
 import { firstOfMany } from '../format.js';

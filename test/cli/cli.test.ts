@@ -79,7 +79,10 @@ describe('lab command line', () => {
   it('refuses to bring up a lab whose name another folder holds, naming it, before anything is made', async () => {
     const state = mkdtempSync(join(tmpdir(), 'records-'));
     const other = labDir();
-    writeFileSync(join(state, 'docker-lab.json'), JSON.stringify({ name: 'docker-lab', dir: other, file: join(other, 'lab.yaml'), provider: 'lxc', since: '2026-11-30T10:00:00Z' }));
+    writeFileSync(
+      join(state, 'docker-lab.json'),
+      JSON.stringify({ name: 'docker-lab', dir: other, file: join(other, 'lab.yaml'), provider: 'lxc', since: '2026-11-30T10:00:00Z' }),
+    );
     const dir = labDir();
     process.env.DOCKER_LAB_STATE = state;
     const r = await inProcess('up', '--provider', 'lxc', '--lab', join(dir, 'lab.yaml')).finally(() => delete process.env.DOCKER_LAB_STATE);
@@ -104,7 +107,17 @@ describe('lab command line', () => {
     expect(r.stderr).toMatch(/not up/);
   });
   it('refuses a bad --shard and bad merge input with exit 2, before any lab comes up', async () => {
-    const shard = await inProcess('matrix', '--docker', 'bookworm', '--scenario', 'bridge,overlay', '--shard', '3/2', '--out', mkdtempSync(join(tmpdir(), 'shard-')));
+    const shard = await inProcess(
+      'matrix',
+      '--docker',
+      'bookworm',
+      '--scenario',
+      'bridge,overlay',
+      '--shard',
+      '3/2',
+      '--out',
+      mkdtempSync(join(tmpdir(), 'shard-')),
+    );
     expect(shard.code).toBe(2);
     expect(shard.stderr).toContain("--shard '3/2': K must be between 1 and 2");
     const tooMany = await inProcess('matrix', '--docker', 'bookworm', '--scenario', 'bridge,overlay', '--shard', '1/3');

@@ -278,7 +278,13 @@ const LEFTOVERS = [
 
 async function leftovers(): Promise<string[]> {
   const found: string[] = [];
-  for (const node of lab.nodes) found.push(...(await type(node.name, LEFTOVERS)).split('\n').filter(Boolean).map((l) => `${node.name}: ${l}`));
+  for (const node of lab.nodes)
+    found.push(
+      ...(await type(node.name, LEFTOVERS))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => `${node.name}: ${l}`),
+    );
   return found;
 }
 

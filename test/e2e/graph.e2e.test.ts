@@ -22,7 +22,15 @@ const e2e = e2eLab('dlab-gr', DIR, SUBNET);
 const lab = e2e.run;
 const out = (name: string) => join(DIR, 'out', name);
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Headless Debian Chromium with a fresh profile: the page's DOM after it loaded, or a screenshot. */
 async function chromium(args: string[]) {
@@ -101,9 +109,22 @@ describe('lab graph, lab capture and the HTML report on a real lab', () => {
     capture.all!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
     let ended = false;
     void capture.finally(() => (ended = true));
-    await waitFor('the capture listening', () => seen.includes('capturing on docker-node1 eth1'), () => ended);
+    await waitFor(
+      'the capture listening',
+      () => seen.includes('capturing on docker-node1 eth1'),
+      () => ended,
+    );
     // Pings until the capture has its 4 packets; it does not matter how many it takes.
-    const ping = lab('scenario', writeScenario('h13-ping', ['  - name: test1 pings test2 until the capture ends', '    on: docker-node1', '    run: docker exec test1 ping -c 60 -i 0.5 test2 || true']), '--run-dir', out('runs'));
+    const ping = lab(
+      'scenario',
+      writeScenario('h13-ping', [
+        '  - name: test1 pings test2 until the capture ends',
+        '    on: docker-node1',
+        '    run: docker exec test1 ping -c 60 -i 0.5 test2 || true',
+      ]),
+      '--run-dir',
+      out('runs'),
+    );
     const r = await capture;
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toMatch(/4 packets captured on docker-node1 eth1/);
@@ -121,11 +142,28 @@ describe('lab graph, lab capture and the HTML report on a real lab', () => {
     capture.all!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
     let ended = false;
     void capture.finally(() => (ended = true));
-    await waitFor('the capture listening', () => seen.includes('capturing on docker-node1 eth0'), () => ended);
-    const ping = lab('scenario', writeScenario('h13-ping2', ['  - name: test1 pings test2 for a while', '    on: docker-node1', '    run: docker exec test1 ping -c 20 -i 0.5 test2 || true']), '--run-dir', out('runs'));
+    await waitFor(
+      'the capture listening',
+      () => seen.includes('capturing on docker-node1 eth0'),
+      () => ended,
+    );
+    const ping = lab(
+      'scenario',
+      writeScenario('h13-ping2', [
+        '  - name: test1 pings test2 for a while',
+        '    on: docker-node1',
+        '    run: docker exec test1 ping -c 20 -i 0.5 test2 || true',
+      ]),
+      '--run-dir',
+      out('runs'),
+    );
     // Packets are written as they come (tcpdump -U): Ctrl-C once the file holds more than pcap's 24-byte header.
     const size = () => (existsSync(out('ctrl-c.pcap')) ? statSync(out('ctrl-c.pcap')).size : 0);
-    await waitFor('packets in the file', () => size() > 24, () => ended);
+    await waitFor(
+      'packets in the file',
+      () => size() > 24,
+      () => ended,
+    );
     process.kill(-capture.pid!, 'SIGINT');
     const r = await capture;
     expect(r.exitCode, r.all).toBe(130);

@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { requireTargets } from '../../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
-import { listScenarios } from '../../src/scenario/catalog.js';
 import { autoDetect } from '../../src/providers/index.js';
 import { kvmRunsLabGuests } from '../../src/providers/libvirt/driver-choice.js';
+import { listScenarios } from '../../src/scenario/catalog.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import { e2eLab, leftovers, ROOT, waitFor } from '../support/e2e.js';
 
@@ -47,7 +47,7 @@ describe('the lab on real Vagrant + LXC', () => {
     await lab('down');
   });
 
-  it('comes up through auto-detection (lxc where KVM cannot run the lab\'s guests), and both nodes answer over ssh2', async () => {
+  it("comes up through auto-detection (lxc where KVM cannot run the lab's guests), and both nodes answer over ssh2", async () => {
     // As a new user types it: no --provider, no DOCKER_LAB_PROVIDER. The suite below is LXC's, so this machine
     // must be one where auto-detection picks lxc, as on every machine without a KVM that runs the lab's CPU.
     const decision = await autoDetect(loadLab(LAB_FILE));
@@ -102,7 +102,9 @@ describe('the lab on real Vagrant + LXC', () => {
   it('runs every scenario of the course on one up, all passing', async () => {
     // One after another: each leaves the lab fit for the next. Each runs again, on a lab another left, in the
     // exercise suite's --keep/--reset loop; overlay again and again below.
-    const course = listScenarios(SCENARIOS_DIR).filter((s) => s.name !== 'sample').map((s) => s.name);
+    const course = listScenarios(SCENARIOS_DIR)
+      .filter((s) => s.name !== 'sample')
+      .map((s) => s.name);
     expect(course.length).toBeGreaterThanOrEqual(16);
     const { r, report } = await scenarios(course);
     const outcome = report.scenarios.map((s) => `${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ''}`);
@@ -136,8 +138,16 @@ describe('the lab on real Vagrant + LXC', () => {
   // must stay within 30 minutes, and the fault tests below run overlay six times more.
   it('runs overlay 5 times in a row on one lab, every run passing', async () => {
     const { r, report } = await scenarios(['overlay'], ['--repeat', '5']);
-    console.log(String(r.all).split('\n').filter((l) => /^(run \d+ of 5|overlay: \d+ of)/.test(l)).join('\n')); // per-run times, for the record
-    expect(report.scenarios.map((s) => s.status), r.all).toEqual(Array(5).fill('passed'));
+    console.log(
+      String(r.all)
+        .split('\n')
+        .filter((l) => /^(run \d+ of 5|overlay: \d+ of)/.test(l))
+        .join('\n'),
+    ); // per-run times, for the record
+    expect(
+      report.scenarios.map((s) => s.status),
+      r.all,
+    ).toEqual(Array(5).fill('passed'));
     expect(r.all).toMatch(/^overlay: 5 of 5 passed \(median [\d.]+ s, max [\d.]+ s\)$/m);
     expect(r.exitCode).toBe(0);
   });
@@ -198,7 +208,11 @@ describe('the lab on real Vagrant + LXC', () => {
         const dirs = await readdir(runDir).catch(() => [] as string[]);
         return dirs[0] ? await readFile(join(runDir, dirs[0], `${node}.log`), 'utf8').catch(() => '') : '';
       };
-      await waitFor(`'${marker}' on ${node}`, async () => (await transcript()).includes(marker), () => child.exitCode !== null);
+      await waitFor(
+        `'${marker}' on ${node}`,
+        async () => (await transcript()).includes(marker),
+        () => child.exitCode !== null,
+      );
       return { child }; // wrapped: an execa child is a thenable
     }
 
@@ -288,7 +302,9 @@ describe('the lab on real Vagrant + LXC', () => {
       expect(r.exitCode, r.all).toBe(1);
       expect(r.all).toMatch(/step \d+ "[^"]+" failed on docker-node2/);
       expect(r.all).toMatch(/error: lost docker-node2 \((it closed the connection|its SSH port refuses|nothing answers|it stopped answering)/);
-      expect(r.all).toMatch(/after step \d+ failed, the lab network:\n {2}(docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2})?docker-node2 does not answer over SSH \(/);
+      expect(r.all).toMatch(
+        /after step \d+ failed, the lab network:\n {2}(docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2})?docker-node2 does not answer over SSH \(/,
+      );
       // Cleanup there is impossible, and says why; on node1 it ran.
       expect(r.all).toMatch(/step c\d+ "the stock Docker daemon again" failed on docker-node2[^\n]*\n(.*\n){2}\s+error: lost docker-node2 \(/);
       expect(r.all).not.toMatch(/failed on docker-node1/);
@@ -318,7 +334,9 @@ describe('the lab on real Vagrant + LXC', () => {
       expect(r.exitCode, r.all).toBe(1);
       expect(r.all).toMatch(/step \S+ "test1 pings test2 by address, across nodes" failed on docker-node1/);
       expect(r.all).toMatch(/✗ retry deadline of 10 s reached\n\s+gave up after \d+ attempts?/);
-      expect(r.all).toMatch(/after step \d+ failed, the lab network:\n {2}docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2}docker-node2 does not answer over SSH \(/);
+      expect(r.all).toMatch(
+        /after step \d+ failed, the lab network:\n {2}docker-node1 cannot reach docker-node2 \(192\.168\.215\.11\) on the lab network\n {2}docker-node2 does not answer over SSH \(/,
+      );
       expect(r.all).not.toMatch(/step c\d+ "[^"]+" failed/); // every cleanup step passed, on both nodes
       await expectNodesRestored();
     });

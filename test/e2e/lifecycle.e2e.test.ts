@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
-import { e2eLab, leftovers, lxcContainers, ROOT, waitFor, type E2eLab } from '../support/e2e.js';
+import { type E2eLab, e2eLab, leftovers, lxcContainers, ROOT, waitFor } from '../support/e2e.js';
 
 const DIR = '/var/tmp/docker-lab-lf';
 const lab = e2eLab('dlab-lf', DIR, '192.168.216');
@@ -41,7 +41,11 @@ async function expectRefused(r: Run, where: E2eLab): Promise<void> {
 /** Starts `up` and sends `sig` once Vagrant has made the lab's first container: rollback has work to do. */
 async function interruptUp(sig: 'SIGINT' | 'SIGTERM'): Promise<Run> {
   const child = lab.start('up', '--provider', 'lxc');
-  await waitFor('a container of the lab', async () => (await lxcContainers(`${lab.name}-`)).length > 0, () => child.exitCode !== null);
+  await waitFor(
+    'a container of the lab',
+    async () => (await lxcContainers(`${lab.name}-`)).length > 0,
+    () => child.exitCode !== null,
+  );
   interrupt(child, sig);
   return child;
 }
@@ -53,7 +57,11 @@ async function interruptDown(sig: 'SIGINT' | 'SIGTERM'): Promise<Run> {
   const child = lab.start('down');
   let out = '';
   child.all?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await waitFor('vagrant destroy at work', () => /Destroying VM/.test(out), () => child.exitCode !== null);
+  await waitFor(
+    'vagrant destroy at work',
+    () => /Destroying VM/.test(out),
+    () => child.exitCode !== null,
+  );
   interrupt(child, sig);
   return child;
 }
@@ -125,7 +133,10 @@ describe('lifecycle faults on real Vagrant + LXC', () => {
   });
 
   describe('a signal during up stops it; down then removes everything', () => {
-    for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    for (const [sig, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
       it(`${sig}: exit ${code}, the interrupted step named, Vagrant rolled back, then nothing left`, async () => {
         const r = await interruptUp(sig);
         expect(r.exitCode, r.all).toBe(code);
@@ -143,7 +154,10 @@ describe('lifecycle faults on real Vagrant + LXC', () => {
   });
 
   describe('a signal during down lets it finish', () => {
-    for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    for (const [sig, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
       it(`${sig}: every down step completes, then exit ${code}, and nothing is left`, async () => {
         const r = await interruptDown(sig);
         expect(r.exitCode, r.all).toBe(code);

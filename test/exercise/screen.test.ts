@@ -4,22 +4,37 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { commandBlocks, exerciseSteps } from '../../src/exercise/plan.js';
+import { type Phase, renderScreen } from '../../src/exercise/screen.js';
+import { standingLine, stepsDone } from '../../src/exercise/standing.js';
 import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 import { checkOutcome } from '../../src/scenario/judge/expect.js';
-import { commandBlocks, exerciseSteps } from '../../src/exercise/plan.js';
 import { programOf } from '../../src/scenario/kinds/stop.js';
-import { renderScreen, type Phase } from '../../src/exercise/screen.js';
-import { standingLine, stepsDone } from '../../src/exercise/standing.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 const netns = exerciseSteps(loadScenario('netns', { scenariosDir: SCENARIOS_DIR, lab }));
 const overlay = exerciseSteps(loadScenario('overlay', { scenariosDir: SCENARIOS_DIR, lab }));
 
-function screen(steps: typeof netns, index: number, phase: Phase = { kind: 'waiting' }, mode: 'guided' | 'challenge' = 'guided', captures: Record<string, string> = {}) {
+function screen(
+  steps: typeof netns,
+  index: number,
+  phase: Phase = { kind: 'waiting' },
+  mode: 'guided' | 'challenge' = 'guided',
+  captures: Record<string, string> = {},
+) {
   const step = steps[index]!;
-  return renderScreen({ scenario: 'netns', total: steps.length, step, commands: commandBlocks(lab, step, captures), mode, showSolution: false, phase, notice: null });
+  return renderScreen({
+    scenario: 'netns',
+    total: steps.length,
+    step,
+    commands: commandBlocks(lab, step, captures),
+    mode,
+    showSolution: false,
+    phase,
+    notice: null,
+  });
 }
 
 describe('the exercise screen', () => {
@@ -60,7 +75,11 @@ describe('the exercise screen', () => {
     // `ip netns list` on docker-node1 after a typo: `sudo ip netns add tets1`, `sudo ip netns add test2`
     const observed = { exitCode: 0, stdout: 'test2\ntets1\n', stderr: '' };
     const failures = checkOutcome(check!.expect, observed);
-    const text = screen(netns, 0, { kind: 'not-yet', bySolution: false, misses: [{ what: check!.name, node: 'docker-node1', command: check!.run, failures, observed: observed.stdout.trimEnd() }] });
+    const text = screen(netns, 0, {
+      kind: 'not-yet',
+      bySolution: false,
+      misses: [{ what: check!.name, node: 'docker-node1', command: check!.run, failures, observed: observed.stdout.trimEnd() }],
+    });
     expect(text).toContain('✗ Not yet:\n  test1 and test2 are listed by ip netns list: not so on docker-node1\n    $ sudo ip netns list\n');
     expect(text).toContain('expected stdout matches /^test1\\b/m');
     expect(text).toMatch(/actual \(tail\):\n\s+test2\n\s+tets1\n/);
@@ -84,14 +103,21 @@ describe('how far the lab got', () => {
     const lesson = netns.filter((s) => s.part === 'lesson');
     const teardown = netns.filter((s) => s.part === 'teardown');
     expect(teardown.map((s) => s.number)).toEqual([14, 15, 16]);
-    expect(standingLine(lesson, 4, teardown)).toBe(`4 of ${lesson.length} steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"`);
+    expect(standingLine(lesson, 4, teardown)).toBe(
+      `4 of ${lesson.length} steps done; next: 5 "sudo ip link set veth-test1 netns test1 (and veth-test2 into test2)"`,
+    );
     expect(standingLine(lesson, lesson.length, teardown)).toBe(
       `${lesson.length} of ${lesson.length} steps done; then the lesson's teardown, 3 steps from 14 (not counted: it removes what the lesson made)`,
     );
   });
 
   it('marks a teardown step on its screen', () => {
-    expect(screen(netns, netns.findIndex((s) => s.part === 'teardown'))).toContain(`netns: step 14 of ${netns.length} · the lesson's teardown: undo what it made`);
+    expect(
+      screen(
+        netns,
+        netns.findIndex((s) => s.part === 'teardown'),
+      ),
+    ).toContain(`netns: step 14 of ${netns.length} · the lesson's teardown: undo what it made`);
   });
 });
 

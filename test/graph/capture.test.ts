@@ -5,7 +5,7 @@
 import { createSocket } from 'node:dgram';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { captureCommand, packetsCaptured, PID_LINE } from '../../src/capture/remote.js';
+import { captureCommand, PID_LINE, packetsCaptured } from '../../src/capture/remote.js';
 
 const run = (command: string) => execa('bash', ['-c', command], { reject: false });
 

@@ -13,8 +13,8 @@ import { GRAPH_SCHEMA } from '../../src/graph/model.js';
 import { parseDiscovery, splitSections } from '../../src/graph/parse.js';
 import { renderGraph } from '../../src/graph/render.js';
 import { inlineSvg } from '../../src/report/html/page.js';
-import { checkWellFormed } from '../support/xml.js';
 import { svgTexts } from '../support/svg.js';
+import { checkWellFormed } from '../support/xml.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/graph');
 const NODES = [
@@ -59,7 +59,11 @@ describe('the overlay lesson, discovered', () => {
       expect(vxlan.vxlan!.port).toBe(4789);
       // The veth's other end is eth0 of the container on this node.
       expect(veth.peer).toEqual({ node: node.name, namespace: `container:${node === node1 ? 'test1' : 'test2'}`, interface: 'eth0' });
-      expect(graph.edges).toContainEqual({ kind: 'bridge-port', from: { node: node.name, namespace: sandbox!.id, interface: vxlan.name }, to: { node: node.name, namespace: sandbox!.id, interface: 'br0' } });
+      expect(graph.edges).toContainEqual({
+        kind: 'bridge-port',
+        from: { node: node.name, namespace: sandbox!.id, interface: vxlan.name },
+        to: { node: node.name, namespace: sandbox!.id, interface: 'br0' },
+      });
       return vxlan.vxlan!.vni;
     });
     expect(vnis[0]).toBe(vnis[1]);
@@ -78,7 +82,10 @@ describe('the overlay lesson, discovered', () => {
   it('has test1 and test2 on demo with 10.0.0.x addresses, in their own namespaces with MTU 1450', () => {
     const test1 = node1.containers.find((c) => c.name === 'test1')!;
     const test2 = node2.containers.find((c) => c.name === 'test2')!;
-    for (const [node, c] of [[node1, test1], [node2, test2]] as const) {
+    for (const [node, c] of [
+      [node1, test1],
+      [node2, test2],
+    ] as const) {
       expect(c.namespace).toBe(`container:${c.name}`);
       const ip = c.networks.find((n) => n.name === 'demo')?.ip;
       expect(ip).toMatch(/^10\.0\.0\.\d+$/);
@@ -98,7 +105,7 @@ describe('the overlay lesson, discovered', () => {
     ]);
   });
 
-  it('leaves the LXC node\'s own veths (whose peers are outside the lab) without a peer', () => {
+  it("leaves the LXC node's own veths (whose peers are outside the lab) without a peer", () => {
     expect(iface(node1, 'host', 'eth1').peer).toBeUndefined();
   });
 
@@ -142,7 +149,7 @@ describe('containers on docker0 with a published port', () => {
   const graph = graphOf('busy', NODES.slice(0, 1));
   const node = graph.nodes[0]!;
 
-  it('puts both containers\' host ends on docker0, each the peer of the container\'s eth0', () => {
+  it("puts both containers' host ends on docker0, each the peer of the container's eth0", () => {
     for (const name of ['web', 'peer']) {
       const eth0 = iface(node, `container:${name}`, 'eth0');
       expect(eth0.peer?.namespace).toBe('host');
@@ -172,7 +179,11 @@ describe('the netns lesson', () => {
     expect(node.namespaces.map((n) => n.id)).toEqual(expect.arrayContaining(['netns:test1', 'netns:test2']));
     expect(iface(node, 'netns:test1', 'veth-test1').peer).toEqual({ node: node.name, namespace: 'netns:test2', interface: 'veth-test2' });
     expect(iface(node, 'netns:test1', 'veth-test1').addresses).toEqual(['192.168.1.1/24']);
-    expect(graph.edges).toContainEqual({ kind: 'veth', from: { node: node.name, namespace: 'netns:test1', interface: 'veth-test1' }, to: { node: node.name, namespace: 'netns:test2', interface: 'veth-test2' } });
+    expect(graph.edges).toContainEqual({
+      kind: 'veth',
+      from: { node: node.name, namespace: 'netns:test1', interface: 'veth-test1' },
+      to: { node: node.name, namespace: 'netns:test2', interface: 'veth-test2' },
+    });
   });
 });
 

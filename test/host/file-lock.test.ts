@@ -23,13 +23,19 @@ describe('withFileLock', () => {
     let waits = 0;
     let told!: () => void;
     const waiting = new Promise<void>((r) => (told = r));
-    const second = withFileLock({ lockPath: path, onWait: () => {
-        waits++;
-        told();
-      } }, async () => {
-      order.push('second in');
-      return 42;
-    });
+    const second = withFileLock(
+      {
+        lockPath: path,
+        onWait: () => {
+          waits++;
+          told();
+        },
+      },
+      async () => {
+        order.push('second in');
+        return 42;
+      },
+    );
     await waiting;
     releaseFirst();
     await first;
@@ -59,7 +65,11 @@ describe('withFileLock', () => {
 
   it('releases the lock when the work throws', async () => {
     const path = lockPath();
-    await expect(withFileLock({ lockPath: path }, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withFileLock({ lockPath: path }, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await withFileLock({ lockPath: path }, async () => 'again')).toBe('again');
   });
 });

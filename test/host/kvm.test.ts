@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
 import { bootSector, GUEST_RAN_EXIT, judgeGuestRun, qemuArgs, runProbeGuest } from '../../src/host/kvm.js';
 import { GUEST_CPU, kvmRunsLabGuests } from '../../src/providers/libvirt/driver-choice.js';
 
@@ -41,7 +41,10 @@ describe('the KVM probe', () => {
     expect(judgeGuestRun({ exitCode: GUEST_RAN_EXIT, timedOut: false, stderr: '' }, 'kvm')).toEqual({ ok: true });
     const hang = judgeGuestRun({ exitCode: undefined, timedOut: true, stderr: '' }, 'kvm');
     expect(hang.ok || hang.why).toMatch(/did not reach its first instruction .* hangs at boot/);
-    const msr = judgeGuestRun({ exitCode: 1, timedOut: false, stderr: 'qemu-system-x86_64: error: failed to set MSR 0x48f to 0x7fffff00036dfb\nAssertion failed' }, 'kvm');
+    const msr = judgeGuestRun(
+      { exitCode: 1, timedOut: false, stderr: 'qemu-system-x86_64: error: failed to set MSR 0x48f to 0x7fffff00036dfb\nAssertion failed' },
+      'kvm',
+    );
     expect(msr.ok || msr.why).toMatch(/failed to start \(QEMU exit 1: .*failed to set MSR/);
   });
 });

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COURSE_IMAGES } from '../../src/images/catalog.js';
 import { loadLab } from '../../src/lab/model.js';
-import { listScenarios, loadScenario } from '../../src/scenario/catalog.js';
 import { PROVISION_DIR, SCENARIOS_DIR } from '../../src/paths.js';
+import { listScenarios, loadScenario } from '../../src/scenario/catalog.js';
 
 describe('course images', () => {
   it('are the images setup.sh has a recipe for', () => {
     // The file is passed as $1: sourced with it as $0, setup.sh would take itself for the script being run.
-    const script = 'source "$1"; printf "%s\\n" "${BASE_IMAGES[@]}"; for i in "${BASE_IMAGES[@]}"; do [ -n "$(base_image_packages "$i")" ] || echo "no packages for $i"; done';
+    const script =
+      'source "$1"; printf "%s\\n" "${BASE_IMAGES[@]}"; for i in "${BASE_IMAGES[@]}"; do [ -n "$(base_image_packages "$i")" ] || echo "no packages for $i"; done';
     const out = execFileSync('bash', ['-c', script, 'bash', join(PROVISION_DIR, 'node', 'setup.sh')], { encoding: 'utf8' });
     expect(out.trim().split('\n')).toEqual([...COURSE_IMAGES]);
   });

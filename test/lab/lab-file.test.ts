@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { loadLab } from '../../src/lab/model.js';
-import { openLab } from '../../src/providers/index.js';
 import { checkBox } from '../../src/providers/box.js';
+import { openLab } from '../../src/providers/index.js';
 
 const GOOD = readFileSync(join(import.meta.dirname, '../../lab.yaml'), 'utf8');
 
@@ -35,21 +35,75 @@ async function problemOf(text: string): Promise<{ file: string; line?: number; c
 const cases: { kind: string; edit: (s: string) => string; line: number; field: string; message: RegExp }[] = [
   { kind: 'YAML syntax', edit: (s) => s.replace('  subnet: 192.168.205.0/24', '  subnet: [192.168.205.0/24'), line: 5, field: '', message: /YAML syntax/ },
   { kind: 'unknown top-level key', edit: (s) => `${s}nodez: []\n`, line: 23, field: 'nodez', message: /unknown field 'nodez'/ },
-  { kind: 'unknown node key', edit: (s) => s.replace('    ip: 192.168.205.11', '    ip: 192.168.205.11\n    mem: 512'), line: 23, field: 'nodes[1].mem', message: /unknown field 'mem'/ },
+  {
+    kind: 'unknown node key',
+    edit: (s) => s.replace('    ip: 192.168.205.11', '    ip: 192.168.205.11\n    mem: 512'),
+    line: 23,
+    field: 'nodes[1].mem',
+    message: /unknown field 'mem'/,
+  },
   { kind: 'missing lab name', edit: (s) => s.replace('name: docker-lab\n', ''), line: 2, field: 'name', message: /missing required field 'name'/ },
   { kind: 'bad lab name', edit: (s) => s.replace('name: docker-lab', 'name: Docker_Lab'), line: 2, field: 'name', message: /lower-case letters/ },
-  { kind: 'invalid node address', edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.205.300'), line: 22, field: 'nodes[1].ip', message: /IPv4 address/ },
-  { kind: 'address outside the subnet', edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.206.11'), line: 22, field: 'nodes[1].ip', message: /outside network.subnet/ },
-  { kind: "the host's own address", edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.205.1'), line: 22, field: 'nodes[1].ip', message: /host's own address/ },
-  { kind: 'duplicate address', edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.205.10'), line: 22, field: 'nodes[1].ip', message: /duplicate address/ },
-  { kind: 'duplicate node name', edit: (s) => s.replace('name: docker-node2', 'name: docker-node1'), line: 21, field: 'nodes[1].name', message: /duplicate node name/ },
-  { kind: 'subnet with host bits', edit: (s) => s.replace('subnet: 192.168.205.0/24', 'subnet: 192.168.205.1/24'), line: 4, field: 'network.subnet', message: /IPv4 \/8..\/30 network/ },
+  {
+    kind: 'invalid node address',
+    edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.205.300'),
+    line: 22,
+    field: 'nodes[1].ip',
+    message: /IPv4 address/,
+  },
+  {
+    kind: 'address outside the subnet',
+    edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.206.11'),
+    line: 22,
+    field: 'nodes[1].ip',
+    message: /outside network.subnet/,
+  },
+  {
+    kind: "the host's own address",
+    edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.205.1'),
+    line: 22,
+    field: 'nodes[1].ip',
+    message: /host's own address/,
+  },
+  {
+    kind: 'duplicate address',
+    edit: (s) => s.replace('ip: 192.168.205.11', 'ip: 192.168.205.10'),
+    line: 22,
+    field: 'nodes[1].ip',
+    message: /duplicate address/,
+  },
+  {
+    kind: 'duplicate node name',
+    edit: (s) => s.replace('name: docker-node2', 'name: docker-node1'),
+    line: 21,
+    field: 'nodes[1].name',
+    message: /duplicate node name/,
+  },
+  {
+    kind: 'subnet with host bits',
+    edit: (s) => s.replace('subnet: 192.168.205.0/24', 'subnet: 192.168.205.1/24'),
+    line: 4,
+    field: 'network.subnet',
+    message: /IPv4 \/8..\/30 network/,
+  },
   { kind: 'memory of the wrong type', edit: (s) => s.replace('memory: 1024', 'memory: lots'), line: 16, field: 'resources.memory', message: /expected number/ },
   { kind: 'too little memory', edit: (s) => s.replace('memory: 1024', 'memory: 64'), line: 16, field: 'resources.memory', message: /at least 256/ },
   { kind: 'zero CPUs', edit: (s) => s.replace('cpus: 1', 'cpus: 0'), line: 17, field: 'resources.cpus', message: /at least 1/ },
   { kind: 'unknown suite', edit: (s) => s.replace('suite: bookworm', 'suite: buster'), line: 5, field: 'suite', message: /bullseye|expected one of/ },
-  { kind: 'unknown provider box', edit: (s) => s.replace('  vmware_desktop: bento/debian-12', '  hyperv: bento/debian-12'), line: 13, field: 'boxes.hyperv', message: /unknown provider 'hyperv'/ },
-  { kind: 'lxc box of another suite', edit: (s) => s.replace('lxc: docker-lab/bookworm', 'lxc: docker-lab/trixie'), line: 14, field: 'boxes.lxc', message: /docker-lab\/bookworm/ },
+  {
+    kind: 'unknown provider box',
+    edit: (s) => s.replace('  vmware_desktop: bento/debian-12', '  hyperv: bento/debian-12'),
+    line: 13,
+    field: 'boxes.hyperv',
+    message: /unknown provider 'hyperv'/,
+  },
+  {
+    kind: 'lxc box of another suite',
+    edit: (s) => s.replace('lxc: docker-lab/bookworm', 'lxc: docker-lab/trixie'),
+    line: 14,
+    field: 'boxes.lxc',
+    message: /docker-lab\/bookworm/,
+  },
   { kind: 'bad Docker version', edit: (s) => s.replace('version: 20.10.24', 'version: latest'), line: 7, field: 'docker.version', message: /version such as/ },
   { kind: 'a single node', edit: (s) => s.replace(/ {2}- name: docker-node2\n {4}ip: 192.168.205.11\n/, ''), line: 19, field: 'nodes', message: /two nodes/ },
 ];

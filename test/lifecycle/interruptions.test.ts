@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InterruptedError, exitCodeOf } from '../../src/errors.js';
+import { exitCodeOf, InterruptedError } from '../../src/errors.js';
 import { runTasks, stopOn } from '../../src/lifecycle/tasks.js';
 
 describe('interruptions', () => {

@@ -38,7 +38,10 @@ describe("a lab's record: which folder holds it, with which provider", () => {
     const second = checkout();
     await claimLab(first, 'lxc');
     for (const attempt of [() => claimLab(second, 'lxc'), () => recordedProvider(second)]) {
-      const err = await attempt().then(() => null, (e: unknown) => e);
+      const err = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(InputError);
       expect((err as InputError).exitCode).toBe(2);
       expect((err as InputError).message).toContain(`up from another folder: ${first.dir}`);

@@ -31,7 +31,7 @@ describe("the lab's SSH targets, cached by up", () => {
     expect((err as Error).message).toContain(`lab up --lab ${lab.file}`);
   });
 
-  it('count a lab with a node missing from the cache as not up, and give the rest in the lab\'s order', async () => {
+  it("count a lab with a node missing from the cache as not up, and give the rest in the lab's order", async () => {
     const lab = checkout();
     const [first, second] = lab.nodes.map((n, i) => target(n.name, 2200 + i));
     mkdirSync(join(lab.dir, '.vagrant', 'docker-lab'), { recursive: true });

@@ -1,16 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { cellOf, regressions, renderTable } from '../../src/matrix/cells.js';
-import type { Cell } from '../../src/report/cell.js';
 import { suiteFor } from '../../src/matrix/suites.js';
+import type { Cell } from '../../src/report/cell.js';
 import type { ScenarioResult } from '../../src/scenario/results.js';
 
 function result(over: Partial<ScenarioResult>): ScenarioResult {
-  return { name: 'overlay', file: 'x', description: '', status: 'passed', startedAt: '', durationMs: 12_300, runId: 'r', transcriptDir: 't', steps: [], cleanup: [], ...over };
+  return {
+    name: 'overlay',
+    file: 'x',
+    description: '',
+    status: 'passed',
+    startedAt: '',
+    durationMs: 12_300,
+    runId: 'r',
+    transcriptDir: 't',
+    steps: [],
+    cleanup: [],
+    ...over,
+  };
 }
 
 describe('matrix cells', () => {
-  it('names the failing step, its node and the daemon\'s own words', () => {
+  it("names the failing step, its node and the daemon's own words", () => {
     const failed = result({
       status: 'failed',
       steps: [
@@ -32,7 +44,9 @@ describe('matrix cells', () => {
               stdout: '',
               stderr: 'the runner may word this as it likes\n',
               durationMs: 1,
-              failures: [{ kind: 'daemon-died', check: 'c', detail: 'd', daemon: 'dockerd with the cluster store', lastWords: 'unknown flag: --cluster-store' }],
+              failures: [
+                { kind: 'daemon-died', check: 'c', detail: 'd', daemon: 'dockerd with the cluster store', lastWords: 'unknown flag: --cluster-store' },
+              ],
             },
           ],
         },

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { renderTable } from '../../src/matrix/cells.js';
-import { mergeShards, type FoundShard } from '../../src/matrix/merge.js';
+import { type FoundShard, mergeShards } from '../../src/matrix/merge.js';
 import { composeMatrix, type LabRun } from '../../src/matrix/report.js';
-import { readShardRecord, writeShardRecord, type ShardRecord } from '../../src/matrix/shard-record.js';
-import { shareOf, type MatrixPlan, type Shard } from '../../src/matrix/shard.js';
+import { type MatrixPlan, type Shard, shareOf } from '../../src/matrix/shard.js';
+import { readShardRecord, type ShardRecord, writeShardRecord } from '../../src/matrix/shard-record.js';
 import type { Suite } from '../../src/matrix/suites.js';
 import type { ScenarioResult } from '../../src/scenario/results.js';
 
@@ -67,13 +67,21 @@ describe('lab matrix merge', () => {
     }
   });
 
-  it('names a column after every version its shards saw, and fills a lab that did not come up from another shard\'s', () => {
+  it("names a column after every version its shards saw, and fills a lab that did not come up from another shard's", () => {
     const [a, b] = [labsOf(shard(1, 4)), labsOf(shard(2, 4))];
     a[0] = { suite: 'bookworm', scenarios: a[0]!.scenarios, results: [], error: 'Timed out while waiting for the machine to boot' };
     const composed = composeMatrix(plan, [...a, ...b]);
     expect(composed.columns[0]).toBe('bookworm 20.10.24+dfsg1');
-    expect(composed.cells.find((c) => c.scenario === 'bridge')).toMatchObject({ column: 'bookworm 20.10.24+dfsg1', status: 'failed', detail: 'the lab did not come up: Timed out while waiting for the machine to boot' });
-    const sid = composeMatrix(plan, [...labsOf(shard(1, 2)), ...labsOf(shard(2, 2)).map((l) => ({ ...l, docker: '26.1.5+dfsg2' })), { suite: 'trixie', docker: '26.1.5+dfsg1', scenarios: [], results: [] }]);
+    expect(composed.cells.find((c) => c.scenario === 'bridge')).toMatchObject({
+      column: 'bookworm 20.10.24+dfsg1',
+      status: 'failed',
+      detail: 'the lab did not come up: Timed out while waiting for the machine to boot',
+    });
+    const sid = composeMatrix(plan, [
+      ...labsOf(shard(1, 2)),
+      ...labsOf(shard(2, 2)).map((l) => ({ ...l, docker: '26.1.5+dfsg2' })),
+      { suite: 'trixie', docker: '26.1.5+dfsg1', scenarios: [], results: [] },
+    ]);
     expect(sid.columns[1]).toBe('trixie 26.1.5+dfsg2 / 26.1.5+dfsg1');
   });
 
@@ -104,7 +112,9 @@ describe('lab matrix merge', () => {
 
   it('refuses a shard that does not hold its own share', () => {
     const short = record(shard(2), { labs: [{ ...labsOf(shard(2))[0]!, scenarios: ['bridge'] }] });
-    expect(refusal(() => mergeShards([found('a', record(shard(1))), found('b', short)]))).toMatch(/^matrix merge: b \(shard 2\/2 of run run-7\) holds "trixie: bridge", not its share "trixie: bridge, custom-bridge, overlay"$/);
+    expect(refusal(() => mergeShards([found('a', record(shard(1))), found('b', short)]))).toMatch(
+      /^matrix merge: b \(shard 2\/2 of run run-7\) holds "trixie: bridge", not its share "trixie: bridge, custom-bridge, overlay"$/,
+    );
   });
 
   it('refuses no folders at all', () => {
@@ -125,7 +135,11 @@ describe('shard.json', () => {
     ['a folder without one', null, /: no shard\.json there; give the --out folders/],
     ['text that is not JSON', '{ nope', /shard\.json: not JSON/],
     ['JSON of something else', '{"cells": []}', /shard\.json: not a shard record of `lab matrix`: format: /],
-    ['a record with a bad shard', JSON.stringify({ format: 'docker-lab-matrix-shard/1', ...record(shard(1)), shard: { index: 3, count: 2 } }), /shard\.json: not a shard record of `lab matrix`: shard: index beyond count/],
+    [
+      'a record with a bad shard',
+      JSON.stringify({ format: 'docker-lab-matrix-shard/1', ...record(shard(1)), shard: { index: 3, count: 2 } }),
+      /shard\.json: not a shard record of `lab matrix`: shard: index beyond count/,
+    ],
   ])('refuses %s with exit 2', async (_, text, message) => {
     const d = dir();
     mkdirSync(d, { recursive: true });

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { describeShare, parseShard, shareOf, type MatrixPlan } from '../../src/matrix/shard.js';
+import { describeShare, type MatrixPlan, parseShard, shareOf } from '../../src/matrix/shard.js';
 
-const plan: MatrixPlan = { suites: ['bullseye', 'bookworm', 'trixie', 'sid'], scenarios: ['bridge', 'custom-bridge', 'link', 'netns', 'overlay', 'overlay-swarm'] };
+const plan: MatrixPlan = {
+  suites: ['bullseye', 'bookworm', 'trixie', 'sid'],
+  scenarios: ['bridge', 'custom-bridge', 'link', 'netns', 'overlay', 'overlay-swarm'],
+};
 const shares = (n: number) => Array.from({ length: n }, (_, i) => shareOf(plan, { index: i + 1, count: n }));
 const cellsOf = (s: ReturnType<typeof shareOf>) => s.flatMap((l) => l.scenarios.map((x) => `${x}@${l.suite}`));
 
@@ -37,7 +40,7 @@ describe('--shard K/N', () => {
   });
 });
 
-describe('a shard\'s share', () => {
+describe("a shard's share", () => {
   it.each([1, 2, 3, 4, 5, 7, 8, 24])('with %i shards, covers every cell exactly once, each shard within one cell of the others', (n) => {
     const all = shares(n).map(cellsOf);
     expect(all.flat().sort()).toEqual(plan.suites.flatMap((s) => plan.scenarios.map((x) => `${x}@${s}`)).sort());

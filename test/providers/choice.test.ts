@@ -6,13 +6,15 @@ import { describe, expect, it } from 'vitest';
 import type { Usability } from '../../src/host/usability.js';
 import { decideProvider, type ProviderOutcome } from '../../src/providers/choice.js';
 import { GUEST_CPU } from '../../src/providers/libvirt/driver-choice.js';
-import { libvirtFindings, libvirtUsability, type LibvirtHost } from '../../src/providers/libvirt/index.js';
+import { type LibvirtHost, libvirt, libvirtFindings, libvirtUsability } from '../../src/providers/libvirt/index.js';
 import { kvmDeviceFinding } from '../../src/providers/libvirt/kvm-device.js';
-import { libvirt } from '../../src/providers/libvirt/index.js';
 
 const KVM_GID = 994;
 const runs: Usability = { ok: true };
-const msr: Usability = { ok: false, why: 'a guest under kvm with CPU model host failed to start (QEMU exit 1: qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69)' };
+const msr: Usability = {
+  ok: false,
+  why: 'a guest under kvm with CPU model host failed to start (QEMU exit 1: qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69)',
+};
 const noDevice: Usability = { ok: false, why: 'no /dev/kvm (hardware virtualization is off, or not passed to this machine)' };
 const ok = (what: string) => ({ ok: true, what });
 
@@ -35,7 +37,11 @@ function libvirtOutcome(host: LibvirtHost): ProviderOutcome {
 }
 
 const virtualboxMissing: ProviderOutcome = { name: 'virtualbox', usable: { ok: false, why: 'VirtualBox is not installed (no VBoxManage)' }, findings: [] };
-const vmwareMissing: ProviderOutcome = { name: 'vmware_desktop', usable: { ok: false, why: 'VMware Workstation/Fusion is not installed (no vmrun)' }, findings: [] };
+const vmwareMissing: ProviderOutcome = {
+  name: 'vmware_desktop',
+  usable: { ok: false, why: 'VMware Workstation/Fusion is not installed (no vmrun)' },
+  findings: [],
+};
 const lxcReady: ProviderOutcome = { name: 'lxc', usable: { ok: true }, findings: [ok('vagrant'), ok('lxc (lxc-start)')] };
 
 function decide(host: LibvirtHost) {
@@ -56,12 +62,19 @@ describe('auto-detection, per host condition', () => {
   it('/dev/kvm mode 0600 with no udev: lxc, and the line gives the fix udev would have made', () => {
     const host = libvirtHost({ device: kvmDeviceFinding({ gid: 0, mode: 0o20600 }, KVM_GID) });
     expect(decide(host).chosen).toBe('lxc');
-    expect(libvirtLine(host)).toBe('libvirt skipped: /dev/kvm is group kvm, mode 0660 (libvirt\'s QEMU is not root): it is mode 600; fix: chgrp kvm /dev/kvm && chmod 0660 /dev/kvm (what udev does at boot)');
+    expect(libvirtLine(host)).toBe(
+      "libvirt skipped: /dev/kvm is group kvm, mode 0660 (libvirt's QEMU is not root): it is mode 600; fix: chgrp kvm /dev/kvm && chmod 0660 /dev/kvm (what udev does at boot)",
+    );
   });
 
   it("a guest runs with QEMU's default CPU model but not with the lab's: the lab's is the one judged, so lxc", () => {
     // The probe boots fine as qemu64 and fails as the host's CPU, which is what the lab's KVM domains get.
-    const host = libvirtHost({ kvm: new Map<string, Usability>([['qemu64', runs], [GUEST_CPU.kvm.qemu, msr]]) });
+    const host = libvirtHost({
+      kvm: new Map<string, Usability>([
+        ['qemu64', runs],
+        [GUEST_CPU.kvm.qemu, msr],
+      ]),
+    });
     expect(GUEST_CPU.kvm.qemu).not.toBe('qemu64');
     expect(decide(host).chosen).toBe('lxc');
     expect(libvirtLine(host)).toContain('failed to set MSR 0x10a');
@@ -78,14 +91,17 @@ describe('auto-detection, per host condition', () => {
     expect(decideProvider(all)).toEqual({ chosen: 'virtualbox', skipped: [] });
   });
 
-  it('libvirt with KVM that runs the lab\'s CPU comes before lxc; the providers before it are each named once', () => {
+  it("libvirt with KVM that runs the lab's CPU comes before lxc; the providers before it are each named once", () => {
     const d = decide(libvirtHost());
     expect(d.chosen).toBe('libvirt');
     expect(d.skipped.map((s) => s.line)).toEqual([`virtualbox skipped: VirtualBox is not installed (no VBoxManage); --provider virtualbox to use it anyway`]);
   });
 
   it('nothing usable: no choice, and every provider has its line', () => {
-    const lxcMissing: ProviderOutcome = { ...lxcReady, findings: [{ ok: false, what: 'mmdebstrap (builds the box)', fix: 'sudo bash provision/host/install-prerequisites.sh' }] };
+    const lxcMissing: ProviderOutcome = {
+      ...lxcReady,
+      findings: [{ ok: false, what: 'mmdebstrap (builds the box)', fix: 'sudo bash provision/host/install-prerequisites.sh' }],
+    };
     const d = decideProvider([virtualboxMissing, libvirtOutcome(libvirtHost({ virsh: false })), lxcMissing]);
     expect(d.chosen).toBeNull();
     expect(d.skipped.map((s) => s.name)).toEqual(['virtualbox', 'libvirt', 'lxc']);

@@ -6,7 +6,10 @@ import { INOTIFY_PER_NODE, inotifyFinding, inotifyInstancesOf, inotifyInstancesO
 
 describe('the inotify budget of LXC nodes', () => {
   it('lets nodes start while they fit under the limit', () => {
-    expect(inotifyFinding({ max: 128, used: 16, nodes: 2 })).toEqual({ ok: true, what: `inotify instances for root: 16 of 128 in use, 2 nodes to start need about ${2 * INOTIFY_PER_NODE}` });
+    expect(inotifyFinding({ max: 128, used: 16, nodes: 2 })).toEqual({
+      ok: true,
+      what: `inotify instances for root: 16 of 128 in use, 2 nodes to start need about ${2 * INOTIFY_PER_NODE}`,
+    });
   });
 
   it('refuses the lab that would not boot (the 9th on a Debian host), with the sysctl that fixes it', () => {
@@ -17,7 +20,7 @@ describe('the inotify budget of LXC nodes', () => {
     expect(f.fix).toMatch(/^sysctl -w fs\.inotify\.max_user_instances=1048576 .*\/etc\/sysctl\.d\//);
   });
 
-  it('counts the instances in /proc: one per inotify fd, of the given user\'s processes only', async () => {
+  it("counts the instances in /proc: one per inotify fd, of the given user's processes only", async () => {
     const proc = mkdtempSync(join(tmpdir(), 'proc-'));
     const fds = (pid: string, links: string[]) => {
       mkdirSync(join(proc, pid, 'fd'), { recursive: true });

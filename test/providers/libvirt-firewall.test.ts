@@ -37,6 +37,9 @@ describe("libvirt's iptables chains", () => {
       ['-X', 'LIBVIRT_INP'],
       ['-X', 'LIBVIRT_OUT'],
     ]);
-    expect(chainRemoval(afterNetworks('nat'))).toEqual([['-D', 'POSTROUTING', '-j', 'LIBVIRT_PRT'], ['-X', 'LIBVIRT_PRT']]);
+    expect(chainRemoval(afterNetworks('nat'))).toEqual([
+      ['-D', 'POSTROUTING', '-j', 'LIBVIRT_PRT'],
+      ['-X', 'LIBVIRT_PRT'],
+    ]);
   });
 });

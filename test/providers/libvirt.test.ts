@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { labInterfaceName } from '../../src/providers/ifname.js';
-import { labNetworkXml, managementNetworkXml, poolXml } from '../../src/providers/libvirt/network-xml.js';
-import { domainName, labBridge, libvirtName, managementBridge, managementNetworkName, managementSubnet } from '../../src/providers/libvirt/naming.js';
-import { kvmDeviceFinding } from '../../src/providers/libvirt/kvm-device.js';
 import { GUEST_CPU } from '../../src/providers/libvirt/driver-choice.js';
+import { kvmDeviceFinding } from '../../src/providers/libvirt/kvm-device.js';
+import { domainName, labBridge, libvirtName, managementBridge, managementNetworkName, managementSubnet } from '../../src/providers/libvirt/naming.js';
+import { labNetworkXml, managementNetworkXml, poolXml } from '../../src/providers/libvirt/network-xml.js';
 import { libvirtFragment } from '../../src/providers/libvirt/vagrantfile.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 
@@ -13,7 +13,7 @@ const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 const long = { name: 'a-very-long-lab-name-for-tests' };
 
 describe('libvirt naming', () => {
-  it('names every object after the lab, never libvirt\'s own default', () => {
+  it("names every object after the lab, never libvirt's own default", () => {
     expect(libvirtName(lab)).toBe('dl-docker-lab');
     expect(managementNetworkName(lab)).toBe('dl-docker-lab-mgmt');
     expect(domainName(lab, lab.nodes[0]!)).toBe('dl-docker-lab-docker-node1');
@@ -50,7 +50,7 @@ describe('libvirt definitions', () => {
     expect(poolXml(lab)).toContain('<path>/var/lib/libvirt/images/dl-docker-lab</path>');
   });
 
-  it('tells Vagrant to use the lab\'s objects and keep them, the driver read at run time', () => {
+  it("tells Vagrant to use the lab's objects and keep them, the driver read at run time", () => {
     const lines = libvirtFragment(lab, lab.nodes[1]!);
     expect(lines).toContain('p.driver = { "kvm" => "kvm", "qemu" => "qemu" }.fetch(ENV.fetch("DOCKER_LAB_LIBVIRT_DRIVER", "kvm"))');
     expect(lines).toContain('p.management_network_mode = "none"');
@@ -60,10 +60,12 @@ describe('libvirt definitions', () => {
     // QEMU runs as libvirt-qemu: the kernel comes from libvirt's folder, never from the box under a home folder.
     expect(lines).toContain('p.kernel = "/var/lib/libvirt/boot/dl-docker-lab/vmlinuz"');
     expect(lines).toContain('p.initrd = "/var/lib/libvirt/boot/dl-docker-lab/initrd.img"');
-    expect(lines.join('\n')).toMatch(/ip: "192\.168\.205\.11".*libvirt__network_name: "dl-docker-lab", libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false/);
+    expect(lines.join('\n')).toMatch(
+      /ip: "192\.168\.205\.11".*libvirt__network_name: "dl-docker-lab", libvirt__forward_mode: "none", libvirt__dhcp_enabled: false, libvirt__always_destroy: false/,
+    );
   });
 
-  it('leaves booting to a box of the user\'s own', () => {
+  it("leaves booting to a box of the user's own", () => {
     const own = { ...lab, boxes: { ...lab.boxes, libvirt: 'generic/debian12' } };
     expect(libvirtFragment(own, own.nodes[0]!).join('\n')).not.toMatch(/p\.kernel|p\.initrd/);
   });
@@ -87,7 +89,7 @@ describe("the libvirt domains' CPU", () => {
     return Object.fromEntries([...line.matchAll(/"(\w+)" => "([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
   }
 
-  it('is, per driver, the CPU the KVM probe boots: host-passthrough is QEMU\'s host, a custom model its own name', () => {
+  it("is, per driver, the CPU the KVM probe boots: host-passthrough is QEMU's host, a custom model its own name", () => {
     const fragment = libvirtFragment(lab, lab.nodes[0]!);
     const modes = byDriver(fragment, 'cpu_mode');
     const models = byDriver(fragment, 'cpu_model');

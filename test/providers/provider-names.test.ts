@@ -7,7 +7,9 @@ import { matrixProvider, PROVIDER_NAMES, PROVIDERS } from '../../src/providers/i
 const SRC = join(import.meta.dirname, '../../src');
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** The code's own words, comments left out: identifiers, strings and template text, as TypeScript parses them. */

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLab, toLab } from '../../src/lab/model.js';
-import { renderVagrantfile } from '../../src/providers/vagrantfile.js';
 import { rawOf } from '../../src/lifecycle/derived-labs.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
+import { renderVagrantfile } from '../../src/providers/vagrantfile.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 const text = renderVagrantfile(lab, { nodeSetup: 'provision/node/setup.sh' });
@@ -55,4 +55,3 @@ describe('Vagrantfile rendering', () => {
     expect(bridgeName(other)).not.toBe(bridgeName(lab));
   });
 });
-

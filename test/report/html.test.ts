@@ -108,7 +108,7 @@ describe('the HTML report of a matrix', () => {
     expect(text(table)).toMatch(/overlay ❌ failed \(\d+\.\d s\) step "create the overlay network demo" on docker-node1: .* —/);
   });
 
-  it('links every cell that ran to that run\'s details on the same page', () => {
+  it("links every cell that ran to that run's details on the same page", () => {
     const links = [...html.matchAll(/<td class="\w+"><a href="#([^"]+)">/g)].map((m) => m[1]!);
     expect(links).toHaveLength(cells.length);
     for (const id of links) expect(html).toContain(`<section id="${id}">`);

@@ -14,17 +14,31 @@ import type { ScenarioResult } from '../../src/scenario/results.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'matrix-browser-'));
 const FIXTURES = join(import.meta.dirname, '../fixtures/report');
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 describe('the HTML report of a matrix in headless Chromium', () => {
   it('shows the scenario x version table, each cell linking to its details on the page', async () => {
-    const columns = ['run-1', 'run-2'].map((f) => ({ column: `h13 ${f}`, results: (JSON.parse(readFileSync(join(FIXTURES, `${f}.json`), 'utf8')) as { scenarios: ScenarioResult[] }).scenarios }));
+    const columns = ['run-1', 'run-2'].map((f) => ({
+      column: `h13 ${f}`,
+      results: (JSON.parse(readFileSync(join(FIXTURES, `${f}.json`), 'utf8')) as { scenarios: ScenarioResult[] }).scenarios,
+    }));
     const cells = columns.flatMap((c) => c.results.map((r) => cellOf(r, c.column)));
     const page = join(DIR, 'matrix.html');
     writeFileSync(page, renderMatrixHtml(cells, columns, ['netns', 'overlay', 'h13-fails'], new Map()));
-    const dom = await execa('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${join(DIR, 'profile')}`, '--dump-dom', `file://${page}`], { reject: false, timeout: 120_000 });
+    const dom = await execa('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${join(DIR, 'profile')}`, '--dump-dom', `file://${page}`], {
+      reject: false,
+      timeout: 120_000,
+    });
     expect(dom.exitCode, dom.stderr).toBe(0);
     const table = dom.stdout.slice(dom.stdout.indexOf('<table id="matrix">'), dom.stdout.indexOf('</table>'));
     expect(table).toContain('<th>h13 run-1</th><th>h13 run-2</th>');

@@ -2,16 +2,16 @@
  * The runner against two real sshd "nodes" on loopback. Steps leave marker files (both nodes share this
  * machine's file system), so the tests assert what happened, never how long it took.
  */
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenarios, type RunScenariosOptions } from '../../src/run/scenarios.js';
-import { loadScenario } from '../../src/scenario/catalog.js';
 import { describeScenarioFailures } from '../../src/report/failure-text.js';
-import { leafResults } from '../../src/scenario/results.js';
+import { type RunScenariosOptions, runScenarios } from '../../src/run/scenarios.js';
+import { loadScenario } from '../../src/scenario/catalog.js';
 import { REMOTE_RUN_ROOT } from '../../src/scenario/engine/remote.js';
-import { startSshdLab, type SshdLab } from '../support/sshd.js';
+import { leafResults } from '../../src/scenario/results.js';
 import { removeTempDirs, scenarioDir, tempDir, waitForFile } from '../support/scenarios.js';
+import { type SshdLab, startSshdLab } from '../support/sshd.js';
 import { checkWellFormed } from '../support/xml.js';
 
 let lab: SshdLab;
@@ -94,7 +94,8 @@ describe('the runner on real sshd nodes', () => {
   });
 
   it("runs each step's check right after it, so a solution that does not satisfy its own check fails", async () => {
-    const yaml = (file: string) => (m: string) => `
+    const yaml = (file: string) => (m: string) =>
+      `
 name: checked
 description: a step and its read-only check
 steps:
@@ -170,7 +171,13 @@ steps:
     // How many attempts fit in 300 ms is the machine's business; that the last one is reported, and why, is ours.
     expect(node.failures[0]).toMatchObject({ kind: 'expectation', check: 'stdout equals "yes"' });
     const plural = node.attempts === 1 ? '' : 's';
-    expect(node.failures[1]).toEqual({ kind: 'deadline', forMs: 300, attempts: node.attempts, check: 'retry deadline of 300 ms reached', detail: `  gave up after ${node.attempts} attempt${plural}` });
+    expect(node.failures[1]).toEqual({
+      kind: 'deadline',
+      forMs: 300,
+      attempts: node.attempts,
+      check: 'retry deadline of 300 ms reached',
+      detail: `  gave up after ${node.attempts} attempt${plural}`,
+    });
   });
 
   it('passes captures across nodes, quoted, including regex and JSON captures', async () => {
@@ -202,7 +209,8 @@ steps:
 
   it('runs a parallel group and a multi-node step at the same time', async () => {
     // Each side waits (bounded) for the other's marker: run one after the other, the first would time out.
-    const waitFor = (m: string, mine: string, other: string) => `touch ${m}/${mine}; for i in $(seq 200); do [ -e ${m}/${other} ] && echo met && exit 0; sleep 0.05; done; echo alone; exit 1`;
+    const waitFor = (m: string, mine: string, other: string) =>
+      `touch ${m}/${mine}; for i in $(seq 200); do [ -e ${m}/${other} ] && echo met && exit 0; sleep 0.05; done; echo alone; exit 1`;
     const { exitCode, result } = await run(
       'together',
       (m) => `
@@ -213,7 +221,9 @@ steps:
       - { on: docker-node1, run: "${waitFor(m, 'a', 'b')}", expect: { stdout: met } }
       - { on: docker-node2, run: "${waitFor(m, 'b', 'a')}", expect: { stdout: met } }
   - on: all
-    run: ${waitFor(m, '${{ node.name }}', '${{ nodes[0].name }}').replace(/\$\{\{ nodes\[0\]\.name \}\}/, 'other-$( [ ${{ node.name }} = docker-node1 ] && echo docker-node2 || echo docker-node1)').replace(`touch ${m}/\${{ node.name }}`, `touch ${m}/other-\${{ node.name }}`)}
+    run: ${waitFor(m, '${{ node.name }}', '${{ nodes[0].name }}')
+      .replace(/\$\{\{ nodes\[0\]\.name \}\}/, 'other-$( [ ${{ node.name }} = docker-node1 ] && echo docker-node2 || echo docker-node1)')
+      .replace(`touch ${m}/\${{ node.name }}`, `touch ${m}/other-\${{ node.name }}`)}
     expect: { stdout: met }
 `,
     );
@@ -283,14 +293,16 @@ cleanup:
     expect(processGone(pid)).toBe(true);
     expect(readFileSync(bg.log, 'utf8')).toBe('daemon up\n');
     // Both sleeps were in the group: no process is left with the group id.
-    const left = readdirSync('/proc').filter((p) => /^\d+$/.test(p) && !processGone(Number(p))).filter((p) => {
-      try {
-        const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pid;
-      } catch {
-        return false;
-      }
-    });
+    const left = readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p) && !processGone(Number(p)))
+      .filter((p) => {
+        try {
+          const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pid;
+        } catch {
+          return false;
+        }
+      });
     expect(left).toEqual([]);
   });
 
@@ -389,7 +401,12 @@ cleanup:
   - { on: all, run: "touch ${m}/cleaned-\${{ node.name }}" }
 `,
       });
-      const running = runScenarios([loadScenario('gone', { scenariosDir: dir, lab: own.lab })], { lab: own.lab, targets: own.targets, quiet: true, runDir: join(dir, 'runs') });
+      const running = runScenarios([loadScenario('gone', { scenariosDir: dir, lab: own.lab })], {
+        lab: own.lab,
+        targets: own.targets,
+        quiet: true,
+        runDir: join(dir, 'runs'),
+      });
       await waitFor(join(m, 'started'));
       await own.nodes[1]!.goAway();
       const { exitCode, results } = await running;
@@ -398,9 +415,14 @@ cleanup:
       const [step] = results[0]!.steps;
       expect(step!.nodes[0]!.error?.kind).toBe('node-lost');
       expect(step!.nodes[0]!.error?.message).toMatch(/^lost docker-node2 \(it closed the connection: /);
-      expect(step!.diagnosis).toEqual(['docker-node2 does not answer over SSH (its SSH port refuses connections: the node is shutting down, or sshd is stopped)']);
+      expect(step!.diagnosis).toEqual([
+        'docker-node2 does not answer over SSH (its SSH port refuses connections: the node is shutting down, or sshd is stopped)',
+      ]);
       const cleanup = results[0]!.cleanup[0]!;
-      expect(cleanup.nodes.map((n) => [n.node, n.status])).toEqual([['docker-node1', 'passed'], ['docker-node2', 'failed']]);
+      expect(cleanup.nodes.map((n) => [n.node, n.status])).toEqual([
+        ['docker-node1', 'passed'],
+        ['docker-node2', 'failed'],
+      ]);
       expect(cleanup.nodes[1]!.error?.message).toMatch(/^lost docker-node2 \(its SSH port refuses connections: .*could not be reopened/);
       expect(existsSync(join(m, 'cleaned-docker-node1'))).toBe(true);
       expect(describeScenarioFailures(results[0]!).join('\n')).toContain('after step 1 failed, the lab network:\n  docker-node2 does not answer over SSH (');
@@ -432,7 +454,9 @@ cleanup:
     expect(node.status).toBe('failed');
     expect(node.attempts).toBe(1); // never re-sent
     expect(node.error?.kind).toBe('node-lost');
-    expect(node.error?.message).toMatch(/^lost docker-node2 \(it closed the connection: [^)]*\); docker-node2 \(.*\): connection lost .* while running: touch \S*started; sleep 30; the command may or may not have completed$/);
+    expect(node.error?.message).toMatch(
+      /^lost docker-node2 \(it closed the connection: [^)]*\); docker-node2 \(.*\): connection lost .* while running: touch \S*started; sleep 30; the command may or may not have completed$/,
+    );
     expect(existsSync(join(m, 'cleaned'))).toBe(true);
   });
 
@@ -489,7 +513,14 @@ steps:
   it('runs the sample scenario from scenarios/ (requirements ignored: these nodes have no Docker daemon)', async () => {
     const plan = loadScenario('sample', { scenariosDir: join(import.meta.dirname, '..', '..', 'scenarios'), lab: lab.lab });
     const runDir = tempDir('docker-lab-runs-');
-    const { exitCode, results } = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir, ignoreRequires: true, reporter: 'json' });
+    const { exitCode, results } = await runScenarios([plan], {
+      lab: lab.lab,
+      targets: lab.targets,
+      quiet: true,
+      runDir,
+      ignoreRequires: true,
+      reporter: 'json',
+    });
     runIds.push(results[0]!.runId);
     expect(describeScenarioFailures(results[0]!)).toEqual([]);
     expect(exitCode).toBe(0);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkOutcome, describeExpectation, type Expectation, type CommandOutput } from '../../src/scenario/judge/expect.js';
-import { extractCapture } from '../../src/scenario/judge/capture.js';
-import { getJsonPath, parseJsonPath } from '../../src/scenario/judge/json-path.js';
 import { formatDuration, parseDuration } from '../../src/scenario/format/duration.js';
+import { extractCapture } from '../../src/scenario/judge/capture.js';
+import { type CommandOutput, checkOutcome, describeExpectation, type Expectation } from '../../src/scenario/judge/expect.js';
+import { getJsonPath, parseJsonPath } from '../../src/scenario/judge/json-path.js';
 import { diffText } from '../../src/scenario/judge/text-diff.js';
 
 const outcome = (o: Partial<CommandOutput>): CommandOutput => ({ exitCode: 0, stdout: '', stderr: '', ...o });
@@ -28,7 +28,13 @@ describe('durations', () => {
 
 describe('expectations', () => {
   it('passes when everything holds', () => {
-    const e = exp({ stdout: [{ op: 'equals', value: 'global', flags: '' }, { op: 'matches', value: '^glo', flags: '' }], stderr: [{ op: 'not_matches', value: 'error', flags: 'i' }] });
+    const e = exp({
+      stdout: [
+        { op: 'equals', value: 'global', flags: '' },
+        { op: 'matches', value: '^glo', flags: '' },
+      ],
+      stderr: [{ op: 'not_matches', value: 'error', flags: 'i' }],
+    });
     expect(checkOutcome(e, outcome({ stdout: 'global\n', stderr: 'fine\n' }))).toEqual([]);
   });
 
@@ -49,7 +55,10 @@ describe('expectations', () => {
   });
 
   it('checks contains, matches and not_matches on the right stream', () => {
-    const e = exp({ stdout: [{ op: 'contains', value: '3 packets received', flags: '' }], stderr: [{ op: 'not_matches', value: 'already exists', flags: '' }] });
+    const e = exp({
+      stdout: [{ op: 'contains', value: '3 packets received', flags: '' }],
+      stderr: [{ op: 'not_matches', value: 'already exists', flags: '' }],
+    });
     const f = checkOutcome(e, outcome({ stdout: '0 packets received\n', stderr: 'endpoint already exists\n' }));
     expect(f.map((x) => x.check)).toEqual(['stdout contains "3 packets received"', 'stderr does not match /already exists/']);
     expect(f[1]!.detail).toContain('but found: "already exists"');
@@ -103,8 +112,17 @@ describe('captures', () => {
     expect(extractCapture({ name: 'o', kind: 'json', path: [0], pathText: '$[0]' }, '[{"a":1}]')).toEqual({ ok: true, value: '{"a":1}' });
   });
   it('says why nothing could be captured', () => {
-    expect(extractCapture({ name: 'vni', kind: 'regex', source: 'id (\\d+)' }, 'nothing')).toEqual({ ok: false, message: 'capture vni: /id (\\d+)/ does not match stdout' });
-    expect(extractCapture({ name: 'id', kind: 'json', path: [0, 'Id'], pathText: '$[0].Id' }, '[]')).toMatchObject({ ok: false, message: expect.stringContaining('no value at $[0].Id') });
-    expect(extractCapture({ name: 'id', kind: 'json', path: [], pathText: '$' }, 'x')).toMatchObject({ ok: false, message: expect.stringContaining('not JSON') });
+    expect(extractCapture({ name: 'vni', kind: 'regex', source: 'id (\\d+)' }, 'nothing')).toEqual({
+      ok: false,
+      message: 'capture vni: /id (\\d+)/ does not match stdout',
+    });
+    expect(extractCapture({ name: 'id', kind: 'json', path: [0, 'Id'], pathText: '$[0].Id' }, '[]')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('no value at $[0].Id'),
+    });
+    expect(extractCapture({ name: 'id', kind: 'json', path: [], pathText: '$' }, 'x')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('not JSON'),
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { findPlaceholders, interpolateShell, interpolateText, escapeRegex, parseExpression, shellContexts } from '../../src/scenario/format/interpolate.js';
+import { escapeRegex, findPlaceholders, interpolateShell, interpolateText, parseExpression, shellContexts } from '../../src/scenario/format/interpolate.js';
 import { shellQuote } from '../../src/shell/quote.js';
 
 /** What bash really makes of a command: the only judge of quoting that matters. */
@@ -75,7 +75,7 @@ describe('shell quoting', () => {
   });
 
   it('keeps here-documents literal, and refuses a value that would end one', () => {
-    const t = 'cat <<EOF\nvalue: ${{ v }}\nEOF\ncat <<\'RAW\'\nraw: ${{ v }}\nRAW';
+    const t = "cat <<EOF\nvalue: ${{ v }}\nEOF\ncat <<'RAW'\nraw: ${{ v }}\nRAW";
     expect(bash(interpolateShell(t, () => '$(id) `id` \\x'))).toBe('value: $(id) `id` \\x\nraw: $(id) `id` \\x\n');
     expect(() => interpolateShell(t, () => 'x\nEOF\ntouch /tmp/pwned')).toThrow(/delimiter/);
   });

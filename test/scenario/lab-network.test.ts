@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { repeatLine, repeatSummary } from '../../src/report/repeat.js';
 import { describeLabNetwork, explainConnectionError, plainSshTrouble } from '../../src/scenario/engine/lab-network.js';
 import { labNetworkProbe, parseLabNetwork } from '../../src/scenario/engine/remote.js';
-import { repeatLine, repeatSummary } from '../../src/report/repeat.js';
 import type { ScenarioResult } from '../../src/scenario/results.js';
 
 const nodes = [
@@ -20,7 +20,10 @@ afterAll(() => rmSync(bin, { recursive: true, force: true }));
 /** Runs the probe in bash with a stand-in ping that answers only for `answering` (its last argument is the address). */
 async function probe(others: typeof nodes, answering: string[] | null) {
   if (answering) {
-    writeFileSync(join(bin, 'ping'), `#!/bin/sh\nfor a; do last=$a; done\ncase " ${answering.join(' ')} " in *" $last "*) exit 0;; esac\necho "no answer" >&2\nexit 1\n`);
+    writeFileSync(
+      join(bin, 'ping'),
+      `#!/bin/sh\nfor a; do last=$a; done\ncase " ${answering.join(' ')} " in *" $last "*) exit 0;; esac\necho "no answer" >&2\nexit 1\n`,
+    );
     chmodSync(join(bin, 'ping'), 0o755);
   } else {
     rmSync(join(bin, 'ping'), { force: true });
@@ -56,7 +59,10 @@ describe('the diagnosis in words', () => {
   it('says which node cannot reach which, and which does not answer, in plain words', () => {
     const lines = describeLabNetwork(nodes.slice(0, 2), [
       { node: 'docker-node1', cannotReach: ['docker-node2'] },
-      { node: 'docker-node2', noAnswer: 'docker-node2 (vagrant@192.168.205.11:22): connection lost (x) and could not be reopened: connect EHOSTUNREACH 192.168.205.11:22' },
+      {
+        node: 'docker-node2',
+        noAnswer: 'docker-node2 (vagrant@192.168.205.11:22): connection lost (x) and could not be reopened: connect EHOSTUNREACH 192.168.205.11:22',
+      },
     ]);
     expect(lines).toEqual([
       'docker-node1 cannot reach docker-node2 (192.168.205.11) on the lab network',
@@ -65,7 +71,12 @@ describe('the diagnosis in words', () => {
   });
 
   it('says nothing when all is well', () => {
-    expect(describeLabNetwork(nodes.slice(0, 2), [{ node: 'docker-node1', cannotReach: [] }, { node: 'docker-node2', cannotReach: [] }])).toEqual([]);
+    expect(
+      describeLabNetwork(nodes.slice(0, 2), [
+        { node: 'docker-node1', cannotReach: [] },
+        { node: 'docker-node2', cannotReach: [] },
+      ]),
+    ).toEqual([]);
   });
 
   it('keeps an error it does not know as it came', () => {
@@ -104,7 +115,13 @@ describe('repeated runs', () => {
   });
 
   it('sums up each scenario over its runs: passed count, median and max', () => {
-    const results = [result('overlay', 1, 'passed', 16_000), result('bridge', 1, 'passed', 2_000), result('overlay', 2, 'failed', 18_000), result('bridge', 2, 'passed', 3_000), result('overlay', 3, 'passed', 17_000)];
+    const results = [
+      result('overlay', 1, 'passed', 16_000),
+      result('bridge', 1, 'passed', 2_000),
+      result('overlay', 2, 'failed', 18_000),
+      result('bridge', 2, 'passed', 3_000),
+      result('overlay', 3, 'passed', 17_000),
+    ];
     expect(repeatSummary(results)).toEqual(['overlay: 2 of 3 passed (median 17.0 s, max 18.0 s)', 'bridge: 2 of 2 passed (median 2.5 s, max 3.0 s)']);
   });
 });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
-import type { PlanStep } from '../../src/scenario/kinds/registry.js';
 import { scalePlan, speedFactor, stretchSession } from '../../src/scenario/engine/speed.js';
+import type { PlanStep } from '../../src/scenario/kinds/registry.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 
@@ -27,7 +27,9 @@ describe('node speed', () => {
     const before = JSON.stringify(plan);
     const scaled = scalePlan(plan, 2.5);
     expect(JSON.stringify(plan)).toBe(before);
-    const pairs = leaves([...plan.steps, ...plan.teardown, ...plan.cleanup]).map((s, i) => [s, leaves([...scaled.steps, ...scaled.teardown, ...scaled.cleanup])[i]!] as const);
+    const pairs = leaves([...plan.steps, ...plan.teardown, ...plan.cleanup]).map(
+      (s, i) => [s, leaves([...scaled.steps, ...scaled.teardown, ...scaled.cleanup])[i]!] as const,
+    );
     const retried = pairs.filter(([a]) => a.kind === 'command' && a.retry);
     expect(retried.length).toBeGreaterThan(0);
     // overlay's graph step reads both nodes: a slow node gets longer to answer it too
@@ -37,7 +39,8 @@ describe('node speed', () => {
     for (const [a, b] of pairs) {
       if (a.kind !== 'command' && a.kind !== 'background') continue;
       expect(b).toMatchObject({ timeoutMs: Math.round(a.timeoutMs * 2.5) });
-      if (a.kind === 'command' && a.retry && b.kind === 'command') expect(b.retry).toEqual({ forMs: Math.round(a.retry.forMs * 2.5), everyMs: a.retry.everyMs });
+      if (a.kind === 'command' && a.retry && b.kind === 'command')
+        expect(b.retry).toEqual({ forMs: Math.round(a.retry.forMs * 2.5), everyMs: a.retry.everyMs });
     }
     expect(scalePlan(plan, 1)).toBe(plan);
   });
@@ -53,6 +56,10 @@ describe('node speed', () => {
   });
 
   it('gives a slow node as much longer to answer its handshake and keepalives', () => {
-    expect(stretchSession({ readyTimeoutMs: 8_000, keepaliveIntervalMs: 2_000, keepaliveCountMax: 3 }, 5.2)).toEqual({ readyTimeoutMs: 41_600, keepaliveIntervalMs: 2_000, keepaliveCountMax: 16 });
+    expect(stretchSession({ readyTimeoutMs: 8_000, keepaliveIntervalMs: 2_000, keepaliveCountMax: 3 }, 5.2)).toEqual({
+      readyTimeoutMs: 41_600,
+      keepaliveIntervalMs: 2_000,
+      keepaliveCountMax: 16,
+    });
   });
 });

@@ -11,7 +11,7 @@ import { loadScenario } from '../../src/scenario/catalog.js';
 import { commandLine } from '../../src/shell/command-line.js';
 import { isMultiLine, stopAtFirstFailure } from '../../src/shell/stop-at-first-failure.js';
 import { removeTempDirs, scenarioDir, tempDir } from '../support/scenarios.js';
-import { startSshdLab, type SshdLab } from '../support/sshd.js';
+import { type SshdLab, startSshdLab } from '../support/sshd.js';
 
 const bash = (script: string) => execa('bash', ['-c', script], { reject: false });
 
@@ -26,7 +26,7 @@ describe('a block of commands stops at its first failure', () => {
     expect(commandLine('a\nb', true)).toContain("bash -c 'set -e; trap '");
   });
 
-  it('in bash: the lines after a failing one do not run, its exit code is the step\'s, and the line is named', async () => {
+  it("in bash: the lines after a failing one do not run, its exit code is the step's, and the line is named", async () => {
     const r = await bash(stopAtFirstFailure('echo one\nls /no/such/dir\necho three\n'));
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('one');
@@ -34,12 +34,14 @@ describe('a block of commands stops at its first failure', () => {
   });
 
   it('in bash: tested commands (if, ||, &&, !) do not stop it, as a reader of the block expects', async () => {
-    const r = await bash(stopAtFirstFailure('if false; then echo no; fi\nfalse || echo recovered\n! true && echo no\ntest -e /no/such/file && echo no\necho end'));
+    const r = await bash(
+      stopAtFirstFailure('if false; then echo no; fi\nfalse || echo recovered\n! true && echo no\ntest -e /no/such/file && echo no\necho end'),
+    );
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('recovered\nend');
   });
 
-  it('in bash: a one-line command keeps bash\'s own meaning (the last command\'s code)', async () => {
+  it("in bash: a one-line command keeps bash's own meaning (the last command's code)", async () => {
     const r = await bash(stopAtFirstFailure('false; echo still'));
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('still');

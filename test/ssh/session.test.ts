@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SshPool } from '../../src/ssh/pool.js';
 import { ReplyReader, runRequest } from '../../src/ssh/runner.js';
 import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, SshSession } from '../../src/ssh/session.js';
-import { SshPool } from '../../src/ssh/pool.js';
-import { startSshdLab, type SshdLab } from '../support/sshd.js';
+import { type SshdLab, startSshdLab } from '../support/sshd.js';
 
 let lab: SshdLab;
 beforeAll(async () => {
@@ -68,7 +68,9 @@ describe('SshSession against a real sshd', () => {
       // The runner's other children are its bashes waiting for a command: this step waits until the runner, idle
       // while it runs, has started them (an event, not a delay), then kills them by PID.
       const others = 'ps -o pid= --ppid $PPID | grep -vw $$';
-      const killed = await s.exec(`until [ -n "$(${others})" ]; do sleep 0.01; done; for p in $(${others}); do kill -9 "$p" && echo "$p"; done; true`, { timeoutMs: 10_000 });
+      const killed = await s.exec(`until [ -n "$(${others})" ]; do sleep 0.01; done; for p in $(${others}); do kill -9 "$p" && echo "$p"; done; true`, {
+        timeoutMs: 10_000,
+      });
       expect(killed.stdout.trim()).not.toBe('');
       for (let i = 0; i < 5; i++) expect((await s.exec(`echo ${i}`, { timeoutMs: 5000 })).stdout).toBe(`${i}\n`);
     } finally {

@@ -6,9 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { expectedVagrantfile } from '../../src/providers/vagrantfile-file.js';
 import { loadLab, vagrantfilePath } from '../../src/lab/model.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
+import { expectedVagrantfile } from '../../src/providers/vagrantfile-file.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
@@ -28,7 +28,14 @@ export interface E2eLab {
 
 function cli(file: string, args: string[], detached = false, env: Record<string, string> = {}) {
   // No SIGKILL 5 s after a test's signal (execa's default): the cleanup it starts takes longer, and must finish.
-  return execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', file], { reject: false, cwd: ROOT, env: { CI: 'true', ...env }, all: true, detached, forceKillAfterDelay: false });
+  return execa('node', [join(ROOT, 'bin/lab.js'), ...args, '--lab', file], {
+    reject: false,
+    cwd: ROOT,
+    env: { CI: 'true', ...env },
+    all: true,
+    detached,
+    forceKillAfterDelay: false,
+  });
 }
 
 /**
@@ -56,7 +63,9 @@ export function e2eLab(name: string, dir: string, subnet: string, edit: (text: s
 
 export async function lxcContainers(prefix: string): Promise<string[]> {
   const r = await execa('lxc-ls', ['-1']);
-  return String(r.stdout).split('\n').filter((n) => n.startsWith(prefix));
+  return String(r.stdout)
+    .split('\n')
+    .filter((n) => n.startsWith(prefix));
 }
 
 export async function linkExists(name: string): Promise<boolean> {

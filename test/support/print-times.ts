@@ -11,5 +11,10 @@ if (existsSync(TIMES_FILE)) {
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log('\ntimes of this run (test files with their hooks, and box builds), slowest first:');
   for (const [what, s, outcome] of rows) console.log(`  ${what.padEnd(width)}  ${s.padStart(7)} s  ${outcome}`);
-  console.log(`  ${'sum (unit files run side by side)'.padEnd(width)}  ${rows.reduce((t, r) => t + Number(r[1]), 0).toFixed(1).padStart(7)} s`);
+  console.log(
+    `  ${'sum (unit files run side by side)'.padEnd(width)}  ${rows
+      .reduce((t, r) => t + Number(r[1]), 0)
+      .toFixed(1)
+      .padStart(7)} s`,
+  );
 }

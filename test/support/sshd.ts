@@ -2,8 +2,8 @@
  * Real OpenSSH servers for engine tests: each one is a "node", listening on its own loopback address with
  * generated host and user keys. Started and stopped by PID; no mock of SSH anywhere.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,9 +84,13 @@ function spawnIsolated(config: string, emptyHome: string): ChildProcess {
     canUnshare = false;
   }
   if (!canUnshare) return spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  return spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && exec "$2" -D -e -f "$3"', emptyHome, home, SSHD, config], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  return spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" "$1" && exec "$2" -D -e -f "$3"', emptyHome, home, SSHD, config],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
 }
 
 export async function startSshd(name: string, host: string, dir: string, userKey: string): Promise<SshdNode> {

@@ -34,7 +34,9 @@ describe("Vagrant's failure, as a person reads it", () => {
   });
 
   it('otherwise gives the end of the output, backtrace removed', () => {
-    const out = ['==> docker-node1: Starting container...', 'There was an error executing lxc-start', '/usr/lib/ruby/3.1.0/timeout.rb:36:in `catch`'].join('\n');
+    const out = ['==> docker-node1: Starting container...', 'There was an error executing lxc-start', '/usr/lib/ruby/3.1.0/timeout.rb:36:in `catch`'].join(
+      '\n',
+    );
     expect(vagrantFailure(out, 1)).toBe('There was an error executing lxc-start');
   });
 });
@@ -42,7 +44,8 @@ describe("Vagrant's failure, as a person reads it", () => {
 describe('a VM that QEMU would not start', () => {
   it("is QEMU's own words per machine, not libvirt's wrapping nor Ruby's backtrace", () => {
     const said = vagrantFailure(fixture('up-parallel-libvirt-msr.txt')).split('\n');
-    const qemu = "QEMU could not start the domain: failed to set MSR 0x10a to 0x69; ../../target/i386/kvm/kvm.c:2980: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.";
+    const qemu =
+      "QEMU could not start the domain: failed to set MSR 0x10a to 0x69; ../../target/i386/kvm/kvm.c:2980: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.";
     expect(said).toEqual([`docker-node1: ${qemu}`, `docker-node2: ${qemu}`]);
   });
 
@@ -62,7 +65,9 @@ describe("Vagrant's output as a log reads it", () => {
   });
 
   it('leaves ordinary lines alone, numbers and all', () => {
-    expect(terminalLines('==> docker-node1: Waiting for domain to get an IP address... 3')).toEqual(['==> docker-node1: Waiting for domain to get an IP address... 3']);
+    expect(terminalLines('==> docker-node1: Waiting for domain to get an IP address... 3')).toEqual([
+      '==> docker-node1: Waiting for domain to get an IP address... 3',
+    ]);
     expect(terminalLines('')).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
  * the daemons the lab started; even when libvirtd died before `down`, as after a reboot.
  */
 import { readFileSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
@@ -25,7 +25,12 @@ const prefix = libvirtName(e2e);
 
 async function virshNames(args: string[]): Promise<string[]> {
   const r = await execa('virsh', ['--connect', 'qemu:///system', '--quiet', ...args], { reject: false });
-  return r.exitCode === 0 ? String(r.stdout).split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean) : [];
+  return r.exitCode === 0
+    ? String(r.stdout)
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0]!)
+        .filter(Boolean)
+    : [];
 }
 
 async function processes(pattern: RegExp): Promise<string[]> {
@@ -41,7 +46,12 @@ async function libvirtChains(): Promise<string[]> {
   const out: string[] = [];
   for (const table of ['filter', 'nat', 'mangle']) {
     const r = await execa('iptables', ['-w', '-t', table, '-S'], { reject: false });
-    out.push(...String(r.stdout).split('\n').filter((l) => /^-N LIBVIRT_/.test(l)).map((l) => `${table}: ${l}`));
+    out.push(
+      ...String(r.stdout)
+        .split('\n')
+        .filter((l) => /^-N LIBVIRT_/.test(l))
+        .map((l) => `${table}: ${l}`),
+    );
   }
   return out;
 }
@@ -79,12 +89,15 @@ describe('libvirt lab under emulation', () => {
 
   beforeAll(async () => {
     // The box build belongs to no test's time: about 7 minutes once per recipe, on a loaded machine more.
-    await timed('the libvirt box (built when its recipe changed)', () => ensureBox(loadLab(e2e.file), 'libvirt', (line) => console.log(`[libvirt box] ${line}`)));
+    await timed('the libvirt box (built when its recipe changed)', () =>
+      ensureBox(loadLab(e2e.file), 'libvirt', (line) => console.log(`[libvirt box] ${line}`)),
+    );
     await lab('down'); // a lab a killed run left behind
     daemonsBefore = await processes(/^\/?\S*(libvirtd|virtlogd)\b/);
     // The reboot below stops the libvirtd the lab started; one that was running already is not ours to stop.
     const foreign = daemonsBefore.filter((d) => /libvirtd/.test(d));
-    if (foreign.length) throw new Error(`libvirtd already runs, not started by a lab (${foreign.join('; ')}): stop it first, this test must stop the libvirtd its lab starts`);
+    if (foreign.length)
+      throw new Error(`libvirtd already runs, not started by a lab (${foreign.join('; ')}): stop it first, this test must stop the libvirtd its lab starts`);
     chainsBefore = await libvirtChains();
   }, 60 * 60_000);
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { acceptable, decideProvider } from '../../providers/choice.js';
 import { assess, chooseProvider, labProviders } from '../../providers/index.js';
-import { labOf, withLab, type CliContext } from '../context.js';
+import { type CliContext, labOf, withLab } from '../context.js';
 
 /** Said by `doctor` whatever the provider: the overlay lessons open Docker's API to the lab network. */
 const DOCKER_API =
@@ -25,7 +25,10 @@ export function register(program: Command, ctx: CliContext): void {
         console.log(`    host: ${provider.hostExposure}`);
       }
       const { chosen } = decideProvider(outcomes);
-      if (!o.provider) console.log(`\n${chosen ? `\`npm run up\` would choose ${chosen}` : 'no provider can bring this lab up here'} (--provider or DOCKER_LAB_PROVIDER chooses)`);
+      if (!o.provider)
+        console.log(
+          `\n${chosen ? `\`npm run up\` would choose ${chosen}` : 'no provider can bring this lab up here'} (--provider or DOCKER_LAB_PROVIDER chooses)`,
+        );
       console.log(`\nsecurity: ${DOCKER_API}`);
       if (!chosen) ctx.exit(2);
     });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { exercise } from '../../exercise/command.js';
-import { labOf, withLab, type CliContext } from '../context.js';
+import { type CliContext, labOf, withLab } from '../context.js';
 
 interface Options {
   lab: string;
@@ -13,7 +13,7 @@ interface Options {
 export function register(program: Command, ctx: CliContext): void {
   withLab(program.command('exercise').description('the student types the scenario; docker-lab checks each step, hints and catches up'))
     .argument('<name>', 'the scenario')
-    .option('--challenge', 'show each step\'s goal only, not its commands')
+    .option('--challenge', "show each step's goal only, not its commands")
     .option('--check', 'no terminal: how far the lab got, exit 0 when every step is done')
     .option('--reset', "run the scenario's cleanup and forget the progress")
     .action(async (name: string, o: Options) => {

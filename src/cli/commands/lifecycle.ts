@@ -4,7 +4,7 @@ import { recordedProvider } from '../../lifecycle/record.js';
 import { formatStatus, status } from '../../lifecycle/status.js';
 import { up } from '../../lifecycle/up.js';
 import { chooseProvider, PROVIDER_NAMES } from '../../providers/index.js';
-import { labOf, withCount, withLab, type CliContext } from '../context.js';
+import { type CliContext, labOf, withCount, withLab } from '../context.js';
 import { fleetCommand, fleetRun } from '../fleet-command.js';
 import { ensureVagrantfile } from './vagrantfile.js';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { InputError } from '../../errors.js';
 import type { MatrixResult } from '../../matrix/report.js';
 import { mergeMatrix, runMatrix } from '../../matrix/run.js';
@@ -8,7 +8,7 @@ import { suiteFor } from '../../matrix/suites.js';
 import { SCENARIOS_DIR } from '../../paths.js';
 import { matrixProvider } from '../../providers/index.js';
 import { listScenarios } from '../../scenario/catalog.js';
-import { commaList, labOf, wholeNumber, withLab, type CliContext } from '../context.js';
+import { type CliContext, commaList, labOf, wholeNumber, withLab } from '../context.js';
 
 interface Options {
   lab: string;
@@ -42,7 +42,11 @@ export function register(program: Command, ctx: CliContext): void {
       if (!o.docker?.length) throw new InputError('matrix: --docker is required, e.g. --docker 20.10.24,26.1.5');
       const lab = labOf(o);
       const suites = o.docker.map(suiteFor);
-      const scenarios = o.scenario?.length ? o.scenario : listScenarios(SCENARIOS_DIR).filter((s) => !s.problem && s.name !== 'sample').map((s) => s.name);
+      const scenarios = o.scenario?.length
+        ? o.scenario
+        : listScenarios(SCENARIOS_DIR)
+            .filter((s) => !s.problem && s.name !== 'sample')
+            .map((s) => s.name);
       const shard = o.shard === undefined ? undefined : parseShard(o.shard, suites.length * scenarios.length);
       const result = await runMatrix({
         base: lab,
@@ -71,7 +75,12 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(new Option('--reporter <kind>', 'also write matrix.html').choices(['html']))
     .action(async (dirs: string[], o: { out: string; baseline?: string; reporter?: 'html' }) => {
       const out = resolve(o.out);
-      const result = await mergeMatrix(dirs.map((d) => resolve(d)), out, o.baseline ? resolve(o.baseline) : undefined, o.reporter === 'html');
+      const result = await mergeMatrix(
+        dirs.map((d) => resolve(d)),
+        out,
+        o.baseline ? resolve(o.baseline) : undefined,
+        o.reporter === 'html',
+      );
       console.log(`merged ${dirs.length} shard${dirs.length === 1 ? '' : 's'} into ${out}`);
       ctx.exit(reportMatrix(result));
     });

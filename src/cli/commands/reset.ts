@@ -5,10 +5,10 @@ import { SCENARIOS_DIR } from '../../paths.js';
 import { readKept } from '../../run/kept.js';
 import { resetScenarios } from '../../run/reset.js';
 import { loadScenario } from '../../scenario/catalog.js';
-import { labOf, withLab, type CliContext } from '../context.js';
+import { type CliContext, labOf, withLab } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
-  withLab(program.command('reset').description("undo what lessons left on the lab: the cleanup of every kept run and begun exercise, their progress forgotten"))
+  withLab(program.command('reset').description('undo what lessons left on the lab: the cleanup of every kept run and begun exercise, their progress forgotten'))
     .argument('[names...]', 'reset these scenarios, whatever the records say')
     .action(async (names: string[], o: { lab: string }) => {
       const lab = labOf(o);

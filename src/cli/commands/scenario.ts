@@ -1,18 +1,18 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { FailureError, InputError } from '../../errors.js';
+import { exercisesInProgress } from '../../exercise/progress.js';
+import type { Lab } from '../../lab/model.js';
 import { requireTargets } from '../../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../paths.js';
+import { readKept } from '../../run/kept.js';
+import { resetScenarios } from '../../run/reset.js';
 import { runScenarios } from '../../run/scenarios.js';
 import { listScenarios, loadScenario } from '../../scenario/catalog.js';
 import { describeCourse } from '../../scenario/format/course.js';
-import { labOf, wholeNumber, withCount, withLab, type CliContext } from '../context.js';
-import { fleetCommand, fleetRun } from '../fleet-command.js';
-import { exercisesInProgress } from '../../exercise/progress.js';
-import type { Lab } from '../../lab/model.js';
-import { readKept } from '../../run/kept.js';
-import { resetScenarios } from '../../run/reset.js';
 import type { ScenarioPlan } from '../../scenario/plan.js';
 import type { SshTarget } from '../../ssh/target.js';
-import { FailureError, InputError } from '../../errors.js';
+import { type CliContext, labOf, wholeNumber, withCount, withLab } from '../context.js';
+import { fleetCommand, fleetRun } from '../fleet-command.js';
 
 interface Options {
   lab: string;
@@ -30,7 +30,7 @@ export function register(program: Command, ctx: CliContext): void {
   withCount(withLab(program.command('scenario').description('run scenarios on the lab, one after the other (--list to see them)')), false)
     .argument('[names...]', 'scenario names, or paths of scenario files')
     .option('--list', 'list the scenarios with what each teaches')
-    .option('--keep', "leave the state in place for poking around (no cleanup, no teardown steps)")
+    .option('--keep', 'leave the state in place for poking around (no cleanup, no teardown steps)')
     .option('--ignore-requires', 'run a scenario outside its declared Docker range')
     .addOption(new Option('--reporter <kind>', 'also write a report (html: one self-contained page)').choices(['junit', 'json', 'html']))
     .option('--output <file>', 'where the report goes (default: <run-dir>/report.xml, .json or .html)')
@@ -80,13 +80,16 @@ async function clearTheWay(lab: Lab, plans: readonly ScenarioPlan[], targets: Ss
   const exercised = exercisesInProgress(lab).filter((e) => names.has(e.scenario));
   if (exercised.length) {
     const which = exercised.map((e) => `${e.scenario} (${e.done} step${e.done === 1 ? '' : 's'} done)`).join(', ');
-    throw new InputError(`an exercise is in progress on lab '${lab.name}': ${which}; its state would collide with this run. \`${reset}\` clears it and forgets the progress`);
+    throw new InputError(
+      `an exercise is in progress on lab '${lab.name}': ${which}; its state would collide with this run. \`${reset}\` clears it and forgets the progress`,
+    );
   }
   const kept = readKept(lab);
   const again = plans.filter((p) => kept.some((k) => k.name === p.name));
   if (again.length) {
     console.log(`clearing what \`lab scenario ${again.map((p) => p.name).join(' ')} --keep\` left, before it runs again`);
-    if ((await resetScenarios(again, { lab, targets, signal })) !== 0) throw new FailureError(`the cleanup of what was kept failed (see above); \`${reset}\` tries again`);
+    if ((await resetScenarios(again, { lab, targets, signal })) !== 0)
+      throw new FailureError(`the cleanup of what was kept failed (see above); \`${reset}\` tries again`);
   }
   const others = kept.filter((k) => !names.has(k.name));
   if (others.length) console.log(`the lab still holds what \`lab scenario ${others.map((k) => k.name).join(' ')} --keep\` left; \`${reset}\` clears it`);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { captureCommandLine } from '../../capture/command.js';
 import { checkGraphOptions, graphCommand } from '../../graph/command.js';
 import { requireTargets } from '../../lifecycle/targets.js';
-import { labOf, withLab, type CliContext } from '../context.js';
+import { type CliContext, labOf, withLab } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
   withLab(program.command('graph').description("the lab's network as it is, discovered from the running nodes"))
@@ -25,7 +25,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--count <n>', 'stop after n packets')
     .option('--duration <time>', 'stop after this long, e.g. 10s (default 60s without --count)')
     .option('--out <file>', 'a pcap file, or - for stdout (| wireshark -k -i -)')
-    .action(async (node: string, iface: string, o: { lab: string; container?: string; netns?: string; filter?: string; count?: string; duration?: string; out?: string }) => {
-      ctx.exit(await captureCommandLine(labOf(o), { ...o, node, iface, signal: ctx.interruptions.signal }));
-    });
+    .action(
+      async (
+        node: string,
+        iface: string,
+        o: { lab: string; container?: string; netns?: string; filter?: string; count?: string; duration?: string; out?: string },
+      ) => {
+        ctx.exit(await captureCommandLine(labOf(o), { ...o, node, iface, signal: ctx.interruptions.signal }));
+      },
+    );
 }

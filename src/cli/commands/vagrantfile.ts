@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { Lab } from '../../lab/model.js';
 import { vagrantfileState, writeVagrantfile } from '../../providers/vagrantfile-file.js';
-import { labOf, withLab, type CliContext } from '../context.js';
+import { type CliContext, labOf, withLab } from '../context.js';
 
 export function register(program: Command, ctx: CliContext): void {
   withLab(program.command('vagrantfile').description('write the Vagrantfile from lab.yaml'))

@@ -7,8 +7,8 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lab } from '../../lab/model.js';
 import { installedBoxDir, managedSuite } from '../box.js';
-import { labNetworkXml, managementNetworkXml, poolXml } from './network-xml.js';
 import { BOOT_FILES, bootDir, domainPrefix, libvirtName, managementNetworkName, poolDir } from './naming.js';
+import { labNetworkXml, managementNetworkXml, poolXml } from './network-xml.js';
 import { defineFromXml, list, virsh, volumes } from './virsh.js';
 
 type Log = (line: string) => void;

@@ -1,14 +1,14 @@
 import { hasCommand, hasDebianPackage } from '../../host/probe.js';
+import type { Usability } from '../../host/usability.js';
+import type { Lab } from '../../lab/model.js';
 import { vagrantPlugins } from '../../vagrant/driver.js';
 import { checkBox, ensureBox } from '../box.js';
-import { toolFindings, type HostTool } from '../host-tools.js';
-import type { Usability } from '../../host/usability.js';
+import { type HostTool, toolFindings } from '../host-tools.js';
 import type { Finding, Provider } from '../provider.js';
-import type { Lab } from '../../lab/model.js';
 import { holdDaemons, releaseDaemons } from './daemons.js';
 import { chooseDriver, GUEST_CPU, kvmRunsLabGuests } from './driver-choice.js';
-import { checkKvmDevice } from './kvm-device.js';
 import { prepareLibvirtHost, removeLeftoverDomains, removeLibvirtObjects, stageBootFiles } from './host.js';
+import { checkKvmDevice } from './kvm-device.js';
 import { libvirtFragment } from './vagrantfile.js';
 
 /** What the libvirt provider depends on, as read off this machine. */
@@ -54,9 +54,14 @@ export function libvirtFindings(host: LibvirtHost): Finding[] {
   return [
     ...host.tools,
     // Not a refusal: QEMU's emulation runs the lab without KVM, only slowly.
-    { ok: true, what: kvm.ok ? `KVM runs a guest with the lab's CPU (${GUEST_CPU.kvm.qemu}): driver kvm` : 'KVM does not run the lab\'s guests here: driver qemu (emulation, slow)' },
+    {
+      ok: true,
+      what: kvm.ok
+        ? `KVM runs a guest with the lab's CPU (${GUEST_CPU.kvm.qemu}): driver kvm`
+        : "KVM does not run the lab's guests here: driver qemu (emulation, slow)",
+    },
     ...(host.device && kvm.ok ? [host.device] : []),
-    { ok: host.root, what: 'root (starts libvirtd and makes the lab\'s networks and pool)', fix: 'run as root, e.g. `sudo -E npm run up`' },
+    { ok: host.root, what: "root (starts libvirtd and makes the lab's networks and pool)", fix: 'run as root, e.g. `sudo -E npm run up`' },
   ];
 }
 
@@ -69,7 +74,11 @@ function libvirtTools(lab: Lab): HostTool[] {
     ['dnsmasq (dnsmasq-base: DHCP on the management network)', () => hasCommand('dnsmasq')],
   ];
   if (lab.boxes.libvirt?.startsWith('docker-lab/')) {
-    tools.push(['mmdebstrap (builds the box)', () => hasCommand('mmdebstrap')], ['debootstrap (builds the course images)', () => hasCommand('debootstrap')], ['qemu-img (qemu-utils: packs the box)', () => hasCommand('qemu-img')]);
+    tools.push(
+      ['mmdebstrap (builds the box)', () => hasCommand('mmdebstrap')],
+      ['debootstrap (builds the course images)', () => hasCommand('debootstrap')],
+      ['qemu-img (qemu-utils: packs the box)', () => hasCommand('qemu-img')],
+    );
   }
   return tools;
 }

@@ -1,6 +1,6 @@
+import type { Lab } from '../../lab/model.js';
 import { managedSuite } from '../box.js';
 import { boxLine, privateNetwork, rb } from '../fragment.js';
-import type { Lab } from '../../lab/model.js';
 import type { VagrantfileFragment } from '../provider.js';
 import { GUEST_CPU, perDriver } from './driver-choice.js';
 import { BOOT_FILES, bootDir, domainPrefix, libvirtName, managementNetworkName, managementSubnet } from './naming.js';

@@ -16,7 +16,10 @@ export async function virsh(args: string[], opts: { reject?: boolean } = {}): Pr
 
 /** Names one per line, as `virsh *-list --name` prints them. Pure. */
 function parseNames(stdout: string): string[] {
-  return stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 export async function list(kind: 'domains' | 'networks' | 'pools'): Promise<string[]> {

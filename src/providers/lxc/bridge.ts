@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { InputError } from '../../errors.js';
-import { labFieldError, type Lab } from '../../lab/model.js';
 import { rangeOf, rangesOverlap } from '../../lab/ipv4.js';
+import { type Lab, labFieldError } from '../../lab/model.js';
 import { bridgeAlias, bridgeName } from './naming.js';
 
 interface IpRoute {
@@ -45,7 +45,12 @@ async function checkBridge(lab: Lab): Promise<{ exists: boolean }> {
   const addrs = await ipJson<IpAddrs[]>(['-4', 'addr', 'show']);
   const address = addrs
     .filter((l) => l.ifname !== name)
-    .flatMap((l) => l.addr_info.map((a) => `${a.local}/${a.prefixlen}`).filter((a) => overlaps(lab, a)).map((a) => `${l.ifname} has ${a}`));
+    .flatMap((l) =>
+      l.addr_info
+        .map((a) => `${a.local}/${a.prefixlen}`)
+        .filter((a) => overlaps(lab, a))
+        .map((a) => `${l.ifname} has ${a}`),
+    );
   const routes = await ipJson<IpRoute[]>(['-4', 'route', 'show']);
   const route = routes.filter((r) => r.dev !== name && overlaps(lab, r.dst)).map((r) => `${r.dst} is routed through ${r.dev}`);
   const clashes = [...address, ...route];

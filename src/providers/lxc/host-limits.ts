@@ -49,7 +49,10 @@ export async function inotifyInstancesOf(pid: number | string, proc = '/proc'): 
 export async function inotifyInstancesOfUser(uid: number, proc = '/proc'): Promise<number> {
   let count = 0;
   for (const pid of (await readdir(proc)).filter((p) => /^\d+$/.test(p))) {
-    const owner = await stat(`${proc}/${pid}`).then((s) => s.uid, () => -1);
+    const owner = await stat(`${proc}/${pid}`).then(
+      (s) => s.uid,
+      () => -1,
+    );
     if (owner === uid) count += await inotifyInstancesOf(pid, proc);
   }
   return count;

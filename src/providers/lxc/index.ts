@@ -2,13 +2,13 @@ import { execa } from 'execa';
 import { hasCommand, hasDebianPackage } from '../../host/probe.js';
 import type { Lab } from '../../lab/model.js';
 import { vagrantPlugins } from '../../vagrant/driver.js';
-import { toolFindings, type HostTool } from '../host-tools.js';
-import type { Provider } from '../provider.js';
 import { checkBox, ensureBox } from '../box.js';
-import { bridgeName, containerName } from './naming.js';
+import { type HostTool, toolFindings } from '../host-tools.js';
+import type { Provider } from '../provider.js';
 import { ensureBridge, removeBridge } from './bridge.js';
-import { lxcFragment } from './vagrantfile.js';
 import { inotifyBudget, inotifyFinding, nodesToStart } from './host-limits.js';
+import { bridgeName, containerName } from './naming.js';
+import { lxcFragment } from './vagrantfile.js';
 
 export const lxc: Provider<'lxc'> = {
   name: 'lxc',
@@ -70,6 +70,11 @@ export const lxc: Provider<'lxc'> = {
 
 async function leftoverContainers(lab: Lab): Promise<string[]> {
   const r = await execa('lxc-ls', ['-1'], { reject: false });
-  const existing = new Set(String(r.stdout).split('\n').map((s) => s.trim()).filter(Boolean));
+  const existing = new Set(
+    String(r.stdout)
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   return lab.nodes.map((n) => containerName(lab, n)).filter((name) => existing.has(name));
 }

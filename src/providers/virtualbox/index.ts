@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { hasCommand } from '../../host/probe.js';
 import type { Finding, Provider } from '../provider.js';
-import { virtualboxFragment } from './vagrantfile.js';
 import { hostOnlyAllowed, restrictsHostOnly } from './networks-conf.js';
+import { virtualboxFragment } from './vagrantfile.js';
 
 export const virtualbox: Provider<'virtualbox'> = {
   name: 'virtualbox',

@@ -2,10 +2,11 @@
  * The HTML report of a matrix run: the scenario x version table, each cell linking to that scenario's details
  * further down the same page (steps, outputs, snapshots), failures first. Pure.
  */
-import { cellHeadline, type Cell } from '../cell.js';
+
 import type { ScenarioResult } from '../../scenario/results.js';
+import { type Cell, cellHeadline } from '../cell.js';
 import { anchor, escapeHtml as h, page } from './page.js';
-import { failuresSection, scenarioSection, type Snapshots } from './scenario.js';
+import { failuresSection, type Snapshots, scenarioSection } from './scenario.js';
 
 interface MatrixColumn {
   column: string;

@@ -6,7 +6,11 @@ export function escapeHtml(text: string): string {
 
 /** An id usable in a URL fragment, from any text. */
 export function anchor(...parts: string[]): string {
-  return parts.join('-').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase();
+  return parts
+    .join('-')
+    .replace(/[^A-Za-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
 }
 
 const STYLE = `
@@ -46,5 +50,9 @@ ${body}
 
 /** An SVG file's text, made fit to sit inside HTML: without its XML prolog, doctype and comments. */
 export function inlineSvg(svg: string): string {
-  return svg.replace(/<\?xml[^>]*\?>/g, '').replace(/<!DOCTYPE[^>]*>/gi, '').replace(/<!--[\s\S]*?-->/g, '').trim();
+  return svg
+    .replace(/<\?xml[^>]*\?>/g, '')
+    .replace(/<!DOCTYPE[^>]*>/gi, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .trim();
 }

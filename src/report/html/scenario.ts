@@ -16,7 +16,9 @@ export function snapshotKey(result: ScenarioResult, file: string): string {
 }
 
 export function renderScenarioHtml(results: readonly ScenarioResult[], snapshots: Snapshots, title = 'docker-lab run'): string {
-  const counts = (['passed', 'failed', 'aborted', 'skipped'] as const).map((s) => [s, results.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const counts = (['passed', 'failed', 'aborted', 'skipped'] as const)
+    .map((s) => [s, results.filter((r) => r.status === s).length] as const)
+    .filter(([, n]) => n > 0);
   const body = [
     `<h1>${h(title)}</h1>`,
     `<p>${results.length} scenario${results.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `<span class="badge ${s}">${n} ${s}</span>`).join(' ')}</p>`,
@@ -47,7 +49,10 @@ export function failuresSection(results: readonly ScenarioResult[]): string {
     leafResults([...r.steps, ...r.cleanup]).flatMap((s) =>
       s.nodes
         .filter((n) => n.status !== 'passed')
-        .map((n) => `<div class="failure"><h3><a href="#${stepAnchor(r, s)}">${h(r.name)}: step ${h(s.id)} “${h(s.name)}” ${n.status} on ${h(n.node)}</a></h3><pre>${h(describeNodeFailure(s, n))}</pre></div>`),
+        .map(
+          (n) =>
+            `<div class="failure"><h3><a href="#${stepAnchor(r, s)}">${h(r.name)}: step ${h(s.id)} “${h(s.name)}” ${n.status} on ${h(n.node)}</a></h3><pre>${h(describeNodeFailure(s, n))}</pre></div>`,
+        ),
     ),
   );
   if (items.length === 0) return '<p class="passed">No step failed.</p>';
@@ -77,14 +82,25 @@ function stepRows(r: ScenarioResult, s: StepResult): string[] {
   const label = `${s.phase === 'cleanup' ? 'cleanup ' : ''}${h(s.id)} ${h(s.name)}`;
   const id = stepAnchor(r, s);
   if (s.nodes.length === 0) {
-    return [`<tr id="${id}" class="${s.status}"><td>${label}</td><td></td><td></td><td>${formatDuration(s.durationMs)}</td><td class="${s.status}">${s.status}${s.reason ? `: ${h(s.reason)}` : ''}</td></tr>`];
+    return [
+      `<tr id="${id}" class="${s.status}"><td>${label}</td><td></td><td></td><td>${formatDuration(s.durationMs)}</td><td class="${s.status}">${s.status}${s.reason ? `: ${h(s.reason)}` : ''}</td></tr>`,
+    ];
   }
-  return s.nodes.map((n, i) => `<tr${i === 0 ? ` id="${id}"` : ''} class="${n.status}"><td>${label}</td><td>${h(n.node)}</td><td>${command(n)}</td><td>${formatDuration(n.durationMs)}</td><td class="${n.status}">${n.status}${n.attempts > 1 ? ` (${n.attempts} attempts)` : ''}</td></tr>`);
+  return s.nodes.map(
+    (n, i) =>
+      `<tr${i === 0 ? ` id="${id}"` : ''} class="${n.status}"><td>${label}</td><td>${h(n.node)}</td><td>${command(n)}</td><td>${formatDuration(n.durationMs)}</td><td class="${n.status}">${n.status}${n.attempts > 1 ? ` (${n.attempts} attempts)` : ''}</td></tr>`,
+  );
 }
 
 /** The command, and its output folded away unless the step failed. */
 function command(n: NodeRun): string {
-  const out = [n.stdout && `<b>stdout</b><pre>${h(n.stdout)}</pre>`, n.stderr && `<b>stderr</b><pre>${h(n.stderr)}</pre>`, n.error && `<b>error</b><pre>${h(n.error.message)}</pre>`].filter(Boolean).join('');
+  const out = [
+    n.stdout && `<b>stdout</b><pre>${h(n.stdout)}</pre>`,
+    n.stderr && `<b>stderr</b><pre>${h(n.stderr)}</pre>`,
+    n.error && `<b>error</b><pre>${h(n.error.message)}</pre>`,
+  ]
+    .filter(Boolean)
+    .join('');
   const shown = `<pre><code>${h(n.command)}</code></pre>`;
   if (!out) return shown;
   return `${shown}<details${n.status !== 'passed' ? ' open' : ''}><summary>output${n.exitCode !== null ? ` (exit ${n.exitCode})` : ''}</summary>${out}</details>`;

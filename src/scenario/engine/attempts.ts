@@ -4,15 +4,15 @@
  * deadline passes. The runner runs every command step this way, and exercise mode its checks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { extractCapture } from '../judge/capture.js';
-import { formatDuration } from '../format/duration.js';
-import type { Executor } from './executor.js';
-import { checkOutcome, describeExpectation, type Expectation, fillExpectation } from '../judge/expect.js';
-import type { Failure, RunError } from '../failure.js';
-import { escapeRegex, interpolateText } from '../format/interpolate.js';
-import type { CommandStep } from '../kinds/command.js';
 import { commandLine } from '../../shell/command-line.js';
+import type { Failure, RunError } from '../failure.js';
+import { formatDuration } from '../format/duration.js';
+import { escapeRegex, interpolateText } from '../format/interpolate.js';
+import { extractCapture } from '../judge/capture.js';
+import { checkOutcome, describeExpectation, type Expectation, fillExpectation } from '../judge/expect.js';
+import type { CommandStep } from '../kinds/command.js';
 import type { NodeRun } from '../results.js';
+import type { Executor } from './executor.js';
 
 interface AttemptOptions {
   /** false: one attempt whatever the step's `retry` (exercise mode polls, and that is its retry). */
@@ -24,24 +24,62 @@ interface AttemptOptions {
  * Runs `command` (the step's run, already interpolated) until its expectation holds, the retry deadline passes,
  * or something rules out another try. `value` gives the `${{ }}` values of the step's expectation on this node.
  */
-export async function runAttempts(executor: Executor, step: CommandStep, node: string, command: string, value: (expr: string) => string, o: AttemptOptions): Promise<NodeRun> {
+export async function runAttempts(
+  executor: Executor,
+  step: CommandStep,
+  node: string,
+  command: string,
+  value: (expr: string) => string,
+  o: AttemptOptions,
+): Promise<NodeRun> {
   const retry = o.retry ? step.retry : null;
   const { signal } = o;
   const deadline = retry ? performance.now() + retry.forMs : 0;
   let expectation: Expectation;
   try {
-    expectation = fillExpectation(step.expect, (t) => interpolateText(t, value), (t) => interpolateText(t, value, escapeRegex));
+    expectation = fillExpectation(
+      step.expect,
+      (t) => interpolateText(t, value),
+      (t) => interpolateText(t, value, escapeRegex),
+    );
   } catch (err) {
     return badValue(node, command, err);
   }
   const described = describeExpectation(expectation);
   for (let attempt = 1; ; attempt++) {
-    const outcome = await executor.exec({ node, step: step.id, attempt, shown: command, sent: commandLine(command, step.sudo), timeoutMs: step.timeoutMs, signal });
-    const base = { node, command, attempts: attempt, exitCode: outcome.result.exitCode, ...(outcome.result.signal ? { signal: outcome.result.signal } : {}), stdout: outcome.result.stdout, stderr: outcome.result.stderr, durationMs: 0, expectation: described };
+    const outcome = await executor.exec({
+      node,
+      step: step.id,
+      attempt,
+      shown: command,
+      sent: commandLine(command, step.sudo),
+      timeoutMs: step.timeoutMs,
+      signal,
+    });
+    const base = {
+      node,
+      command,
+      attempts: attempt,
+      exitCode: outcome.result.exitCode,
+      ...(outcome.result.signal ? { signal: outcome.result.signal } : {}),
+      stdout: outcome.result.stdout,
+      stderr: outcome.result.stderr,
+      durationMs: 0,
+      expectation: described,
+    };
     if (outcome.error) {
       const final = outcome.error.kind === 'interrupted' || outcome.error.kind === 'node-lost';
       const failures: Failure[] =
-        outcome.error.kind === 'timeout' ? [{ kind: 'timeout', check: `finish within ${formatDuration(step.timeoutMs)}`, detail: '  it was still running, and was killed on the node with everything it started', timeoutMs: step.timeoutMs }] : [];
+        outcome.error.kind === 'timeout'
+          ? [
+              {
+                kind: 'timeout',
+                check: `finish within ${formatDuration(step.timeoutMs)}`,
+                detail: '  it was still running, and was killed on the node with everything it started',
+                timeoutMs: step.timeoutMs,
+              },
+            ]
+          : [];
       if (final || !(await pauseBeforeRetry(retry, deadline, signal))) {
         if (!final) failures.push(...gaveUp(retry, attempt, signal));
         return { ...base, status: outcome.error.kind === 'interrupted' || signal?.aborted ? 'aborted' : 'failed', failures, error: outcome.error };
@@ -55,7 +93,8 @@ export async function runAttempts(executor: Executor, step: CommandStep, node: s
       failures.push({ kind: 'capture', check: `capture ${step.capture.name}`, detail: `  ${captured.message}` });
     }
     if (failures.length === 0) return { ...base, status: 'passed', failures };
-    if (!(await pauseBeforeRetry(retry, deadline, signal))) return { ...base, status: signal?.aborted ? 'aborted' : 'failed', failures: [...failures, ...gaveUp(retry, attempt, signal)] };
+    if (!(await pauseBeforeRetry(retry, deadline, signal)))
+      return { ...base, status: signal?.aborted ? 'aborted' : 'failed', failures: [...failures, ...gaveUp(retry, attempt, signal)] };
   }
 }
 
@@ -76,7 +115,15 @@ async function pauseBeforeRetry(retry: Retry, deadline: number, signal: AbortSig
 /** Why a retried step stopped trying, when it was its deadline (not an interruption): said, not left to guess. */
 function gaveUp(retry: Retry, attempts: number, signal: AbortSignal | undefined): Failure[] {
   if (!retry || signal?.aborted) return [];
-  return [{ kind: 'deadline', forMs: retry.forMs, attempts, check: `retry deadline of ${formatDuration(retry.forMs)} reached`, detail: `  gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}` }];
+  return [
+    {
+      kind: 'deadline',
+      forMs: retry.forMs,
+      attempts,
+      check: `retry deadline of ${formatDuration(retry.forMs)} reached`,
+      detail: `  gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`,
+    },
+  ];
 }
 
 /** A command that could not be made: a `${{ }}` with no value. Nothing ran. */

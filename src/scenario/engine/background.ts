@@ -2,12 +2,13 @@
  * Daemons a scenario starts (`background: true`): started detached in a process group of their own, logging on
  * the node, and stopped (TERM, then KILL) by a `stop:` step or after cleanup, newest first.
  */
-import type { Executor } from './executor.js';
-import { lastMeaningfulLine, type Failure } from '../failure.js';
+
+import { type Failure, lastMeaningfulLine } from '../failure.js';
 import type { BackgroundStep } from '../kinds/background.js';
 import type { StopBackgroundStep } from '../kinds/stop.js';
-import { backgroundLaunch, backgroundLogPath, backgroundStop, parseLaunchFailure } from './remote.js';
 import type { NodeRun } from '../results.js';
+import type { Executor } from './executor.js';
+import { backgroundLaunch, backgroundLogPath, backgroundStop, parseLaunchFailure } from './remote.js';
 
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -39,8 +40,25 @@ export class Background {
 
   async start(step: BackgroundStep, node: string, command: string, signal: AbortSignal | undefined): Promise<NodeRun> {
     const log = backgroundLogPath(this.runId, node, step.slug);
-    const outcome = await this.executor.exec({ node, step: step.id, attempt: 1, shown: command, sent: backgroundLaunch(command, log, step.sudo), timeoutMs: step.timeoutMs, signal });
-    const base = { node, command, attempts: 1, exitCode: outcome.result.exitCode, stdout: outcome.result.stdout, stderr: outcome.result.stderr, durationMs: 0, failures: [] as Failure[] };
+    const outcome = await this.executor.exec({
+      node,
+      step: step.id,
+      attempt: 1,
+      shown: command,
+      sent: backgroundLaunch(command, log, step.sudo),
+      timeoutMs: step.timeoutMs,
+      signal,
+    });
+    const base = {
+      node,
+      command,
+      attempts: 1,
+      exitCode: outcome.result.exitCode,
+      stdout: outcome.result.stdout,
+      stderr: outcome.result.stderr,
+      durationMs: 0,
+      failures: [] as Failure[],
+    };
     if (outcome.error) return { ...base, status: outcome.error.kind === 'interrupted' ? 'aborted' : 'failed', error: outcome.error };
     const pgid = Number(outcome.result.stdout.trim());
     if (outcome.result.exitCode !== 0 || !Number.isInteger(pgid) || pgid <= 1) {
@@ -68,11 +86,36 @@ export class Background {
         const runs: NodeRun[] = [];
         for (const b of mine.filter((x) => x.node === node).reverse()) {
           const command = `kill -TERM -- -${b.pgid}  # step ${b.step}`;
-          const o = await this.executor.exec({ node, step: step.id, attempt: 1, shown: command, sent: backgroundStop(b.pgid, b.sudo), timeoutMs: STOP_TIMEOUT_MS });
+          const o = await this.executor.exec({
+            node,
+            step: step.id,
+            attempt: 1,
+            shown: command,
+            sent: backgroundStop(b.pgid, b.sudo),
+            timeoutMs: STOP_TIMEOUT_MS,
+          });
           const ok = !o.error && o.result.exitCode === 0;
-          runs.push({ node, status: ok ? 'passed' : 'failed', command, attempts: 1, exitCode: o.result.exitCode, stdout: o.result.stdout, stderr: o.result.stderr, durationMs: o.result.durationMs, failures: [], ...(o.error ? { error: o.error } : {}) });
+          runs.push({
+            node,
+            status: ok ? 'passed' : 'failed',
+            command,
+            attempts: 1,
+            exitCode: o.result.exitCode,
+            stdout: o.result.stdout,
+            stderr: o.result.stderr,
+            durationMs: o.result.durationMs,
+            failures: [],
+            ...(o.error ? { error: o.error } : {}),
+          });
         }
-        return runs.find((r) => r.status === 'failed') ?? { ...runs[runs.length - 1]!, command: runs.map((r) => r.command).join('\n'), stdout: runs.map((r) => r.stdout).join(''), durationMs: runs.reduce((t, r) => t + r.durationMs, 0) };
+        return (
+          runs.find((r) => r.status === 'failed') ?? {
+            ...runs[runs.length - 1]!,
+            command: runs.map((r) => r.command).join('\n'),
+            stdout: runs.map((r) => r.stdout).join(''),
+            durationMs: runs.reduce((t, r) => t + r.durationMs, 0),
+          }
+        );
       }),
     );
   }

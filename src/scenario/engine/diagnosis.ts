@@ -4,8 +4,8 @@
  */
 import type { Lab } from '../../lab/model.js';
 import type { SshPool } from '../../ssh/pool.js';
+import { type Failure, lastMeaningfulLine } from '../failure.js';
 import type { Started } from './background.js';
-import { lastMeaningfulLine, type Failure } from '../failure.js';
 import { describeLabNetwork, type NodeView } from './lab-network.js';
 import { deadDaemonsProbe, labNetworkProbe, parseDeadDaemons, parseLabNetwork } from './remote.js';
 
@@ -20,7 +20,10 @@ export async function deadDaemons(pool: SshPool, node: string, mine: readonly St
     return [...parseDeadDaemons(probe.stdout)].map(([i, tail]) => ({
       kind: 'daemon-died',
       check: `daemon "${mine[i]!.name}" is running`,
-      detail: `  it has exited; the end of ${mine[i]!.log}:\n${tail.split('\n').map((l) => `    ${l}`).join('\n')}`,
+      detail: `  it has exited; the end of ${mine[i]!.log}:\n${tail
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n')}`,
       daemon: mine[i]!.name,
       lastWords: lastMeaningfulLine(tail),
     }));

@@ -4,7 +4,7 @@
  * second, and a transcript of that would be noise.
  */
 import type { SshPool } from '../../ssh/pool.js';
-import { ConnectionLostError, ExecAbortedError, ExecTimeoutError, type ExecResult } from '../../ssh/session.js';
+import { ConnectionLostError, ExecAbortedError, type ExecResult, ExecTimeoutError } from '../../ssh/session.js';
 import type { RunError } from '../failure.js';
 import { explainConnectionError } from './lab-network.js';
 import type { Transcript } from './transcript.js';

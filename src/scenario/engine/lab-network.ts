@@ -11,7 +11,9 @@ export type NodeView = { node: string; cannotReach: string[] } | { node: string;
 export function describeLabNetwork(nodes: readonly LabAddress[], views: readonly NodeView[]): string[] {
   const ip = (name: string) => nodes.find((n) => n.name === name)?.ip ?? '?';
   return views.flatMap((v) =>
-    'noAnswer' in v ? [`${v.node} does not answer over SSH (${plainSshTrouble(v.noAnswer) ?? v.noAnswer})`] : v.cannotReach.map((o) => `${v.node} cannot reach ${o} (${ip(o)}) on the lab network`),
+    'noAnswer' in v
+      ? [`${v.node} does not answer over SSH (${plainSshTrouble(v.noAnswer) ?? v.noAnswer})`]
+      : v.cannotReach.map((o) => `${v.node} cannot reach ${o} (${ip(o)}) on the lab network`),
   );
 }
 

@@ -18,7 +18,11 @@ export async function unmetRequirement(range: string, pool: SshPool, lab: Lab, c
       version = pool
         .session(node)
         .exec(DOCKER_SERVER_VERSION, { timeoutMs: VERSION_TIMEOUT_MS })
-        .then((r) => (r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : new Error(`docker version failed (exit ${r.exitCode}): ${(r.stderr.trim().split('\n')[0] ?? '').slice(0, 200)}`)))
+        .then((r) =>
+          r.exitCode === 0 && r.stdout.trim()
+            ? r.stdout.trim()
+            : new Error(`docker version failed (exit ${r.exitCode}): ${(r.stderr.trim().split('\n')[0] ?? '').slice(0, 200)}`),
+        )
         .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
       cache.set(node, version);
     }

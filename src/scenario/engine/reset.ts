@@ -2,9 +2,10 @@
  * `lab exercise NAME --reset`: the scenario's cleanup, run as `lab scenario` runs it, each step replaced by what
  * its kind runs instead when the student, not the runner, started what it undoes (kinds/stop.ts).
  */
-import { leaves, mainSteps, type ScenarioPlan } from '../plan.js';
-import { FINAL_STOP, stopHandStarted } from '../kinds/stop.js';
+
 import { kindOf } from '../kinds/registry.js';
+import { FINAL_STOP, stopHandStarted } from '../kinds/stop.js';
+import { leaves, mainSteps, type ScenarioPlan } from '../plan.js';
 
 /** The plan `--reset` runs: no steps, the cleanup with every step as its kind resets it. */
 export function resetPlan(plan: ScenarioPlan): ScenarioPlan {
@@ -15,5 +16,12 @@ export function resetPlan(plan: ScenarioPlan): ScenarioPlan {
     .flatMap(leaves)
     .filter((l) => kindOf(l).daemon);
   const nodes = [...new Set(daemons.flatMap((d) => d.nodes))];
-  return { ...plan, requires: null, images: [], steps: [], teardown: [], cleanup: daemons.length ? [...cleanup, stopHandStarted(plan, { ...FINAL_STOP, nodes })] : cleanup };
+  return {
+    ...plan,
+    requires: null,
+    images: [],
+    steps: [],
+    teardown: [],
+    cleanup: daemons.length ? [...cleanup, stopHandStarted(plan, { ...FINAL_STOP, nodes })] : cleanup,
+  };
 }

@@ -9,19 +9,19 @@
 import { join } from 'node:path';
 import type { Lab } from '../../lab/model.js';
 import type { SshPool } from '../../ssh/pool.js';
-import { badValue } from './attempts.js';
-import { Background } from './background.js';
-import { deadDaemons, labNetwork } from './diagnosis.js';
-import { withChecks } from './checks.js';
-import { Executor } from './executor.js';
 import { interpolateShell } from '../format/interpolate.js';
+import { scopeOnNode, valueIn } from '../format/scope.js';
 import type { StepContext } from '../kinds/kind.js';
 import { kindOf, type LeafStep, type PlanStep } from '../kinds/registry.js';
 import { FINAL_STOP } from '../kinds/stop.js';
 import { mainSteps, type NodeStep, type ScenarioPlan } from '../plan.js';
-import { unmetRequirement, type DockerVersions } from './requirements.js';
-import { worstStatus, type NodeRun, type Phase, type ScenarioResult, type StepResult, type StepStatus } from '../results.js';
-import { scopeOnNode, valueIn } from '../format/scope.js';
+import { type NodeRun, type Phase, type ScenarioResult, type StepResult, type StepStatus, worstStatus } from '../results.js';
+import { badValue } from './attempts.js';
+import { Background } from './background.js';
+import { withChecks } from './checks.js';
+import { deadDaemons, labNetwork } from './diagnosis.js';
+import { Executor } from './executor.js';
+import { type DockerVersions, unmetRequirement } from './requirements.js';
 import { scalePlan } from './speed.js';
 import { Transcript } from './transcript.js';
 
@@ -61,10 +61,18 @@ export async function runScenario(written: ScenarioPlan, options: RunScenarioOpt
   const base = { name: plan.name, file: plan.file, description: plan.description, startedAt: started.toISOString(), runId, transcriptDir: transcript.dir };
   observer.scenarioStart?.(plan, { runId, transcriptDir: transcript.dir });
 
-  const unmet = plan.requires && !options.ignoreRequires ? await unmetRequirement(plan.requires.docker, options.pool, options.lab, options.dockerVersions) : null;
+  const unmet =
+    plan.requires && !options.ignoreRequires ? await unmetRequirement(plan.requires.docker, options.pool, options.lab, options.dockerVersions) : null;
   if (unmet) {
     const skip = (s: PlanStep, phase: Phase) => skipped(s, phase, unmet);
-    const result: ScenarioResult = { ...base, status: 'skipped', reason: unmet, durationMs: performance.now() - t0, steps: withChecks(mainSteps(plan)).map((s) => skip(s, 'main')), cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')) };
+    const result: ScenarioResult = {
+      ...base,
+      status: 'skipped',
+      reason: unmet,
+      durationMs: performance.now() - t0,
+      steps: withChecks(mainSteps(plan)).map((s) => skip(s, 'main')),
+      cleanup: plan.cleanup.map((s) => skip(s, 'cleanup')),
+    };
     await observer.scenarioEnd?.(result);
     return result;
   }
@@ -157,12 +165,25 @@ class StepRunner {
       onNodes: async (step, phase, start) => {
         const t0 = performance.now();
         const nodes = await Promise.all(step.nodes.map((node) => this.onNode(step, node, start)));
-        return { id: step.id, name: step.name, kind: step.kind, phase, status: worstStatus(nodes.map((n) => n.status)), durationMs: performance.now() - t0, nodes, origin: step.origin };
+        return {
+          id: step.id,
+          name: step.name,
+          kind: step.kind,
+          phase,
+          status: worstStatus(nodes.map((n) => n.status)),
+          durationMs: performance.now() - t0,
+          nodes,
+          origin: step.origin,
+        };
       },
     };
   }
 
-  private async onNode(step: LeafStep, node: string, start: (node: string, command: string, values: (expr: string) => string) => Promise<NodeRun>): Promise<NodeRun> {
+  private async onNode(
+    step: LeafStep,
+    node: string,
+    start: (node: string, command: string, values: (expr: string) => string) => Promise<NodeRun>,
+  ): Promise<NodeRun> {
     const t0 = performance.now();
     const values = this.values(step, node);
     let command: string;

@@ -57,6 +57,9 @@ export function scalePlan(plan: ScenarioPlan, factor: number): ScenarioPlan {
 }
 
 /** The SSH limits that declare a node dead (handshake, unanswered keepalives), stretched by `factor`. Pure. */
-export function stretchSession(options: Required<Pick<SessionOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>, factor: number): SessionOptions {
+export function stretchSession(
+  options: Required<Pick<SessionOptions, 'readyTimeoutMs' | 'keepaliveIntervalMs' | 'keepaliveCountMax'>>,
+  factor: number,
+): SessionOptions {
   return { ...options, readyTimeoutMs: Math.round(options.readyTimeoutMs * factor), keepaliveCountMax: Math.ceil(options.keepaliveCountMax * factor) };
 }

@@ -2,7 +2,7 @@
  * `expect:` as written -> the Expectation judge/expect.ts applies, with every regex, JSON path and `${{ }}` in it
  * checked before a node is touched. Problems go to the checker; what can be compiled is.
  */
-import { regexError, regexLiteral, type Expectation, type JsonCheck, type JsonOp, type StringCheck, type StringOp } from '../judge/expect.js';
+import { type Expectation, type JsonCheck, type JsonOp, regexError, regexLiteral, type StringCheck, type StringOp } from '../judge/expect.js';
 import { parseJsonPath } from '../judge/json-path.js';
 import type { Checker, Path, Source } from './builder.js';
 import { findPlaceholders } from './interpolate.js';
@@ -70,8 +70,7 @@ function checkTextsIn(c: Checker, source: Source, value: unknown, at: Path, capt
   if (typeof value === 'string') checkPlaceholders(c, source, value, at, captures);
   else if (Array.isArray(value)) {
     for (const [k, v] of value.entries()) checkTextsIn(c, source, v, [...at, k], captures);
-  }
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkTextsIn(c, source, v, [...at, k], captures);
+  } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) checkTextsIn(c, source, v, [...at, k], captures);
 }
 
 /** True when every `${{ }}` in `text` names something that will exist when the step runs. */

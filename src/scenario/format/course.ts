@@ -7,7 +7,10 @@ import { z } from 'zod';
 const NOTE_NUMBER = 'must be a note number of three digits, e.g. "003" (quote it: unquoted, 003 is the number 3)';
 
 const courseRefSchema = z.strictObject({
-  note: z.string({ error: NOTE_NUMBER }).regex(/^\d{3}$/, NOTE_NUMBER).describe('the note file, by its number'),
+  note: z
+    .string({ error: NOTE_NUMBER })
+    .regex(/^\d{3}$/, NOTE_NUMBER)
+    .describe('the note file, by its number'),
   section: z.string().min(1).describe('the section heading of the note, as written there'),
 });
 

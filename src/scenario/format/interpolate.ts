@@ -176,8 +176,7 @@ export function shellContexts(template: string, placeholders: readonly Placehold
         } else if (c === '(' && f.closer === ')') {
           f.parens++;
           i++;
-        }
-        else if (c === ')' && f.closer === ')') {
+        } else if (c === ')' && f.closer === ')') {
           f.parens--;
           if (f.parens === 0) stack.pop();
           i++;

@@ -6,11 +6,9 @@
 import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.js';
 
-const duration = z.string().regex(DURATION_PATTERN, "must be a duration such as 500ms, 5s, 2m or 1h");
+const duration = z.string().regex(DURATION_PATTERN, 'must be a duration such as 500ms, 5s, 2m or 1h');
 
-export const identifier = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name made of letters, digits and _ (not starting with a digit)');
+export const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name made of letters, digits and _ (not starting with a digit)');
 
 export const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -38,11 +36,17 @@ const jsonCheck = z
     contains: z.unknown().optional().describe('a string value contains this text, or an array contains this element'),
     matches: z.string().optional().describe('the value, as text, matches this regular expression'),
   })
-  .refine((c) => c.equals !== undefined || c.exists !== undefined || c.contains !== undefined || c.matches !== undefined, 'give at least one of equals, exists, contains, matches');
+  .refine(
+    (c) => c.equals !== undefined || c.exists !== undefined || c.contains !== undefined || c.matches !== undefined,
+    'give at least one of equals, exists, contains, matches',
+  );
 
 export const expectSchema = z
   .strictObject({
-    exit: z.union([z.number().int(), z.array(z.number().int()).min(1)]).optional().describe('accepted exit code(s); default 0'),
+    exit: z
+      .union([z.number().int(), z.array(z.number().int()).min(1)])
+      .optional()
+      .describe('accepted exit code(s); default 0'),
     stdout: stringMatcher.optional(),
     stderr: stringMatcher.optional(),
     json: z.array(jsonCheck).min(1).optional().describe('stdout parsed as JSON; every path must hold'),
@@ -91,7 +95,9 @@ const checkSchema = z
     timeout: commandKeys.timeout,
     expect: commandKeys.expect,
     retry: commandKeys.retry.describe('lab scenario only: run again until expect holds (a state that settles, e.g. a daemon starting)'),
-    capture: commandKeys.capture.describe('a value for later steps, taken by the check (in exercise mode the student ran the step, so only its check can take it)'),
+    capture: commandKeys.capture.describe(
+      'a value for later steps, taken by the check (in exercise mode the student ran the step, so only its check can take it)',
+    ),
   })
   .describe('a read-only verification: a command with its own expect');
 

@@ -5,28 +5,29 @@
  * Each step is built by its kind (kinds/); expectations and captures are compiled by compile-*.ts.
  * All problems are collected and thrown as one InputError (exit 2), each with file, line, column and field.
  */
-import type { z } from 'zod';
+
 import { existsSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import semver from 'semver';
+import type { z } from 'zod';
 import { InputError, type Location } from '../../errors.js';
 import type { Lab } from '../../lab/model.js';
 import { formatProblem, LocatedDocument } from '../../yaml/located.js';
 import type { CaptureSpec } from '../judge/capture.js';
 import type { Expectation } from '../judge/expect.js';
 import type { BackgroundStep } from '../kinds/background.js';
-import { FORM_KEYS, formOf, kindOf, leafKindOf, type GuidedStep, type LeafStep, type PlanStep } from '../kinds/registry.js';
 import { isCommand } from '../kinds/command.js';
+import { FORM_KEYS, formOf, type GuidedStep, kindOf, type LeafStep, leafKindOf, type PlanStep } from '../kinds/registry.js';
 import type { ScenarioPlan, Verification } from '../plan.js';
 import type { Phase } from '../results.js';
-import { firstLine, slug, type Path, type Source, type StepBuilder } from './builder.js';
+import { firstLine, type Path, type Source, type StepBuilder, slug } from './builder.js';
 import { compileCapture } from './compile-capture.js';
 import { checkPlaceholders, compileExpectation } from './compile-expect.js';
 import { courseRefs } from './course.js';
 import { parseDuration } from './duration.js';
 import { findPlaceholders } from './interpolate.js';
 import { availableHint, fragmentPath, fragmentsDir, listYaml } from './paths.js';
-import { fragmentSchema, scenarioSchema, type CaptureFile, type ExpectFile, type StepFile } from './schema.js';
+import { type CaptureFile, type ExpectFile, fragmentSchema, type StepFile, scenarioSchema } from './schema.js';
 import { resolveExpression } from './scope.js';
 
 interface LoadOptions {
@@ -45,7 +46,8 @@ export function loadScenarioFile(file: string, options: LoadOptions): ScenarioPl
 
   const expectedName = basename(file, extname(file));
   if (raw.name !== expectedName) b.problem(doc.locate(['name']), `name '${raw.name}' must equal the file name '${expectedName}'`);
-  if (raw.requires && semver.validRange(raw.requires.docker) === null) b.problem(doc.locate(['requires', 'docker']), `'${raw.requires.docker}' is not a semver range (e.g. "<23" or ">=20.10 <23")`);
+  if (raw.requires && semver.validRange(raw.requires.docker) === null)
+    b.problem(doc.locate(['requires', 'docker']), `'${raw.requires.docker}' is not a semver range (e.g. "<23" or ">=20.10 <23")`);
 
   const source: Source = { doc, vars: stringVars(raw.vars), fragment: null };
   const steps = b.steps(source, raw.steps, ['steps'], 'main');
@@ -54,7 +56,17 @@ export function loadScenarioFile(file: string, options: LoadOptions): ScenarioPl
   // Cleanup may use any capture (at run time, one never made fails that cleanup step, not the others).
   const cleanup = [...b.steps(source, raw.cleanup ?? [], ['cleanup'], 'cleanup'), ...b.fragmentCleanups()];
   b.throwIfProblems();
-  return { name: raw.name, file, description: raw.description.trim(), course: courseRefs(raw.course), requires: raw.requires ?? null, images: raw.images ?? [], steps, teardown, cleanup };
+  return {
+    name: raw.name,
+    file,
+    description: raw.description.trim(),
+    course: courseRefs(raw.course),
+    requires: raw.requires ?? null,
+    images: raw.images ?? [],
+    steps,
+    teardown,
+    cleanup,
+  };
 }
 
 class PlanBuilder implements StepBuilder {
@@ -101,12 +113,21 @@ class PlanBuilder implements StepBuilder {
       return [];
     }
     if (forms.length > 1) {
-      this.problem(source.doc.locateKey([...path, forms[1]!]), `a step has either ${FORM_KEYS.slice(0, -1).join(', ')} or ${FORM_KEYS[FORM_KEYS.length - 1]}, not ${forms.join(' and ')}`);
+      this.problem(
+        source.doc.locateKey([...path, forms[1]!]),
+        `a step has either ${FORM_KEYS.slice(0, -1).join(', ')} or ${FORM_KEYS[FORM_KEYS.length - 1]}, not ${forms.join(' and ')}`,
+      );
       return [];
     }
     const form = formOf(forms[0]!, step)!;
     if (form.unguided || phase === 'cleanup') {
-      this.misplacedKeys(source, step, path, STUDENT_KEYS, phase === 'cleanup' ? 'is not allowed in cleanup (a student types only the steps)' : `does not apply to a ${forms[0]} step`);
+      this.misplacedKeys(
+        source,
+        step,
+        path,
+        STUDENT_KEYS,
+        phase === 'cleanup' ? 'is not allowed in cleanup (a student types only the steps)' : `does not apply to a ${forms[0]} step`,
+      );
     }
     return form.load(this, source, step, path, phase);
   }
@@ -114,10 +135,16 @@ class PlanBuilder implements StepBuilder {
   withGuide<T extends GuidedStep>(source: Source, step: StepFile, path: Path, phase: Phase, built: T): T {
     if (phase !== 'main') return built;
     if (step.check !== undefined && step.confirm !== undefined) {
-      this.problem(source.doc.locateKey([...path, 'confirm']), 'a step has either check or confirm: true, not both (confirm is for a step that can not be checked)');
+      this.problem(
+        source.doc.locateKey([...path, 'confirm']),
+        'a step has either check or confirm: true, not both (confirm is for a step that can not be checked)',
+      );
     }
     if (step.confirm && step.capture !== undefined) {
-      this.problem(source.doc.locateKey([...path, 'capture']), 'a confirm step makes no capture in exercise mode (nothing runs there); take the value in a check: instead');
+      this.problem(
+        source.doc.locateKey([...path, 'capture']),
+        'a confirm step makes no capture in exercise mode (nothing runs there); take the value in a check: instead',
+      );
     }
     let verify: Verification;
     if (step.check !== undefined) {
@@ -150,7 +177,13 @@ class PlanBuilder implements StepBuilder {
       this.problem(doc.locate([...path, 'use']), `fragment '${source.fragment}' uses '${name}': fragments can not use other fragments`);
       return [];
     }
-    this.misplacedKeys(source, step, path, ['on', 'sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'name'], 'does not apply to a use step (only with: does)');
+    this.misplacedKeys(
+      source,
+      step,
+      path,
+      ['on', 'sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'name'],
+      'does not apply to a use step (only with: does)',
+    );
     const file = fragmentPath(name, this.options.scenariosDir);
     if (!existsSync(file)) {
       const available = listYaml(fragmentsDir(this.options.scenariosDir));
@@ -191,7 +224,9 @@ class PlanBuilder implements StepBuilder {
     }
     let out = text;
     for (const ph of [...scan.placeholders].reverse()) {
-      const r = ph.expr.startsWith('vars.') ? resolveExpression(ph.expr, { lab: this.lab, vars: source.vars, captures: {} }) : { ok: false as const, message: `with: values can use only vars.* ('${ph.expr}')` };
+      const r = ph.expr.startsWith('vars.')
+        ? resolveExpression(ph.expr, { lab: this.lab, vars: source.vars, captures: {} })
+        : { ok: false as const, message: `with: values can use only vars.* ('${ph.expr}')` };
       if (!r.ok) this.problem(source.doc.locateText(at, text.slice(ph.start, ph.end)), r.message);
       else out = out.slice(0, ph.start) + r.value + out.slice(ph.end);
     }
@@ -229,7 +264,10 @@ class PlanBuilder implements StepBuilder {
     names.forEach((n, k) => {
       if (!lab.includes(n)) {
         const at = typeof on === 'string' ? [...path, 'on'] : [...path, 'on', k];
-        this.problem(source.doc.locate(at), n === 'all' ? "'all' can not be part of a list" : `unknown node '${n}' (the lab's nodes: ${lab.join(', ')}, or all)`);
+        this.problem(
+          source.doc.locate(at),
+          n === 'all' ? "'all' can not be part of a list" : `unknown node '${n}' (the lab's nodes: ${lab.join(', ')}, or all)`,
+        );
       }
     });
     return [...new Set(names)];

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { COURSE_IMAGES } from '../../images/catalog.js';
-import { courseSchema } from './course.js';
 import { STEP_KEYS } from '../kinds/registry.js';
+import { courseSchema } from './course.js';
 import { type captureSchema, commandKeys, type expectSchema, identifier, scalar, studentKeys } from './keys.js';
 
 /**
@@ -18,7 +18,11 @@ const stepSchema = z.strictObject({
   ...commandKeys,
   run: commandKeys.run.optional(),
   ...STEP_KEYS,
-  use: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a fragment name (a file in scenarios/fragments/)').optional().describe('instead of run: a fragment from scenarios/fragments/<name>.yaml'),
+  use: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a fragment name (a file in scenarios/fragments/)')
+    .optional()
+    .describe('instead of run: a fragment from scenarios/fragments/<name>.yaml'),
   with: z.record(identifier, scalar).optional().describe("values for the fragment's vars"),
   ...studentKeys,
 });
@@ -28,7 +32,10 @@ const varsSchema = z.record(identifier, scalar).describe('constants, used as ${{
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a simple name (the file name without .yaml)').describe('must equal the file name'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a simple name (the file name without .yaml)')
+      .describe('must equal the file name'),
     description: z.string().min(1).describe('what the experiment teaches; shown by --list'),
     course: courseSchema.optional(),
     requires: z
@@ -38,13 +45,17 @@ export const scenarioSchema = z
     images: z
       .array(z.enum(COURSE_IMAGES))
       .optional()
-      .describe("the course images the lesson uses (made from Debian's packages, as no registry is reachable): put on every node that lacks them before the first step"),
+      .describe(
+        "the course images the lesson uses (made from Debian's packages, as no registry is reachable): put on every node that lacks them before the first step",
+      ),
     vars: varsSchema.optional(),
     steps: z.array(stepSchema).min(1, 'a scenario needs at least one step'),
     teardown: z
       .array(stepSchema)
       .optional()
-      .describe("the course's own undo steps (delete what the lesson made, and see it gone): run after steps, except with --keep; the student types them last, and --check does not count them"),
+      .describe(
+        "the course's own undo steps (delete what the lesson made, and see it gone): run after steps, except with --keep; the student types them last, and --check does not count them",
+      ),
     cleanup: z.array(stepSchema).optional().describe('always runs: after success, failure, timeout or Ctrl-C (unless --keep)'),
   })
   .describe('A docker-lab scenario: one experiment of the course.');

@@ -62,7 +62,16 @@ export function resolveExpression(expr: string, s: ScopeValues): Resolution {
       return { ok: false, message: `captures.${key} is not captured by an earlier step (${list('captured so far', Object.keys(s.captures))})` };
     case 'nodes':
       if (found.depth === 1)
-        return { ok: false, message: typeof segments[1] === 'number' ? `nodes[${key}]: the lab has ${s.lab.nodes.length} nodes, counted from 0` : `nodes.${key}: no such node in the lab (${list('nodes', s.lab.nodes.map((n) => n.name))})` };
+        return {
+          ok: false,
+          message:
+            typeof segments[1] === 'number'
+              ? `nodes[${key}]: the lab has ${s.lab.nodes.length} nodes, counted from 0`
+              : `nodes.${key}: no such node in the lab (${list(
+                  'nodes',
+                  s.lab.nodes.map((n) => n.name),
+                )})`,
+        };
       return { ok: false, message: `'${expr}': a node has only .name and .ip` };
     case 'node':
       return { ok: false, message: `'${expr}': use node.name or node.ip` };

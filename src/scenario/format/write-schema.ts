@@ -1,7 +1,7 @@
 /** Regenerates scenarios/scenario.schema.json from the zod schema: `npm run schema`. */
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { scenarioJsonSchema } from './schema.js';
 
 export function renderScenarioJsonSchema(): string {

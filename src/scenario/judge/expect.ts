@@ -4,8 +4,8 @@
  * new check is a few lines: add it to the schema and to one table. Pure functions.
  */
 import type { Failure } from '../failure.js';
-import { diffText, preview, tail } from './text-diff.js';
 import { getJsonPath, type JsonPath } from './json-path.js';
+import { diffText, preview, tail } from './text-diff.js';
 
 /** What came back from one command. */
 export interface CommandOutput {
@@ -61,7 +61,8 @@ const stringOps: Record<StringOp, { describe: (c: StringCheck) => string; fails:
   },
   matches: {
     describe: (c) => `matches /${c.value}/${c.flags}`,
-    fails: (actual, c) => (new RegExp(c.value, c.flags).test(body(actual)) ? null : `  expected to match: /${c.value}/${c.flags}\n  actual (tail):\n${indent(tail(actual, 10))}`),
+    fails: (actual, c) =>
+      new RegExp(c.value, c.flags).test(body(actual)) ? null : `  expected to match: /${c.value}/${c.flags}\n  actual (tail):\n${indent(tail(actual, 10))}`,
   },
   not_matches: {
     describe: (c) => `does not match /${c.value}/${c.flags}`,
@@ -77,7 +78,9 @@ const jsonOps: Record<JsonOp, { describe: (c: JsonCheck) => string; fails: (foun
     describe: (c) => `${c.pathText} ${c.value ? 'exists' : 'does not exist'}`,
     fails: (found, c) => {
       if (found.found === c.value) return null;
-      return found.found ? `  expected no value at ${c.pathText}, got ${preview(found.value)}` : `  expected a value at ${c.pathText}; ${found.at} has nothing further`;
+      return found.found
+        ? `  expected no value at ${c.pathText}, got ${preview(found.value)}`
+        : `  expected a value at ${c.pathText}; ${found.at} has nothing further`;
     },
   },
   equals: {
@@ -103,7 +106,9 @@ const jsonOps: Record<JsonOp, { describe: (c: JsonCheck) => string; fails: (foun
     fails: (found, c) => {
       if (!found.found) return `  expected ${c.pathText} to match /${String(c.value)}/; ${found.at} has nothing further`;
       const text = typeof found.value === 'string' ? found.value : JSON.stringify(found.value);
-      return new RegExp(String(c.value), c.flags).test(text) ? null : `  expected ${c.pathText} to match /${String(c.value)}/${c.flags}\n  actual: ${preview(found.value)}`;
+      return new RegExp(String(c.value), c.flags).test(text)
+        ? null
+        : `  expected ${c.pathText} to match /${String(c.value)}/${c.flags}\n  actual: ${preview(found.value)}`;
     },
   },
 };
@@ -112,9 +117,17 @@ const jsonOps: Record<JsonOp, { describe: (c: JsonCheck) => string; fails: (foun
 export function checkOutcome(expectation: Expectation, outcome: CommandOutput): CheckFailure[] {
   const failures: CheckFailure[] = [];
   if (outcome.exitCode === null) {
-    failures.push({ kind: 'expectation', check: `exit ${expectation.exit.join(' or ')}`, detail: `  the command ended without an exit code${outcome.signal ? ` (signal ${outcome.signal})` : ''}` });
+    failures.push({
+      kind: 'expectation',
+      check: `exit ${expectation.exit.join(' or ')}`,
+      detail: `  the command ended without an exit code${outcome.signal ? ` (signal ${outcome.signal})` : ''}`,
+    });
   } else if (!expectation.exit.includes(outcome.exitCode)) {
-    failures.push({ kind: 'expectation', check: `exit ${expectation.exit.join(' or ')}`, detail: `  expected exit code ${expectation.exit.join(' or ')}, got ${outcome.exitCode}` });
+    failures.push({
+      kind: 'expectation',
+      check: `exit ${expectation.exit.join(' or ')}`,
+      detail: `  expected exit code ${expectation.exit.join(' or ')}, got ${outcome.exitCode}`,
+    });
   }
   for (const stream of ['stdout', 'stderr'] as const) {
     for (const c of expectation[stream]) {
@@ -128,7 +141,11 @@ export function checkOutcome(expectation: Expectation, outcome: CommandOutput): 
     try {
       parsed = JSON.parse(outcome.stdout);
     } catch (err) {
-      failures.push({ kind: 'expectation', check: 'stdout is JSON', detail: `  ${(err as Error).message}\n  stdout (tail):\n${indent(tail(outcome.stdout, 10))}` });
+      failures.push({
+        kind: 'expectation',
+        check: 'stdout is JSON',
+        detail: `  ${(err as Error).message}\n  stdout (tail):\n${indent(tail(outcome.stdout, 10))}`,
+      });
       return failures;
     }
     for (const c of expectation.json) {
@@ -150,9 +167,16 @@ export function describeExpectation(expectation: Expectation): string {
 
 /** Fills placeholders of every text of an expectation (values as is; regex sources get escaped values). */
 export function fillExpectation(e: Expectation, fill: (text: string) => string, fillRegex: (text: string) => string): Expectation {
-  const strings = (checks: StringCheck[]) => checks.map((c) => ({ ...c, value: c.op === 'matches' || c.op === 'not_matches' ? fillRegex(c.value) : fill(c.value) }));
+  const strings = (checks: StringCheck[]) =>
+    checks.map((c) => ({ ...c, value: c.op === 'matches' || c.op === 'not_matches' ? fillRegex(c.value) : fill(c.value) }));
   const deep = (v: unknown): unknown =>
-    typeof v === 'string' ? fill(v) : Array.isArray(v) ? v.map(deep) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)])) : v;
+    typeof v === 'string'
+      ? fill(v)
+      : Array.isArray(v)
+        ? v.map(deep)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
+          : v;
   return {
     exit: e.exit,
     stdout: strings(e.stdout),
@@ -193,7 +217,12 @@ function stringify(v: unknown): string {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   return v;
 }
 

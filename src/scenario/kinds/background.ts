@@ -18,7 +18,8 @@ export const background: StepKind<BackgroundStep> = {
   leaf: (b, source, step, path, phase, base) => {
     if (phase === 'cleanup') b.problem(source.doc.locateKey([...path, 'background']), 'background is not allowed in cleanup');
     for (const key of ['expect', 'capture', 'retry'] as const) {
-      if (step[key] !== undefined) b.problem(source.doc.locateKey([...path, key]), `${key} is not allowed on a background step (it is judged only on starting)`);
+      if (step[key] !== undefined)
+        b.problem(source.doc.locateKey([...path, key]), `${key} is not allowed on a background step (it is judged only on starting)`);
     }
     const built: BackgroundStep = { kind: 'background', ...base };
     b.daemon(built, source);

@@ -3,11 +3,11 @@
  * its stdout kept under `capture`. A check is a step of this kind too.
  */
 import { runAttempts } from '../engine/attempts.js';
+import type { Path, Source, StepBuilder } from '../format/builder.js';
+import type { StepFile } from '../format/schema.js';
 import type { CaptureSpec } from '../judge/capture.js';
 import type { Expectation } from '../judge/expect.js';
 import type { LeafBase, StudentGuide } from '../plan.js';
-import type { Path, Source, StepBuilder } from '../format/builder.js';
-import type { StepFile } from '../format/schema.js';
 import type { Phase } from '../results.js';
 import type { StepKind } from './kind.js';
 import type { PlanStep } from './registry.js';
@@ -30,12 +30,22 @@ export const command: StepKind<CommandStep> = {
   leaf: (b, source, step, path, phase, base, visibleCaptures) => {
     const expect = b.expectation(source, step.expect, [...path, 'expect'], visibleCaptures);
     let retry: CommandStep['retry'] = null;
-    if (step.retry) retry = { forMs: b.duration(source, step.retry.for, [...path, 'retry', 'for']), everyMs: b.duration(source, step.retry.every ?? DEFAULT_RETRY_EVERY, [...path, 'retry', 'every']) };
+    if (step.retry)
+      retry = {
+        forMs: b.duration(source, step.retry.for, [...path, 'retry', 'for']),
+        everyMs: b.duration(source, step.retry.every ?? DEFAULT_RETRY_EVERY, [...path, 'retry', 'every']),
+      };
     const capture = step.capture === undefined ? null : b.capture(source, step.capture, [...path, 'capture'], base.nodes, phase);
     return { kind: 'command', ...base, expect, retry, capture };
   },
-  run: (step, phase, context) => context.onNodes(step, phase, (node, command, values) => runAttempts(context.executor, step, node, command, values, { retry: true, signal: context.signal })),
-  scale: (step, factor) => ({ ...scaleLeaf(step, factor), retry: step.retry ? { forMs: Math.round(step.retry.forMs * factor), everyMs: step.retry.everyMs } : null }),
+  run: (step, phase, context) =>
+    context.onNodes(step, phase, (node, command, values) =>
+      runAttempts(context.executor, step, node, command, values, { retry: true, signal: context.signal }),
+    ),
+  scale: (step, factor) => ({
+    ...scaleLeaf(step, factor),
+    retry: step.retry ? { forMs: Math.round(step.retry.forMs * factor), everyMs: step.retry.everyMs } : null,
+  }),
   rerunnable: () => true,
 };
 

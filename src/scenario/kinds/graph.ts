@@ -4,11 +4,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { discover } from '../../graph/discover.js';
+import { z } from 'zod';
+import { DISCOVERY_TIMEOUT_MS, discover } from '../../graph/discover.js';
 import type { NodeGraph } from '../../graph/model.js';
 import { renderGraph } from '../../graph/render.js';
-import { z } from 'zod';
-import { DISCOVERY_TIMEOUT_MS } from '../../graph/discover.js';
 import { slug } from '../format/builder.js';
 import type { Origin } from '../plan.js';
 import type { NodeRun, Phase, StepResult } from '../results.js';
@@ -28,7 +27,7 @@ export interface GraphStep {
 }
 
 export const graphKeys = {
-  graph: z.string().min(1).optional().describe('instead of run: snapshot the topology (`lab graph`) into the run\'s folder, under this title'),
+  graph: z.string().min(1).optional().describe("instead of run: snapshot the topology (`lab graph`) into the run's folder, under this title"),
 };
 
 export const graph: StepKind<GraphStep> = {
@@ -38,7 +37,17 @@ export const graph: StepKind<GraphStep> = {
     b.misplacedKeys(source, step, path, ['sudo', 'timeout', 'expect', 'retry', 'capture', 'background', 'with'], 'does not apply to a graph step');
     const id = b.nextId(phase);
     const name = step.name ?? step.graph!;
-    return [{ kind: 'graph', id, slug: slug(id, name), name, nodes: b.nodes(source, step.on, path), timeoutMs: DISCOVERY_TIMEOUT_MS, origin: source.doc.locate(path) }];
+    return [
+      {
+        kind: 'graph',
+        id,
+        slug: slug(id, name),
+        name,
+        nodes: b.nodes(source, step.on, path),
+        timeoutMs: DISCOVERY_TIMEOUT_MS,
+        origin: source.doc.locate(path),
+      },
+    ];
   },
   run: async (step, phase, context) => {
     const result = await snapshot(step, phase, context);
@@ -53,7 +62,11 @@ async function snapshot(step: GraphStep, phase: Phase, context: StepContext): Pr
   const t0 = performance.now();
   const base = { id: step.id, name: step.name, kind: 'graph' as const, phase, origin: step.origin };
   try {
-    const found = await discover(context.lab, context.pool, { nodes: step.nodes, timeoutMs: step.timeoutMs, ...(context.signal ? { signal: context.signal } : {}) });
+    const found = await discover(context.lab, context.pool, {
+      nodes: step.nodes,
+      timeoutMs: step.timeoutMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
     const files = { json: `graph-${step.slug}.json`, svg: `graph-${step.slug}.svg` };
     await writeFile(join(context.dir, files.json), await renderGraph(found, 'json'));
     await writeFile(join(context.dir, files.svg), await renderGraph(found, 'svg'));
@@ -62,7 +75,20 @@ async function snapshot(step: GraphStep, phase: Phase, context: StepContext): Pr
     return { ...base, status: nodes.some((n) => n.status === 'failed') ? 'failed' : 'passed', durationMs, nodes, snapshot: files };
   } catch (err) {
     const durationMs = performance.now() - t0;
-    const nodes = step.nodes.map((node): NodeRun => ({ node, status: context.signal?.aborted ? 'aborted' : 'failed', command: 'lab graph', attempts: 1, exitCode: null, stdout: '', stderr: '', durationMs, failures: [], error: { kind: context.signal?.aborted ? 'interrupted' : 'error', message: (err as Error).message } }));
+    const nodes = step.nodes.map(
+      (node): NodeRun => ({
+        node,
+        status: context.signal?.aborted ? 'aborted' : 'failed',
+        command: 'lab graph',
+        attempts: 1,
+        exitCode: null,
+        stdout: '',
+        stderr: '',
+        durationMs,
+        failures: [],
+        error: { kind: context.signal?.aborted ? 'interrupted' : 'error', message: (err as Error).message },
+      }),
+    );
     return { ...base, status: nodes[0]?.status ?? 'failed', durationMs, nodes };
   }
 }
@@ -79,6 +105,6 @@ function nodeRun(node: NodeGraph, durationMs: number): NodeRun {
     stdout: `${node.namespaces.length} namespaces, ${interfaces} interfaces, ${node.containers.length} containers\n`,
     stderr: node.problems.join('\n'),
     durationMs,
-    failures: node.problems.map((p) => ({ kind: 'discovery', check: 'the node\'s network can be read', detail: `  ${p}` })),
+    failures: node.problems.map((p) => ({ kind: 'discovery', check: "the node's network can be read", detail: `  ${p}` })),
   };
 }

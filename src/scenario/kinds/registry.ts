@@ -5,12 +5,12 @@
  * other steps has them in `steps` (the reports draw a tree from these).
  */
 import type { StepFile } from '../format/schema.js';
-import { background, type BackgroundStep } from './background.js';
-import { command, type CommandStep } from './command.js';
-import { graph, graphKeys, type GraphStep } from './graph.js';
+import { type BackgroundStep, background } from './background.js';
+import { type CommandStep, command } from './command.js';
+import { type GraphStep, graph, graphKeys } from './graph.js';
 import { kindOf, register, type StepForm, type StepKind } from './kind.js';
-import { parallel, parallelKeys, type ParallelStep } from './parallel.js';
-import { stop, stopKeys, type StopBackgroundStep } from './stop.js';
+import { type ParallelStep, parallel, parallelKeys } from './parallel.js';
+import { type StopBackgroundStep, stop, stopKeys } from './stop.js';
 
 export type PlanStep = CommandStep | BackgroundStep | ParallelStep | StopBackgroundStep | GraphStep;
 
@@ -35,6 +35,7 @@ export const STEP_KEYS = { ...parallelKeys, ...stopKeys, ...graphKeys };
 export const FORM_KEYS: readonly (keyof StepFile)[] = [...new Set(FORMS.map((f) => f.key))];
 
 register(KINDS);
+
 export { kindOf };
 
 /** How a written step is written: the form whose key it uses (and that claims it, when forms share the key). */

@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { shellQuote } from '../../shell/quote.js';
+import { slug } from '../format/builder.js';
 import { DEFAULT_EXPECTATION } from '../judge/expect.js';
 import { leaves, mainSteps, type Origin, type ScenarioPlan } from '../plan.js';
 import { worstStatus } from '../results.js';
-import { slug } from '../format/builder.js';
-import { isBackground, type BackgroundStep } from './background.js';
+import { type BackgroundStep, isBackground } from './background.js';
 import type { CommandStep } from './command.js';
 import type { StepKind } from './kind.js';
 import type { PlanStep } from './registry.js';
@@ -27,7 +27,14 @@ export interface StopBackgroundStep {
 }
 
 /** The implicit last step: stopping the background processes still running after cleanup. */
-export const FINAL_STOP: StopBackgroundStep = { kind: 'stop-background', id: 'stop', slug: 'stop', name: 'stop background processes', targets: null, nodes: [] };
+export const FINAL_STOP: StopBackgroundStep = {
+  kind: 'stop-background',
+  id: 'stop',
+  slug: 'stop',
+  name: 'stop background processes',
+  targets: null,
+  nodes: [],
+};
 
 export const stopKeys = {
   stop: z.string().min(1).optional().describe('cleanup only, instead of run: stop the processes of the background step with this name, now'),
@@ -69,7 +76,16 @@ export const stop: StepKind<StopBackgroundStep> = {
     const t0 = performance.now();
     const runs = await context.background.stop(step);
     for (const run of runs) context.nodeEnd(step, run);
-    return { id: step.id, name: step.name, kind: 'stop-background', phase, status: worstStatus(runs.map((r) => r.status)), durationMs: performance.now() - t0, nodes: runs, ...(step.origin ? { origin: step.origin } : {}) };
+    return {
+      id: step.id,
+      name: step.name,
+      kind: 'stop-background',
+      phase,
+      status: worstStatus(runs.map((r) => r.status)),
+      durationMs: performance.now() - t0,
+      nodes: runs,
+      ...(step.origin ? { origin: step.origin } : {}),
+    };
   },
   scale: (step) => step,
   rerunnable: () => false,
@@ -108,7 +124,11 @@ export function stopHandStarted(plan: ScenarioPlan, step: StopBackgroundStep): P
  * the program a daemon's command starts, the last of a chain (what comes before it prepares and ends).
  */
 export function programOf(run: string): string | null {
-  const last = run.trim().split(/&&|\|\||;/).pop() ?? '';
+  const last =
+    run
+      .trim()
+      .split(/&&|\|\||;/)
+      .pop() ?? '';
   // Wrappers exec the program they are given (stdbuf -oL xtables-monitor runs as xtables-monitor), and their
   // options and VAR=value come before it.
   const first = last
