@@ -2,12 +2,15 @@
  * The scenario as the student meets it: one exercise step per top-level main step (a parallel group is one
  * step), numbered from 1, with what to show and how the step is known to be done.
  */
+
 import { formatLocation, InputError } from '../errors.js';
+import { firstOfMany } from '../format.js';
 import type { Lab } from '../lab/model.js';
 import { interpolateText } from '../scenario/format/interpolate.js';
 import { resolveExpression, scopeOnNode } from '../scenario/format/scope.js';
 import { type GuidedStep, kindOf, type LeafStep } from '../scenario/kinds/registry.js';
 import { hasGuide, mainSteps, type ScenarioPlan, type Verification } from '../scenario/plan.js';
+import { shellQuote } from '../shell/quote.js';
 
 export interface ExerciseStep {
   /** 1-based, as the student counts. */
@@ -59,7 +62,7 @@ export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
       message: `step ${s.number} "${s.title}" is not written for exercise mode: give it explain: (it is read-only and re-run as its own check), check: or confirm: true`,
     }));
     throw new InputError(
-      `${plan.name} can not be an exercise yet: ${formatLocation(problems[0]!.loc)}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+      firstOfMany(`${plan.name} can not be an exercise yet: ${formatLocation(problems[0]!.loc)}: ${problems[0]!.message}`, problems.length),
       problems,
     );
   }
@@ -84,7 +87,7 @@ export function commandBlocks(lab: Lab, step: ExerciseStep, captures: Record<str
         return r.ok ? r.value : `\${{ ${expr} }}`;
       });
       let text = filled;
-      if (leaf.sudo && !filled.startsWith('sudo ')) text = filled.includes('\n') ? `sudo bash -c '${filled.replace(/'/g, `'\\''`)}'` : `sudo ${filled}`;
+      if (leaf.sudo && !filled.startsWith('sudo ')) text = filled.includes('\n') ? `sudo bash -c ${shellQuote(filled)}` : `sudo ${filled}`;
       text = kindOf(leaf).typed?.(text, leaf) ?? text;
       const same = blocks.find((b) => b.text === text);
       if (same) same.nodes.push(node);

@@ -11,6 +11,7 @@ import { basename, extname } from 'node:path';
 import semver from 'semver';
 import type { z } from 'zod';
 import { InputError, type Location } from '../../errors.js';
+import { firstOfMany } from '../../format.js';
 import type { Lab } from '../../lab/model.js';
 import { formatProblem, LocatedDocument } from '../../yaml/located.js';
 import type { CaptureSpec } from '../judge/capture.js';
@@ -93,8 +94,7 @@ class PlanBuilder implements StepBuilder {
   throwIfProblems(): void {
     if (this.problems.length === 0) return;
     const head = this.problems[0]!;
-    const more = this.problems.length > 1 ? ` (and ${this.problems.length - 1} more)` : '';
-    throw new InputError(`invalid scenario: ${formatProblem(head)}${more}`, this.problems);
+    throw new InputError(firstOfMany(`invalid scenario: ${formatProblem(head)}`, this.problems.length), this.problems);
   }
 
   steps(source: Source, raw: readonly StepFile[], base: Path, phase: Phase): PlanStep[] {
