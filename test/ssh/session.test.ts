@@ -68,11 +68,12 @@ describe('SshSession against a real sshd', () => {
       // The runner's other children are its bashes waiting for a command: this step waits until the runner, idle
       // while it runs, has started them (an event, not a delay), then kills them by PID.
       const others = 'ps -o pid= --ppid $PPID | grep -vw $$';
+      // Limits are a safety net for a loaded machine (seen failing at 10 s and 5 s while labs ran beside it).
       const killed = await s.exec(`until [ -n "$(${others})" ]; do sleep 0.01; done; for p in $(${others}); do kill -9 "$p" && echo "$p"; done; true`, {
-        timeoutMs: 10_000,
+        timeoutMs: 60_000,
       });
       expect(killed.stdout.trim()).not.toBe('');
-      for (let i = 0; i < 5; i++) expect((await s.exec(`echo ${i}`, { timeoutMs: 5000 })).stdout).toBe(`${i}\n`);
+      for (let i = 0; i < 5; i++) expect((await s.exec(`echo ${i}`, { timeoutMs: 60_000 })).stdout).toBe(`${i}\n`);
     } finally {
       await s.close();
     }
