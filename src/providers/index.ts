@@ -77,7 +77,7 @@ export async function autoDetect(lab: Lab, except?: ProviderName): Promise<Decis
 }
 
 /** What the probes say of one provider on this machine. */
-export async function assess(provider: RegisteredProvider, lab: Lab): Promise<ProviderOutcome<ProviderName>> {
+async function assess(provider: RegisteredProvider, lab: Lab): Promise<ProviderOutcome<ProviderName>> {
   const usable = await provider.usable();
   const findings = usable.ok ? await provider.preflight(lab) : [];
   return { name: provider.name, usable, findings, ...(provider.insist ? { insist: provider.insist } : {}) };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { acceptable, decideProvider } from '../../providers/choice.js';
-import { assess, chooseProvider, labProviders } from '../../providers/index.js';
+import { acceptable, decideProvider, type ProviderOutcome } from '../../providers/choice.js';
+import { chooseProvider, labProviders } from '../../providers/index.js';
 import { type CliContext, labOf, withLab } from '../context.js';
 
 /** Said by `doctor` whatever the provider: the overlay lessons open Docker's API to the lab network. */
@@ -14,13 +14,13 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (o: { lab: string; provider?: string }) => {
       const lab = labOf(o);
       const providers = o.provider ? [await chooseProvider(lab, o.provider)] : labProviders(lab);
-      const outcomes = [];
+      const outcomes: ProviderOutcome[] = [];
       for (const provider of providers) {
         // Every finding, even of a provider that is not usable: doctor is where a user learns what to install.
-        const [outcome, findings] = await Promise.all([assess(provider, lab), provider.preflight(lab)]);
+        const [usable, findings] = await Promise.all([provider.usable(), provider.preflight(lab)]);
+        const outcome: ProviderOutcome = { name: provider.name, usable, findings };
         outcomes.push(outcome);
-        const { usable } = outcome;
-        console.log(`${acceptable({ ...outcome, findings }) ? '✔' : '✖'} ${provider.name}${usable.ok ? '' : `: not usable here: ${usable.why}`}`);
+        console.log(`${acceptable(outcome) ? '✔' : '✖'} ${provider.name}${usable.ok ? '' : `: not usable here: ${usable.why}`}`);
         for (const f of findings) console.log(`    ${f.ok ? 'ok ' : 'MISSING'} ${f.what}${!f.ok && f.fix ? `\n            fix: ${f.fix}` : ''}`);
         console.log(`    host: ${provider.hostExposure}`);
       }
