@@ -6,12 +6,14 @@
  * leaves a complete file. The HTML report of a failed run, opened in headless Chromium, shows the failed step
  * (the matrix page, which needs no lab, is test/report/matrix-browser.test.ts).
  */
+
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph, Interface, Namespace } from '../../src/graph/model.js';
 import { inlineSvg } from '../../src/report/html/page.js';
+import { chromium } from '../support/chromium.js';
 import { e2eLab, leftovers, waitFor } from '../support/e2e.js';
 import { svgTexts } from '../support/svg.js';
 import { checkWellFormed } from '../support/xml.js';
@@ -21,26 +23,6 @@ const SUBNET = '192.168.223';
 const e2e = e2eLab('dlab-gr', DIR, SUBNET);
 const lab = e2e.run;
 const out = (name: string) => join(DIR, 'out', name);
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-/** Headless Debian Chromium with a fresh profile: the page's DOM after it loaded, or a screenshot. */
-async function chromium(args: string[]) {
-  const profile = join(DIR, 'out', `chromium-${Date.now()}`);
-  try {
-    return await execa('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], { reject: false, timeout: 120_000 });
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
 
 describe('lab graph, lab capture and the HTML report on a real lab', () => {
   beforeAll(async () => {

@@ -3,26 +3,18 @@
  * the page rendered from results recorded on h13 (test/fixtures/report/), two runs standing for two columns.
  * html.test.ts checks the text; this checks that the table and its links survive a real HTML parser.
  */
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cellOf } from '../../src/matrix/cells.js';
 import { renderMatrixHtml } from '../../src/report/html/matrix.js';
 import type { ScenarioResult } from '../../src/scenario/results.js';
+import { chromium } from '../support/chromium.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'matrix-browser-'));
 const FIXTURES = join(import.meta.dirname, '../fixtures/report');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
@@ -35,10 +27,7 @@ describe('the HTML report of a matrix in headless Chromium', () => {
     const cells = columns.flatMap((c) => c.results.map((r) => cellOf(r, c.column)));
     const page = join(DIR, 'matrix.html');
     writeFileSync(page, renderMatrixHtml(cells, columns, ['netns', 'overlay', 'h13-fails'], new Map()));
-    const dom = await execa('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${join(DIR, 'profile')}`, '--dump-dom', `file://${page}`], {
-      reject: false,
-      timeout: 120_000,
-    });
+    const dom = await chromium(['--dump-dom', `file://${page}`]);
     expect(dom.exitCode, dom.stderr).toBe(0);
     const table = dom.stdout.slice(dom.stdout.indexOf('<table id="matrix">'), dom.stdout.indexOf('</table>'));
     expect(table).toContain('<th>h13 run-1</th><th>h13 run-2</th>');
