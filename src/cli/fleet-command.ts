@@ -42,7 +42,7 @@ export async function fleetCommand(
   const labs = await stampLabs(base, count);
   switch (command) {
     case 'up':
-      return outcomes('up', await fleetUp(labs, await chooseProvider(base, args.provider), jobs, run.signal));
+      return outcomes('up', await fleetUp(labs, await chooseProvider(base, args.provider, (line) => console.log(line)), jobs, run.signal));
     case 'down':
       run.finishFirst('the cleanup');
       return outcomes('down', await fleetDown(labs, args.provider, jobs));

@@ -9,8 +9,18 @@ type LineSink = (line: string) => void;
 /** No call reaches the network: the checkpoint and box-update checks are off. */
 const QUIET = { VAGRANT_CHECKPOINT_DISABLE: '1', VAGRANT_BOX_UPDATE_CHECK_DISABLE: '1', VAGRANT_NO_COLOR: '1' };
 
-/** The installed Vagrant plugins' names (Debian's system plugins included). */
-export async function vagrantPlugins(): Promise<string[]> {
+/**
+ * The installed Vagrant plugins' names (Debian's system plugins included). Asked once per process: each provider's
+ * usability and preflight ask it, and every `vagrant plugin list` starts Ruby (most of a second).
+ */
+let plugins: Promise<string[]> | undefined;
+
+export function vagrantPlugins(): Promise<string[]> {
+  plugins ??= listPlugins();
+  return plugins;
+}
+
+async function listPlugins(): Promise<string[]> {
   const r = await execa('vagrant', ['plugin', 'list'], { reject: false, env: QUIET });
   return String(r.stdout)
     .split('\n')

@@ -3,7 +3,7 @@ import { down } from '../../lifecycle/down.js';
 import { recordedProvider } from '../../lifecycle/record.js';
 import { formatStatus, status } from '../../lifecycle/status.js';
 import { up } from '../../lifecycle/up.js';
-import { chooseProvider, PROVIDER_NAMES } from '../../providers/index.js';
+import { autoDetect, chooseProvider, PROVIDER_NAMES } from '../../providers/index.js';
 import { type CliContext, labOf, withCount, withLab } from '../context.js';
 import { fleetCommand, fleetRun } from '../fleet-command.js';
 import { ensureVagrantfile } from './vagrantfile.js';
@@ -49,7 +49,11 @@ export function register(program: Command, ctx: CliContext): void {
     if (o.count) return ctx.exit(await fleetCommand('status', lab, [], { count: o.count, jobs: 1 }, fleetRun(ctx)));
     const recorded = await recordedProvider(lab);
     if (!recorded) {
-      console.log(`lab ${lab.name} is not up from ${lab.dir}`);
+      // What `up` would do here, so a user (or a check before CI) sees the provider before bringing anything up.
+      const { chosen } = await autoDetect(lab);
+      console.log(
+        `lab ${lab.name} is not up from ${lab.dir}; ${chosen ? `\`up\` would bring it up with ${chosen}` : 'no provider can bring it up here (`npm run doctor` says why)'}`,
+      );
       return;
     }
     const provider = await chooseProvider(lab, recorded);

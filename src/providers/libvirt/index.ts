@@ -15,8 +15,8 @@ import { libvirtFragment } from './vagrantfile.js';
 export interface LibvirtHost {
   virsh: boolean;
   plugin: boolean;
-  /** KVM's verdict per QEMU CPU model probed; the judgement reads the lab's own. */
-  kvm: ReadonlyMap<string, Usability>;
+  /** Whether KVM runs a guest with the CPU the lab's KVM domains get (a guest with another model proves nothing). */
+  kvm: Usability;
   /** /dev/kvm's group and mode, when there is a /dev/kvm (null: nothing to say). */
   device: Finding | null;
   tools: Finding[];
@@ -24,9 +24,8 @@ export interface LibvirtHost {
 }
 
 async function readUsability(): Promise<Pick<LibvirtHost, 'virsh' | 'plugin' | 'kvm'>> {
-  // Only the CPU the lab's KVM domains get is worth a boot: a guest with another model proves nothing.
   const [virsh, plugins, kvm] = await Promise.all([hasCommand('virsh'), vagrantPlugins(), kvmRunsLabGuests()]);
-  return { virsh, plugin: plugins.includes('vagrant-libvirt'), kvm: new Map([[GUEST_CPU.kvm.qemu, kvm]]) };
+  return { virsh, plugin: plugins.includes('vagrant-libvirt'), kvm };
 }
 
 async function readHost(lab: Lab): Promise<LibvirtHost> {
@@ -34,15 +33,11 @@ async function readHost(lab: Lab): Promise<LibvirtHost> {
   return { ...usability, device, tools, root: process.getuid?.() === 0 };
 }
 
-function labKvm(host: Pick<LibvirtHost, 'kvm'>): Usability {
-  return host.kvm.get(GUEST_CPU.kvm.qemu) ?? { ok: false, why: `KVM was not probed with the lab's CPU model (${GUEST_CPU.kvm.qemu})` };
-}
-
 /** Auto-detection picks libvirt only where KVM runs the lab's guests; emulation is for those who insist. Pure. */
 export function libvirtUsability(host: Pick<LibvirtHost, 'virsh' | 'plugin' | 'kvm'>): Usability {
   if (!host.virsh) return { ok: false, why: 'libvirt is not installed (no virsh)' };
   if (!host.plugin) return { ok: false, why: 'the vagrant-libvirt plugin is not installed' };
-  return labKvm(host);
+  return host.kvm;
 }
 
 /**
@@ -50,7 +45,7 @@ export function libvirtUsability(host: Pick<LibvirtHost, 'virsh' | 'plugin' | 'k
  * who may open it is the host owner's call, as is every host setting docker-lab finds wrong.
  */
 export function libvirtFindings(host: LibvirtHost): Finding[] {
-  const kvm = labKvm(host);
+  const { kvm } = host;
   return [
     ...host.tools,
     // Not a refusal: QEMU's emulation runs the lab without KVM, only slowly.
