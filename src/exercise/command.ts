@@ -16,7 +16,7 @@ import { unmetRequirement } from '../scenario/engine/requirements.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
-import { type ExerciseStep, exerciseSteps } from './plan.js';
+import { afterTheFact, type ExerciseStep, exerciseSteps } from './plan.js';
 import { type Miss, type ProbeContext, probe } from './probe.js';
 import { forgetProgress, loadProgress } from './progress.js';
 import { describeMiss } from './screen.js';
@@ -83,7 +83,7 @@ async function walk(steps: readonly ExerciseStep[], ctx: ProbeContext): Promise<
       continue;
     }
     const v = await probe(step, ctx);
-    verdicts.push(!v.holds ? 'fails' : step.verify.kind === 'rerun' ? 'unproven' : 'holds');
+    verdicts.push(!v.holds ? 'fails' : afterTheFact(step) === 'unproven' ? 'unproven' : 'holds');
     if (!v.holds) {
       misses = v.misses;
       break;

@@ -69,6 +69,15 @@ export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
   return steps;
 }
 
+/**
+ * What `--check` (and a resume) may conclude from the state alone, long after the student typed the step:
+ * `proves` when the step's check reads what the step made; `unproven` when it holds whoever did the work (a
+ * look) or can not be seen afterwards (a confirm).
+ */
+export function afterTheFact(step: ExerciseStep): 'proves' | 'unproven' {
+  return step.verify.kind === 'check' ? 'proves' : 'unproven';
+}
+
 export function solutionLeaves(step: ExerciseStep): LeafStep[] {
   return 'steps' in step.step ? step.step.steps : [step.step];
 }
