@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import semver from 'semver';
 import { InputError } from '../errors.js';
+import { stampedLabs } from '../fleet/fleet.js';
 import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { requireTargets } from '../lifecycle/targets.js';
@@ -16,18 +17,28 @@ import { unmetRequirement } from '../scenario/engine/requirements.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
+import { labChecker } from './checker.js';
+import { classExitCode, classReport, classRow, type LabFinding, renderClass } from './class.js';
 import { afterTheFact, type ExerciseStep, exerciseSteps } from './plan.js';
 import { type Miss, type ProbeContext, probe } from './probe.js';
-import { forgetProgress, loadProgress } from './progress.js';
+import { forgetProgress, loadProgress, savedProgress, saveProgress } from './progress.js';
 import { describeMiss } from './screen.js';
 import { exerciseSession } from './session.js';
-import { type StepVerdict, standingLine, stepsDone } from './standing.js';
+import { passLine, type StepVerdict, standingLine, stepsDone } from './standing.js';
 
 type ExerciseAction = 'interactive' | 'challenge' | 'check' | 'reset';
 
-export async function exercise(lab: Lab, name: string, action: ExerciseAction): Promise<number> {
+export interface ExerciseOptions {
+  /** With `check`: the N labs `lab up --count N` made from the lab file, one row each (the teacher's view). */
+  count?: number | undefined;
+  /** With `check`: `json` prints `docker-lab/class@1` instead of text. */
+  reporter?: 'text' | 'json' | undefined;
+}
+
+export async function exercise(lab: Lab, name: string, action: ExerciseAction, options: ExerciseOptions = {}): Promise<number> {
   const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
   const steps = exerciseSteps(plan);
+  if (action === 'check' && options.count) return checkClass(lab, plan.name, options.count, options.reporter ?? 'text');
   const targets = await requireTargets(lab);
   if (action === 'reset') {
     const exitCode = await resetScenarios([plan], { lab, targets });
@@ -42,6 +53,12 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
     if (action === 'check') {
       const lesson = steps.filter((s) => s.part === 'lesson');
       const { done, misses } = await walk(lesson, { pool, lab, captures: {} });
+      const progress = savedProgress(lab, plan.name, steps.length);
+      if (options.reporter === 'json') {
+        const row = classRow(steps, { lab: lab.name, kind: 'checked', done, progress });
+        console.log(JSON.stringify(classReport(plan.name, steps, [row]), null, 2));
+        return done === lesson.length ? 0 : 1;
+      }
       console.log(
         standingLine(
           lesson,
@@ -49,25 +66,71 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction): 
           steps.filter((s) => s.part === 'teardown'),
         ),
       );
+      // How the student passed each step, from the saved progress (state alone can not tell).
+      if (progress) console.log(passLine(steps, progress));
       // What stopped the walk, in the words the student would see after Enter.
       if (misses.length) console.log(misses.flatMap(describeMiss).join('\n'));
       return done === lesson.length ? 0 : 1;
     }
     // The student's `docker build` and `docker run` need the lesson's images as `lab scenario` would have them.
     await provideImages(plan.images, { pool, lab, log: (line) => console.log(line) });
+    const runId = `exercise-${plan.name}-${randomBytes(3).toString('hex')}`;
     await exerciseSession({
       lab,
-      pool,
       scenario: plan.name,
       steps,
       mode: action === 'challenge' ? 'challenge' : 'guided',
       progress: loadProgress(lab, plan.name, steps.length),
+      checker: labChecker(lab, pool, runId),
+      save: (progress) => saveProgress(lab, plan.name, progress),
+      now: () => new Date(),
       input: process.stdin,
       output: process.stdout,
-      runId: `exercise-${plan.name}-${randomBytes(3).toString('hex')}`,
     });
     return 0;
   });
+}
+
+/**
+ * The teacher's view: every lab `lab up --count N` made, checked side by side (read-only checks and saved
+ * progress; no solution runs), one row each. A lab that is not up, or can not be checked, is a row that says so.
+ */
+async function checkClass(base: Lab, name: string, count: number, reporter: 'text' | 'json'): Promise<number> {
+  const labs = stampedLabs(base, count);
+  const steps = exerciseSteps(loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab: base }));
+  const findings = await Promise.all(labs.map((lab) => findOnLab(lab, name)));
+  const report = classReport(
+    name,
+    steps,
+    findings.map((f) => classRow(steps, f)),
+  );
+  console.log(reporter === 'json' ? JSON.stringify(report, null, 2) : renderClass(report, new Date()).trimEnd());
+  return classExitCode(report.labs);
+}
+
+async function findOnLab(lab: Lab, name: string): Promise<LabFinding> {
+  let targets: SshTarget[];
+  try {
+    targets = await requireTargets(lab);
+  } catch {
+    return { lab: lab.name, kind: 'not-up', why: `no SSH addresses recorded under ${lab.dir}/.vagrant (lab up --count brings it up)` };
+  }
+  // Each lab reads the lesson with its own addresses.
+  const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
+  const steps = exerciseSteps(plan);
+  const progress = savedProgress(lab, plan.name, steps.length);
+  try {
+    return await withPool(targets, async (pool) => {
+      await refuseOutsideRange(plan, pool, lab);
+      const { done } = await walk(
+        steps.filter((s) => s.part === 'lesson'),
+        { pool, lab, captures: {} },
+      );
+      return { lab: lab.name, kind: 'checked', done, progress };
+    });
+  } catch (err) {
+    return { lab: lab.name, kind: 'unchecked', why: (err as Error).message.split('\n')[0]!, progress };
+  }
 }
 
 /**

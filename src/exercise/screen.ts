@@ -26,6 +26,8 @@ interface ScreenState {
   phase: Phase;
   /** A line about what just happened (a step done, a step back). */
   notice: string | null;
+  /** The compact record of the steps passed so far (`passed: tts=c....`), once there are some. */
+  record?: string | null;
 }
 
 const RULE = '─'.repeat(72);
@@ -49,7 +51,9 @@ export function renderScreen(s: ScreenState): string {
   } else {
     for (const b of s.commands) out.push(`On ${b.nodes.join(' and ')}, type:`, ...b.text.split('\n').map((l) => `    ${l}`));
   }
-  out.push('', ...phaseLines(s), '', 'keys: Enter check now · s solution · S run the solution for me · b back · q quit');
+  out.push('', ...phaseLines(s), '');
+  if (s.record) out.push(s.record);
+  out.push('keys: Enter check now · s solution · S run the solution for me · b back · q quit');
   return `${out.join('\n')}\n`;
 }
 

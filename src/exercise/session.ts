@@ -1,34 +1,49 @@
 /**
  * The interactive exercise: one step on screen, its check polled about once a second until it holds, keys
- * for the student. Events (a key, a poll) are handled one at a time, so a check never overlaps another.
+ * for the student. Events (a key, a poll) are handled one at a time, so a check never overlaps another. The
+ * lab is reached only through a StepChecker, the time only through `now`, the disk only through `save`.
  */
 import type { Lab } from '../lab/model.js';
-import type { SshPool } from '../ssh/pool.js';
-import { commandBlocks, type ExerciseStep } from './plan.js';
-import { probe, runSolution, type Verdict } from './probe.js';
-import { type Progress, saveProgress } from './progress.js';
-import { type Mode, type Phase, renderScreen } from './screen.js';
+import type { StepChecker } from './checker.js';
+import { afterTheFact, commandBlocks, type ExerciseStep } from './plan.js';
+import type { Miss, Verdict } from './probe.js';
+import { type HowPassed, type Progress, recordPass } from './progress.js';
+import { describeMiss, type Mode, type Phase, renderScreen } from './screen.js';
+import { passLine } from './standing.js';
 
 const POLL_MS = 1_000;
 
-type Event = { kind: 'key'; key: string } | { kind: 'poll' };
+export type SessionEvent = { kind: 'key'; key: string } | { kind: 'poll' };
+
+/** The keys: the process's terminal, put in raw mode while the session runs. */
+export interface KeyInput {
+  on(event: 'data', listener: (data: Buffer) => void): unknown;
+  off(event: 'data', listener: (data: Buffer) => void): unknown;
+  resume(): unknown;
+  pause(): unknown;
+  setRawMode?(raw: boolean): unknown;
+}
 
 export interface SessionOptions {
+  /** For the commands shown: the lab's node names and addresses. */
   lab: Lab;
-  pool: SshPool;
   scenario: string;
   steps: ExerciseStep[];
   mode: Mode;
   progress: Progress;
-  /** The keys and the screen: the process's terminal, in raw mode. */
-  input: NodeJS.ReadStream;
-  output: NodeJS.WriteStream;
-  runId: string;
+  checker: StepChecker;
+  /** Keeps the progress where the next session finds it (every step, back, quit). */
+  save(progress: Progress): void;
+  now(): Date;
+  input: KeyInput;
+  output: { write(text: string): unknown };
+  /** The events: keys from `input` and the polls; by default polled every second. */
+  events?: EventQueue;
 }
 
 /** Runs until the student quits (q, Ctrl-C) or every step is done. Progress is saved at every step. */
 export async function exerciseSession(o: SessionOptions): Promise<'quit' | 'done'> {
-  const queue = new EventQueue();
+  const queue = o.events ?? new EventQueue();
   const onData = (data: Buffer) => {
     for (const ch of data.toString('utf8')) queue.push({ kind: 'key', key: ch });
   };
@@ -41,25 +56,72 @@ export async function exerciseSession(o: SessionOptions): Promise<'quit' | 'done
       o.output.write(`\x1b[2J\x1b[H${o.scenario}: all ${o.steps.length} steps are done. (lab exercise ${o.scenario} --reset starts again)\n`);
       return 'done';
     }
-    await state.arrive(null);
+    const gone = await recheckEarlier(o.steps, o.progress, o.checker);
+    if (gone) o.progress.updated = o.now().toISOString();
+    await state.arrive(gone ? goneNotice(gone) : null);
     for (;;) {
       if (state.pollable()) queue.pollAfter(POLL_MS);
       const event = await queue.next();
       const outcome = await state.handle(event);
+      if (outcome === 'quit') {
+        await state.leave();
+        o.save(o.progress);
+      }
       if (outcome !== 'continue') return outcome;
     }
   } finally {
     queue.stop();
+    // The session failed with a step on screen: its watch is stopped all the same (an error here would hide the first).
+    await state.leave().catch(() => undefined);
     o.input.off('data', onData);
     o.input.setRawMode?.(false);
     o.input.pause();
   }
 }
 
+/** An earlier step that no longer holds when the student comes back: where the session resumes. */
+export interface GoneStep {
+  step: ExerciseStep;
+  misses: Miss[];
+}
+
+/**
+ * On resume at step k > 0: the earlier steps whose check proves the work after the fact are verified again,
+ * in order, and the first that no longer holds becomes the step in hand (the progress is moved back there).
+ * Only steps of the same part as the step in hand: the lesson's teardown takes the lesson's state away.
+ */
+export async function recheckEarlier(steps: readonly ExerciseStep[], progress: Progress, checker: StepChecker): Promise<GoneStep | null> {
+  const inHand = steps[progress.done];
+  if (progress.done === 0 || !inHand) return null;
+  for (const [i, step] of steps.slice(0, progress.done).entries()) {
+    if (step.part !== inHand.part || afterTheFact(step) !== 'proves') continue;
+    const verdict = await checker.verify(step, progress.captures);
+    if (!verdict.holds) {
+      progress.done = i;
+      return { step, misses: verdict.misses };
+    }
+    Object.assign(progress.captures, verdict.captures);
+  }
+  return null;
+}
+
+function goneNotice(gone: GoneStep): string {
+  return [`↺ step ${gone.step.number} no longer holds, so you are back there: ${gone.step.title}`, ...gone.misses.flatMap(describeMiss)].join('\n');
+}
+
+const DONE_NOTICE: Record<HowPassed, string> = {
+  typed: 'done',
+  solved: 'done for you',
+  there: 'was already done',
+  confirmed: 'confirmed',
+};
+
 class StepState {
   private phase: Phase = { kind: 'waiting' };
   private showSolution = false;
   private notice: string | null = null;
+  /** The step begun (on screen) and not yet ended. */
+  private begun: ExerciseStep | null = null;
 
   constructor(private readonly o: SessionOptions) {}
 
@@ -75,12 +137,17 @@ class StepState {
     return this.step.verify.kind !== 'confirm' && (this.phase.kind === 'waiting' || this.phase.kind === 'not-yet');
   }
 
-  /** A step comes on screen: saved as the place to resume, and checked once at once (it may already hold). */
+  /** A step comes on screen: saved as the place to resume, begun, and checked once at once (it may already hold). */
   async arrive(notice: string | null): Promise<void> {
-    saveProgress(this.o.lab, this.o.scenario, this.o.progress);
-    this.notice = notice;
+    this.o.save(this.o.progress);
     this.showSolution = false;
     this.phase = { kind: 'waiting' };
+    this.begun = this.step;
+    const unwatched = await this.o.checker.begin(this.step);
+    this.notice = [
+      ...(notice ? [notice] : []),
+      ...(unwatched.length ? ['(what this step does could not be watched as it happens:)', ...unwatched.flatMap(describeMiss)] : []),
+    ].join('\n');
     this.draw();
     if (this.step.verify.kind === 'confirm') return;
     const verdict = await this.verify();
@@ -88,11 +155,18 @@ class StepState {
     this.draw();
   }
 
-  async handle(event: Event): Promise<'continue' | 'quit' | 'done'> {
+  /** The student leaves the step on screen (or the session ends): its watch stops. Idempotent. */
+  async leave(): Promise<void> {
+    const step = this.begun;
+    this.begun = null;
+    if (step) await this.o.checker.end(step);
+  }
+
+  async handle(event: SessionEvent): Promise<'continue' | 'quit' | 'done'> {
     if (event.kind === 'poll') {
       if (!this.pollable()) return 'continue';
       const verdict = await this.verify();
-      return verdict.holds ? this.advance(`✓ step ${this.step.number} done: ${this.step.title}`) : 'continue';
+      return verdict.holds ? this.advance('typed') : 'continue';
     }
     switch (event.key) {
       case 'q':
@@ -104,27 +178,31 @@ class StepState {
         return 'continue';
       case 'b':
         if (this.index > 0) {
+          await this.leave();
           this.o.progress.done -= 1;
+          this.o.progress.updated = this.o.now().toISOString();
           await this.arrive(`back to step ${this.step.number}`);
         }
         return 'continue';
       case 'S': {
         this.phase = { kind: 'running-solution' };
         this.draw();
-        const ran = await runSolution(this.step, this.context(), this.o.runId);
+        const ran = await this.o.checker.solve(this.step, this.o.progress.captures);
         Object.assign(this.o.progress.captures, ran.captures);
-        const verdict = ran.holds ? await this.verify() : ran;
-        if (verdict.holds) return this.advance(`✓ step ${this.step.number} done for you: ${this.step.title}`);
+        // A confirm step has nothing to verify: its solution holding is all there is.
+        const verdict = ran.holds && this.step.verify.kind !== 'confirm' ? await this.verify() : ran;
+        if (verdict.holds) return this.advance('solved');
         this.phase = { kind: 'not-yet', misses: verdict.misses, bySolution: true };
         this.draw();
         return 'continue';
       }
       case '\r':
       case '\n': {
-        if (this.step.verify.kind === 'confirm' || this.phase.kind === 'held-on-arrival')
-          return this.advance(`✓ step ${this.step.number} done: ${this.step.title}`);
+        if (this.step.verify.kind === 'confirm') return this.advance('confirmed');
+        // A step that only looks holds on any lab: the student's Enter says they read it.
+        if (this.phase.kind === 'held-on-arrival') return this.advance(this.step.verify.kind === 'rerun' ? 'confirmed' : 'there');
         const verdict = await this.verify();
-        if (verdict.holds) return this.advance(`✓ step ${this.step.number} done: ${this.step.title}`);
+        if (verdict.holds) return this.advance('typed');
         this.phase = { kind: 'not-yet', misses: verdict.misses, bySolution: false };
         this.draw();
         return 'continue';
@@ -134,11 +212,17 @@ class StepState {
     }
   }
 
-  private async advance(notice: string): Promise<'continue' | 'done'> {
+  private async advance(how: HowPassed): Promise<'continue' | 'done'> {
+    const step = this.step;
+    recordPass(this.o.progress, step.number, how, this.o.now());
+    await this.leave();
     this.o.progress.done += 1;
+    const notice = `✓ step ${step.number} ${DONE_NOTICE[how]}: ${step.title}`;
     if (this.index >= this.o.steps.length) {
-      saveProgress(this.o.lab, this.o.scenario, this.o.progress);
-      this.o.output.write(`\x1b[2J\x1b[H${notice}\n\nAll ${this.o.steps.length} steps of ${this.o.scenario} are done.\n`);
+      this.o.save(this.o.progress);
+      this.o.output.write(
+        `\x1b[2J\x1b[H${notice}\n\nAll ${this.o.steps.length} steps of ${this.o.scenario} are done.\n${passLine(this.o.steps, this.o.progress)}\n`,
+      );
       return 'done';
     }
     await this.arrive(notice);
@@ -146,13 +230,9 @@ class StepState {
   }
 
   private async verify(): Promise<Verdict> {
-    const verdict = await probe(this.step, this.context());
+    const verdict = await this.o.checker.verify(this.step, this.o.progress.captures);
     if (verdict.holds) Object.assign(this.o.progress.captures, verdict.captures);
     return verdict;
-  }
-
-  private context() {
-    return { pool: this.o.pool, lab: this.o.lab, captures: this.o.progress.captures };
   }
 
   private draw(): void {
@@ -164,20 +244,27 @@ class StepState {
       mode: this.o.mode,
       showSolution: this.showSolution,
       phase: this.phase,
-      notice: this.notice,
+      notice: this.notice || null,
+      record: this.index > 0 ? passLine(this.o.steps, this.o.progress) : null,
     });
     // Raw mode does not turn \n into \r\n.
     this.o.output.write(`\x1b[2J\x1b[H${screen.replace(/\n/g, '\r\n')}`);
   }
 }
 
-/** Keys as they come, and at most one pending poll; `next` waits for whichever is first. */
-class EventQueue {
-  private readonly events: Event[] = [];
-  private waiter: ((e: Event) => void) | null = null;
-  private timer: NodeJS.Timeout | null = null;
+/**
+ * Keys as they come, and at most one pending poll; `next` waits for whichever is first. `schedule` starts the
+ * timer of a poll and gives back how to cancel it (a test schedules none and sends the polls itself).
+ */
+export class EventQueue {
+  private readonly events: SessionEvent[] = [];
+  private waiter: ((e: SessionEvent) => void) | null = null;
+  private cancel: (() => void) | null = null;
+  private idle: (() => void)[] = [];
 
-  push(e: Event): void {
+  constructor(private readonly schedule: (fire: () => void, ms: number) => () => void = realTimer) {}
+
+  push(e: SessionEvent): void {
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
@@ -186,20 +273,37 @@ class EventQueue {
   }
 
   pollAfter(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    this.cancel?.();
+    this.cancel = this.schedule(() => {
+      this.cancel = null;
       this.push({ kind: 'poll' });
     }, ms);
   }
 
-  next(): Promise<Event> {
+  /** Whether a poll is scheduled and not yet sent. */
+  get pollPending(): boolean {
+    return this.cancel !== null;
+  }
+
+  next(): Promise<SessionEvent> {
     const e = this.events.shift();
     if (e) return Promise.resolve(e);
+    for (const resolve of this.idle.splice(0)) resolve();
     return new Promise((resolve) => (this.waiter = resolve));
   }
 
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
+  /** Resolves the next time the session waits with nothing queued: every event pushed before was handled. */
+  drained(): Promise<void> {
+    return new Promise((resolve) => this.idle.push(resolve));
   }
+
+  stop(): void {
+    this.cancel?.();
+    this.cancel = null;
+  }
+}
+
+function realTimer(fire: () => void, ms: number): () => void {
+  const timer = setTimeout(fire, ms);
+  return () => clearTimeout(timer);
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { ListrTask } from 'listr2';
 import { InputError } from '../errors.js';
 import { formatTime } from '../format.js';
-import type { Lab } from '../lab/model.js';
+import { type Lab, toLab } from '../lab/model.js';
+import { stampRaw } from '../lifecycle/derived-labs.js';
 import { downTasks } from '../lifecycle/down.js';
 import { recordedProvider } from '../lifecycle/record.js';
 import { formatStatus, status } from '../lifecycle/status.js';
@@ -56,6 +57,15 @@ async function fanOut(labs: readonly Lab[], jobs: number, title: (lab: Lab) => s
     { concurrent: jobs, exitOnError: false },
   ).catch(() => undefined);
   return labs.map((lab) => outcomes.find((o) => o.lab === lab)!);
+}
+
+/**
+ * The labs `up --count N` stamps from `base`, where it writes them, without writing anything: for commands
+ * that only read them (whether each is up is then the lab's own record, as for any lab).
+ */
+export function stampedLabs(base: Lab, count: number): Lab[] {
+  const raws = Array.from({ length: count }, (_, i) => stampRaw(base, i + 1, count));
+  return raws.map((raw) => toLab(raw, join(base.dir, 'labs', raw.name, 'lab.yaml')));
 }
 
 /** Brings the labs up, `jobs` at a time, after one preflight of the host for all of them. */
