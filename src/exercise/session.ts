@@ -61,6 +61,7 @@ export async function exerciseSession(o: SessionOptions): Promise<'quit' | 'done
     await state.arrive(gone ? goneNotice(gone) : null);
     for (;;) {
       if (state.pollable()) queue.pollAfter(POLL_MS);
+      else queue.stop();
       const event = await queue.next();
       const outcome = await state.handle(event);
       if (outcome === 'quit') {
