@@ -94,6 +94,7 @@ export function renderClass(report: ClassReport, now: Date): string {
     return [r.lab, r.done === null ? '?' : `${r.done}/${r.lesson}`, hand, r.marks ?? '-', r.updated ? ago(r.updated, now) : '-'];
   });
   const widths = head.map((_, i) => Math.max(...[head, ...cells].map((c) => (c ? c[i]!.length : 0))));
+  widths[0] = Math.max(widths[0]!, ...report.labs.map((r) => r.lab.length)); // a lab not up has its name in the column too
   const line = (c: string[]) =>
     c
       .map((cell, i) => cell.padEnd(widths[i]!))

@@ -98,7 +98,7 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction, o
 async function checkClass(base: Lab, name: string, count: number, reporter: 'text' | 'json'): Promise<number> {
   const labs = stampedLabs(base, count);
   const steps = exerciseSteps(loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab: base }));
-  const findings = await Promise.all(labs.map((lab) => findOnLab(lab, name)));
+  const findings = await Promise.all(labs.map((lab) => findOnLab(lab, name, count)));
   const report = classReport(
     name,
     steps,
@@ -108,12 +108,12 @@ async function checkClass(base: Lab, name: string, count: number, reporter: 'tex
   return classExitCode(report.labs);
 }
 
-async function findOnLab(lab: Lab, name: string): Promise<LabFinding> {
+async function findOnLab(lab: Lab, name: string, count: number): Promise<LabFinding> {
   let targets: SshTarget[];
   try {
     targets = await requireTargets(lab);
   } catch {
-    return { lab: lab.name, kind: 'not-up', why: `no SSH addresses recorded under ${lab.dir}/.vagrant (lab up --count brings it up)` };
+    return { lab: lab.name, kind: 'not-up', why: `no SSH addresses recorded under ${lab.dir}/.vagrant (\`lab up --count ${count}\` brings it up)` };
   }
   // Each lab reads the lesson with its own addresses.
   const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });

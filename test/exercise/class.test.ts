@@ -2,10 +2,11 @@
  * The record of how each step passed, and the teacher's view built from it and from what each lab's state
  * shows. Pure: no node, no lab up.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { ago, CLASS_FORMAT, classExitCode, classReport, classRow, type LabFinding, renderClass } from '../../src/exercise/class.js';
 import { exerciseSteps } from '../../src/exercise/plan.js';
 import { freshProgress, loadProgress, type Progress, parseProgress, recordPass, saveProgress } from '../../src/exercise/progress.js';
@@ -86,7 +87,7 @@ describe("the teacher's view", () => {
       ),
     },
     { lab: 'docker-lab-03', kind: 'checked', done: 0, progress: null },
-    { lab: 'docker-lab-04', kind: 'not-up', why: 'no SSH addresses recorded under /course/labs/docker-lab-04/.vagrant (lab up --count brings it up)' },
+    { lab: 'docker-lab-04', kind: 'not-up', why: 'no SSH addresses recorded under /course/labs/docker-lab-04/.vagrant (`lab up --count 4` brings it up)' },
   ];
   const report = classReport(
     'netns',
@@ -137,7 +138,7 @@ describe("the teacher's view", () => {
         'docker-lab-01  4/12   5 sudo ip link set veth-test1 netns test1…  tcts...........  2 min ago',
         'docker-lab-02  12/12  14 sudo ip netns delete test1 / test2       =ctttctccccc...  40 s ago',
         'docker-lab-03  0/12   (not begun)                                 -                -',
-        'docker-lab-04  not up: no SSH addresses recorded under /course/labs/docker-lab-04/.vagrant (lab up --count brings it up)',
+        'docker-lab-04  not up: no SSH addresses recorded under /course/labs/docker-lab-04/.vagrant (`lab up --count 4` brings it up)',
         'passed: t typed · s solved with S · = already there · c confirmed · ? passed, how not recorded · . not yet',
         '',
       ].join('\n'),
@@ -176,5 +177,50 @@ describe("the teacher's view", () => {
       ['docker-lab-02', join(lab.dir, 'labs', 'docker-lab-02'), expect.any(String)],
       ['docker-lab-03', join(lab.dir, 'labs', 'docker-lab-03'), expect.any(String)],
     ]);
+  });
+});
+
+/** `lab ARGS` in this process: what it printed and its exit code. */
+async function runLab(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(argv), stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+
+describe('lab exercise NAME --check --count N', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'exercise-class-'));
+  const file = join(dir, 'lab.yaml');
+  writeFileSync(file, readFileSync(join(import.meta.dirname, '../../lab.yaml'), 'utf8'));
+
+  it('gives a lab that is not up a row that says so, and exits 1', async () => {
+    const r = await runLab('exercise', 'netns', '--check', '--count', '2', '--lab', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('netns on 2 labs: 0 finished');
+    expect(r.stdout).toContain(`docker-lab-02  not up: no SSH addresses recorded under ${join(dir, 'labs', 'docker-lab-02')}/.vagrant`);
+  });
+
+  it('--reporter json prints docker-lab/class@1', async () => {
+    const r = await runLab('exercise', 'netns', '--check', '--count', '2', '--reporter', 'json', '--lab', file);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ format: 'docker-lab/class@1', scenario: 'netns' });
+    expect(report.labs.map((l: { lab: string; state: string }) => [l.lab, l.state])).toEqual([
+      ['docker-lab-01', 'not-up'],
+      ['docker-lab-02', 'not-up'],
+    ]);
+  });
+
+  it('refuses --count or --reporter without --check, and an unknown scenario (exit 2)', async () => {
+    expect((await runLab('exercise', 'netns', '--count', '2', '--lab', file)).code).toBe(2);
+    expect((await runLab('exercise', 'netns', '--reporter', 'json', '--lab', file)).code).toBe(2);
+    expect((await runLab('exercise', 'nosuch', '--check', '--count', '2', '--lab', file)).code).toBe(2);
+    expect((await runLab('exercise', 'netns', '--check', '--count', '0', '--lab', file)).code).toBe(2);
   });
 });

@@ -29,6 +29,8 @@ class FakeChecker implements StepChecker {
   readonly holding = new Set<number>();
   readonly solutionFails = new Set<number>();
   failVerify = false;
+  /** What `begin` could not start, per step number. */
+  readonly unwatched = new Map<number, Miss[]>();
 
   private verdict(step: ExerciseStep): Verdict {
     return this.holding.has(step.number) ? { holds: true, misses: [], captures: {} } : { holds: false, misses: [missOf(step)], captures: {} };
@@ -49,7 +51,7 @@ class FakeChecker implements StepChecker {
 
   async begin(step: ExerciseStep): Promise<Miss[]> {
     this.log.push(`begin ${step.number}`);
-    return [];
+    return this.unwatched.get(step.number) ?? [];
   }
 
   async end(step: ExerciseStep): Promise<void> {
@@ -69,8 +71,9 @@ class FakeKeys extends EventEmitter {
 const T0 = Date.parse('2026-12-06T07:00:00Z');
 
 /** A session on the netns steps; `ready` resolves once the first step is on screen and checked. */
-function start(options: { holding?: number[]; progress?: Progress } = {}) {
+function start(options: { holding?: number[]; progress?: Progress; unwatched?: [number, Miss[]][] } = {}) {
   const checker = new FakeChecker();
+  for (const [n, misses] of options.unwatched ?? []) checker.unwatched.set(n, misses);
   for (const n of options.holding ?? []) checker.holding.add(n);
   let firePoll: (() => void) | null = null;
   const queue = new EventQueue((fire) => {
@@ -253,6 +256,14 @@ describe('the exercise session', () => {
     await expect(s.session).rejects.toThrow('connection lost');
     expect(s.checker.log.slice(-2)).toEqual(['verify 1', 'end 1']);
     expect(s.keys.raw).toBe(false);
+  });
+
+  it('says what could not be watched as the step came on screen, and goes on all the same', async () => {
+    const s = start({ unwatched: [[1, [{ ...missOf(netns[0]!), what: 'watch ip netns', error: 'inotifywait: not found' }]]] });
+    await s.ready;
+    expect(s.screen()).toContain('(what this step does could not be watched as it happens:)\n  watch ip netns: not so on docker-node1');
+    expect(s.screen()).toContain('inotifywait: not found');
+    expect(s.polling()).toBe(true);
   });
 
   it('the last step done ends the session with the record of the steps', async () => {
