@@ -21,7 +21,7 @@ import { labChecker } from './checker.js';
 import { classExitCode, classReport, classRow, type LabFinding, renderClass } from './class.js';
 import { afterTheFact, type ExerciseStep, exerciseSteps } from './plan.js';
 import { type Miss, type ProbeContext, probe } from './probe.js';
-import { forgetProgress, loadProgress, savedProgress, saveProgress } from './progress.js';
+import { forgetProgress, loadProgress, type Progress, savedProgress, saveProgress } from './progress.js';
 import { describeMiss } from './screen.js';
 import { exerciseSession } from './session.js';
 import { passLine, type StepVerdict, standingLine, stepsDone } from './standing.js';
@@ -115,11 +115,12 @@ async function findOnLab(lab: Lab, name: string, count: number): Promise<LabFind
   } catch {
     return { lab: lab.name, kind: 'not-up', why: `no SSH addresses recorded under ${lab.dir}/.vagrant (\`lab up --count ${count}\` brings it up)` };
   }
-  // Each lab reads the lesson with its own addresses.
-  const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
-  const steps = exerciseSteps(plan);
-  const progress = savedProgress(lab, plan.name, steps.length);
+  let progress: Progress | null = null;
   try {
+    // Each lab reads the lesson with its own addresses.
+    const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
+    const steps = exerciseSteps(plan);
+    progress = savedProgress(lab, plan.name, steps.length);
     return await withPool(targets, async (pool) => {
       await refuseOutsideRange(plan, pool, lab);
       const { done } = await walk(

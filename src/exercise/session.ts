@@ -56,22 +56,24 @@ export async function exerciseSession(o: SessionOptions): Promise<'quit' | 'done
       o.output.write(`\x1b[2J\x1b[H${o.scenario}: all ${o.steps.length} steps are done. (lab exercise ${o.scenario} --reset starts again)\n`);
       return 'done';
     }
+    if (o.progress.done > 0)
+      o.output.write(`\x1b[2J\x1b[H${o.scenario}: checking again the steps done before step ${o.steps[o.progress.done]!.number} ...\r\n`);
     const gone = await recheckEarlier(o.steps, o.progress, o.checker);
     if (gone) o.progress.updated = o.now().toISOString();
     await state.arrive(gone ? goneNotice(gone) : null);
     for (;;) {
       if (state.pollable()) queue.pollAfter(POLL_MS);
-      else queue.stop();
+      else queue.cancelPoll();
       const event = await queue.next();
       const outcome = await state.handle(event);
       if (outcome === 'quit') {
-        await state.leave();
         o.save(o.progress);
+        await state.leave();
       }
       if (outcome !== 'continue') return outcome;
     }
   } finally {
-    queue.stop();
+    queue.cancelPoll();
     // The session failed with a step on screen: its watch is stopped all the same (an error here would hide the first).
     await state.leave().catch(() => undefined);
     o.input.off('data', onData);
@@ -298,7 +300,8 @@ export class EventQueue {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  stop(): void {
+  /** A poll scheduled and not yet sent is not sent. */
+  cancelPoll(): void {
     this.cancel?.();
     this.cancel = null;
   }
