@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     reporters: ['default', './test/support/file-times.ts'],
+    // Two at once on a 2-core machine (vitest would take one): the e2e files spend most of their time waiting on
+    // the nodes, and each has a lab of its own.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -19,10 +22,10 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/e2e-setup.ts'],
-          // Real nodes: boots, dockerd restarts and etcd clusters take minutes, and they share one lab.
+          // Real nodes: boots, dockerd restarts and etcd clusters take minutes. Each file has a lab of its own (name,
+          // folder, subnet), so two files run side by side: most of their time is spent waiting on the nodes.
           testTimeout: 15 * 60_000,
           hookTimeout: 20 * 60_000,
-          fileParallelism: false,
           sequence: { concurrent: false },
         },
       },
