@@ -100,6 +100,14 @@ describe('lab command line', () => {
     expect(r.stdout).toContain(`lab never-up is not up from ${dir}: nothing to do`);
   });
 
+  it("--list shows every lesson with its note, and says which of the notes' lessons none reproduces, and why", async () => {
+    const r = await inProcess('scenario', '--list');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^joined-containers\s+`--network container:web1`/m);
+    expect(r.stdout).toMatch(/^\s+reproduces note 004 "容器间通信的三种方式"$/m);
+    expect(r.stdout).toMatch(/^not reproduced: note 004's overlay on Consul .*: no registry this lab reaches packages Consul/m);
+  });
+
   it('refuses to run scenarios on a lab that is not up, with exit 2', async () => {
     const dir = labDir((s) => s.replace('name: docker-lab', 'name: never-up'));
     const r = await inProcess('scenario', 'sample', '--lab', join(dir, 'lab.yaml'));

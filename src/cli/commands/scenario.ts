@@ -26,6 +26,11 @@ interface Options {
   count?: number;
 }
 
+/** What the notes teach that no scenario does, and why, so a student looking for it is not left guessing. */
+const NOT_REPRODUCED =
+  "\nnot reproduced: note 004's overlay on Consul as the key-value store: no registry this lab reaches packages Consul; " +
+  'overlay (etcd, Docker before 23) and overlay-swarm (any Docker) teach the same lesson.';
+
 export function register(program: Command, ctx: CliContext): void {
   withCount(withLab(program.command('scenario').description('run scenarios on the lab, one after the other (--list to see them)')), false)
     .argument('[names...]', 'scenario names, or paths of scenario files')
@@ -43,6 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
           console.log(`${s.name.padEnd(22)} ${s.problem ? `(invalid: ${s.problem})` : (s.description.split('\n')[0] ?? '') + requires}`);
           if (s.course.length > 0) console.log(`${''.padEnd(22)} reproduces ${describeCourse(s.course)}`);
         }
+        console.log(NOT_REPRODUCED);
         return;
       }
       if (names.length === 0) throw new InputError('scenario: name a scenario, or --list');
