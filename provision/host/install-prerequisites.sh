@@ -3,8 +3,9 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 # qemu-system-x86: the KVM probe boots its guest under emulation in the tests. libcap2-bin: setcap for the box's
-# ping. tcpdump: `lab capture` reads pcaps back in its tests. chromium: the HTML report's test opens it headless.
-packages=(vagrant vagrant-lxc lxc mmdebstrap debootstrap busybox-static sudo iproute2 iptables openssh-client openssh-server rsync libcap2-bin qemu-system-x86 tcpdump chromium)
+# ping. tcpdump: `lab capture` reads pcaps back in its tests. chromium: the HTML report's test opens it headless. tmux:
+# the interactive modes' tests type into a real terminal.
+packages=(vagrant vagrant-lxc lxc mmdebstrap debootstrap busybox-static sudo iproute2 iptables openssh-client openssh-server rsync libcap2-bin qemu-system-x86 tcpdump chromium tmux)
 # libvirt: the daemons, dnsmasq for the management network's DHCP, qemu-utils and e2fsprogs to pack the box's
 # disk. Without systemd as init, the sysv scripts come first, so that apt does not pull systemd in.
 packages+=(libvirt-daemon-system libvirt-clients vagrant-libvirt dnsmasq-base qemu-utils e2fsprogs)
