@@ -7,7 +7,7 @@ import type { Lab } from '../lab/model.js';
 import { runAttempts } from '../scenario/engine/attempts.js';
 import { Executor } from '../scenario/engine/executor.js';
 import { backgroundLaunch, backgroundLogPath, backgroundStop } from '../scenario/engine/remote.js';
-import { notReady, watchOutput, watchReadyScript } from '../scenario/engine/watch.js';
+import { boundedWatch, notReady, watchOutput, watchReadyScript } from '../scenario/engine/watch.js';
 import { type Failure, lastMeaningfulLine } from '../scenario/failure.js';
 import { interpolateShell } from '../scenario/format/interpolate.js';
 import { scopeOnNode, valueIn } from '../scenario/format/scope.js';
@@ -88,7 +88,7 @@ export async function beginStep(step: ExerciseStep, ctx: ProbeContext, runId: st
   let misses: Miss[];
   try {
     const command = interpolateShell(watch.run, valueFor(watch, node, ctx));
-    const launched = await ctx.pool.session(node).exec(backgroundLaunch(command, output, watch.sudo), { timeoutMs: 30_000 });
+    const launched = await ctx.pool.session(node).exec(backgroundLaunch(boundedWatch(command), output, watch.sudo), { timeoutMs: 30_000 });
     const pgid = Number(launched.stdout.trim());
     if (launched.exitCode !== 0 || !Number.isInteger(pgid) || pgid <= 1) {
       misses = [{ ...base, command, observed: launched.stderr.trimEnd(), failures: [notReady(watch, launched.stderr)] }];

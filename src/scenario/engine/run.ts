@@ -24,7 +24,7 @@ import { Executor } from './executor.js';
 import { type DockerVersions, unmetRequirement } from './requirements.js';
 import { scalePlan } from './speed.js';
 import { Transcript } from './transcript.js';
-import { isWatchStop, notReady, watchOutput, watchReadyScript } from './watch.js';
+import { boundedWatch, isWatchStop, notReady, watchOutput, watchReadyScript } from './watch.js';
 
 /** Told as things happen; the console report draws from it. Every method is optional. */
 export interface RunObserver {
@@ -165,7 +165,7 @@ class StepRunner {
     const output = watchOutput(this.runId, watch);
     this.observer.stepStart?.(watch, 'main');
     const result = await this.context(signal).onNodes(watch, 'main', async (node, command) => {
-      const run = await this.background.start(watch, node, command, signal);
+      const run = await this.background.start(watch, node, boundedWatch(command), signal);
       if (run.status !== 'passed') return run;
       const ready = await this.executor.exec({
         node,

@@ -12,6 +12,17 @@ import type { StopBackgroundStep } from '../kinds/stop.js';
 import type { Watch } from '../plan.js';
 import { backgroundLogPath } from './remote.js';
 
+/**
+ * A watch never outlives this, whatever happens to the process that started it (an exercise killed without
+ * leaving its step): `timeout` ends it on the node. Longer than any step a student stays on.
+ */
+const WATCH_LIMIT_S = 2 * 60 * 60;
+
+/** The watch's command as it is launched: bounded in time. */
+export function boundedWatch(command: string): string {
+  return `timeout ${WATCH_LIMIT_S} bash -c ${shellQuote(command)}`;
+}
+
 /** The file on the watch's node its output goes to, for one run (`lab scenario`'s, or an exercise session's). */
 export function watchOutput(runId: string, watch: Watch): string {
   return backgroundLogPath(runId, watch.nodes[0]!, watch.slug);
