@@ -165,7 +165,9 @@ class StepRunner {
     const output = watchOutput(this.runId, watch);
     this.observer.stepStart?.(watch, 'main');
     const result = await this.context(signal).onNodes(watch, 'main', async (node, command) => {
-      const run = await this.background.start(watch, node, boundedWatch(command), signal);
+      // Not interruptible: a launch cut short by Ctrl-C would leave the watch running, detached and unknown to
+      // the run; it takes a moment, and the stop after the step ends it.
+      const run = await this.background.start(watch, node, boundedWatch(command), undefined);
       if (run.status !== 'passed') return run;
       const ready = await this.executor.exec({
         node,
