@@ -5,7 +5,7 @@
 import type { Lab } from '../lab/model.js';
 import type { SshPool } from '../ssh/pool.js';
 import type { ExerciseStep } from './plan.js';
-import { type Miss, probe, runSolution, type Verdict } from './probe.js';
+import { beginStep, endStep, type Miss, probe, runSolution, type Verdict } from './probe.js';
 
 export interface StepChecker {
   /** Whether the step's check holds on the lab now: read-only, polled about once a second. */
@@ -13,7 +13,7 @@ export interface StepChecker {
   /** Runs the step's solution for the student (key S): what it found, not yet whether the step holds. */
   solve(step: ExerciseStep, captures: Record<string, string>): Promise<Verdict>;
   /** The step comes on screen, before its first verify: start what watches it (what could not start). */
-  begin(step: ExerciseStep): Promise<Miss[]>;
+  begin(step: ExerciseStep, captures: Record<string, string>): Promise<Miss[]>;
   /** The student leaves the step (done, solved, back, quit, or the session failed): stop what watches it. */
   end(step: ExerciseStep): Promise<void>;
 }
@@ -23,9 +23,8 @@ export function labChecker(lab: Lab, pool: SshPool, runId: string): StepChecker 
   return {
     verify: (step, captures) => probe(step, { pool, lab, captures }),
     solve: (step, captures) => runSolution(step, { pool, lab, captures }, runId),
-    // wired to probe.ts beginStep/endStep at merge
-    begin: async () => [],
-    // wired to probe.ts beginStep/endStep at merge
-    end: async () => {},
+    // The watch's command may name what earlier steps captured (an address to watch for).
+    begin: (step, captures) => beginStep(step, { pool, lab, captures }, runId),
+    end: (step) => endStep(step, { pool, lab, captures: {} }, runId),
   };
 }

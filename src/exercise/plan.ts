@@ -55,6 +55,7 @@ export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
       },
     ];
   });
+  refuseActingReruns(steps);
   const unwritten = steps.filter((s) => s.verify.kind === 'rerun' && s.explain === null);
   if (unwritten.length) {
     const problems = unwritten.map((s) => ({
@@ -70,12 +71,72 @@ export function exerciseSteps(plan: ScenarioPlan): ExerciseStep[] {
 }
 
 /**
+ * The guard on steps re-run as their own check (no `check:`): exercise mode runs such a step's command every
+ * second, so it must only look. A command that sends traffic would credit the student with the checker's own
+ * packets (the ARP entry, the MAC table, the capture of the next step come from it), and one that changes the
+ * node would do the step for them. A deny list, not a proof: it names the course's commands that act (and
+ * writing to a file), and lets through what only reads (`ip a`, `docker inspect`, `iptables -S`, `nslookup`,
+ * a name lookup that leaves nothing behind). Such a step needs a `check:` that reads what it left, and a
+ * `watch:` when what it leaves is traffic.
+ */
+const ACTS: readonly RegExp[] = [
+  // traffic
+  /\b(ping6?|arping|curl|wget|nc|ncat|netcat|socat|telnet|traceroute|tracepath|iperf3?|hping3)\b/,
+  // containers, images, networks, swarm
+  /\bdocker\s+(run|rm|rmi|build|create|start|stop|restart|kill|pause|unpause|pull|push|load|import|commit|tag|cp|rename|update)\b/,
+  /\bdocker\s+(container|image|network|volume|service|swarm|node|stack|secret|config)\s+(create|rm|prune|connect|disconnect|update|scale|init|join|leave|promote|demote|deploy|run|start|stop|kill)(?![\w-])/,
+  // the node's network
+  /\bip\s+(-\S+\s+)*(link|addr|address|route|neigh|neighbor|neighbour|netns|rule|tunnel|tuntap)\s+(add|del|delete|set|change|replace|flush|append|attach)\b/,
+  /\b(ip6?tables|iptables-legacy|iptables-nft)\b[^\n;&|]*\s(-[ADIRFXNPZE]|--(append|delete|insert|replace|flush|new-chain|delete-chain|policy|zero))\b/,
+  /\bnft\s+(add|delete|flush|insert|replace|create)\b/,
+  /\bbrctl\s+(addbr|delbr|addif|delif|stp|setageing)\b/,
+  /\bsysctl\s+(-\S+\s+)*-w\b|\bsysctl\s+\S+=/,
+  // processes, services and files
+  /\b(kill|pkill|killall|systemctl\s+(start|stop|restart|reload|enable|disable)|service\s+\S+\s+(start|stop|restart)|dockerd|etcd|modprobe)\b/,
+  // a capture (reading one, tcpdump -r, only looks)
+  /\btcpdump\b(?![^\n;&|]*\s-r\s)/,
+  /(^|[\s;&|(])(mkdir|touch|rm|mv|cp|ln|tee|truncate|dd|chmod|chown)\s/,
+  /\bredis-cli\b[^\n;&|]*\s(incr|incrby|decr|set|del|flushall|flushdb)\b/i,
+  // output written to a file (not to /dev/null, nor a stream to another)
+  /(^|[^0-9&>])>>?\s*(?!\/dev\/null\b|&)[^\s]/,
+];
+
+/** The part of a command that acts (sends traffic, changes the node), or null when it only reads. Pure. */
+export function actingPart(run: string): string | null {
+  const text = run.replace(/(^|\s)#[^\n]*/g, '$1');
+  for (const rx of ACTS) {
+    const m = rx.exec(text);
+    if (m) return m[0].trim();
+  }
+  return null;
+}
+
+function refuseActingReruns(steps: readonly ExerciseStep[]): void {
+  const problems = steps.flatMap((s) => {
+    if (s.verify.kind !== 'rerun') return [];
+    return solutionLeaves(s).flatMap((leaf) => {
+      const acts = actingPart(leaf.run);
+      if (acts === null) return [];
+      const loc = { ...leaf.origin, field: `${leaf.origin.field ?? 'step'}.run` };
+      return [
+        {
+          loc,
+          message: `step ${s.number} "${s.title}" has no check:, so exercise mode would re-run it as its own check, and it acts ('${acts}'): give it a check: that reads what it left (with a watch: when that is traffic)`,
+        },
+      ];
+    });
+  });
+  if (problems.length) throw new InputError(firstOfMany(`${formatLocation(problems[0]!.loc)}: ${problems[0]!.message}`, problems.length), problems);
+}
+
+/**
  * What `--check` (and a resume) may conclude from the state alone, long after the student typed the step:
  * `proves` when the step's check reads what the step made; `unproven` when it holds whoever did the work (a
- * look) or can not be seen afterwards (a confirm).
+ * look) or can not be seen afterwards (a confirm, or a watched step: its evidence is traffic that a watch saw
+ * while the step was on screen, and no watch runs then).
  */
 export function afterTheFact(step: ExerciseStep): 'proves' | 'unproven' {
-  return step.verify.kind === 'check' ? 'proves' : 'unproven';
+  return step.verify.kind === 'check' && step.verify.watch === null ? 'proves' : 'unproven';
 }
 
 export function solutionLeaves(step: ExerciseStep): LeafStep[] {

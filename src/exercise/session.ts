@@ -146,7 +146,7 @@ class StepState {
     this.showSolution = false;
     this.phase = { kind: 'waiting' };
     this.begun = this.step;
-    const unwatched = await this.o.checker.begin(this.step);
+    const unwatched = await this.o.checker.begin(this.step, this.o.progress.captures);
     this.notice = [
       ...(notice ? [notice] : []),
       ...(unwatched.length ? ['(what this step does could not be watched as it happens:)', ...unwatched.flatMap(describeMiss)] : []),

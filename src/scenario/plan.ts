@@ -6,6 +6,7 @@
 import type { Location } from '../errors.js';
 import type { CourseImage } from '../images/catalog.js';
 import type { CourseRef } from './format/course.js';
+import type { BackgroundStep } from './kinds/background.js';
 import type { CommandStep } from './kinds/command.js';
 import type { GuidedStep, PlanStep } from './kinds/registry.js';
 
@@ -34,10 +35,20 @@ export interface LeafBase {
 
 /**
  * How a step is known to be done when the student types it (exercise mode). `check`: the step's read-only
- * checks hold. `rerun`: the step has no check and is read-only itself, so its own run and expect are run
- * again on the live state. `confirm`: a "do this" step (or a daemon) the student confirms with Enter.
+ * checks hold, with the output of the step's `watch:` when it has one. `rerun`: the step has no check and is
+ * read-only itself, so its own run and expect are run again on the live state. `confirm`: a "do this" step
+ * (or a daemon) the student confirms with Enter.
  */
-export type Verification = { kind: 'check'; checks: CommandStep[] } | { kind: 'rerun' } | { kind: 'confirm' };
+export type Verification = { kind: 'check'; checks: CommandStep[]; watch: Watch | null } | { kind: 'rerun' } | { kind: 'confirm' };
+
+/**
+ * `watch:`: what collects a step's evidence while the step is on (engine/watch.ts runs it): a command on one
+ * node, e.g. `tcpdump -l -n -i docker0 icmp`, started detached before the step's command and stopped once its
+ * checks have judged, its output (stdout and stderr) in a file on that node that the checks read as
+ * `${{ watch.output }}`. A daemon that lives exactly as long as its step, so it is a background step in shape;
+ * its id is the step's with `.watch`.
+ */
+export type Watch = BackgroundStep;
 
 export interface StudentGuide {
   /** Markdown, from the course notes. */
@@ -79,6 +90,11 @@ export function hasGuide(step: PlanStep): step is GuidedStep & { guide: StudentG
 /** The checks `lab scenario` runs right after a step (none when the step has no `check:`). */
 export function checksOf(step: PlanStep): CommandStep[] {
   return hasGuide(step) && step.guide.verify.kind === 'check' ? step.guide.verify.checks : [];
+}
+
+/** The step's watch, when it has one. */
+export function watchOf(step: PlanStep): Watch | null {
+  return hasGuide(step) && step.guide.verify.kind === 'check' ? step.guide.verify.watch : null;
 }
 
 /** A step that runs on nodes itself, rather than through the steps it holds. */

@@ -65,7 +65,9 @@ describe('the exercise screen', () => {
 
   it('tells a step that held before the student acted, and a confirm step', () => {
     expect(screen(netns, 0, { kind: 'held-on-arrival' })).toContain('✓ This step already holds, before you did anything here.');
-    expect(screen(netns, 1)).toContain('When you have done this, press Enter.');
+    // No course step is confirmed any more (docs/confirm-steps.md): one made so, as a scenario may still write it.
+    const confirmed = netns.map((s, i) => (i === 1 ? { ...s, verify: { kind: 'confirm' as const } } : s));
+    expect(screen(confirmed, 1)).toContain('When you have done this, press Enter.');
     const observe = netns.findIndex((s) => s.verify.kind === 'rerun');
     expect(screen(netns, observe, { kind: 'held-on-arrival' })).toContain('This step only looks at the lab');
   });

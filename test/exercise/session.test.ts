@@ -16,8 +16,11 @@ import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
-// 1 check · 2 confirm · 3, 4, 5 check · 6 a look (rerun) · 7 check · 9..13 looks · 14 teardown check · 15, 16 looks
-const netns = exerciseSteps(loadScenario('netns', { scenariosDir: SCENARIOS_DIR, lab }));
+// 1 check · 2 confirm · 3, 4, 5 check · 6 a look (rerun) · 7 check · 9..13 looks · 14 teardown check · 15, 16 looks.
+// The course's netns has no confirm step and watches 12 and 13: made so here, the session's cases being what counts.
+const netns = exerciseSteps(loadScenario('netns', { scenariosDir: SCENARIOS_DIR, lab })).map(
+  (s): ExerciseStep => (s.number === 2 ? { ...s, verify: { kind: 'confirm' } } : s.number === 12 || s.number === 13 ? { ...s, verify: { kind: 'rerun' } } : s),
+);
 
 function missOf(step: ExerciseStep): Miss {
   return { what: `what step ${step.number} checks`, node: 'docker-node1', command: `check-${step.number}`, failures: [], observed: 'nothing yet' };

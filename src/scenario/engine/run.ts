@@ -13,8 +13,8 @@ import { interpolateShell } from '../format/interpolate.js';
 import { scopeOnNode, valueIn } from '../format/scope.js';
 import type { StepContext } from '../kinds/kind.js';
 import { kindOf, type LeafStep, type PlanStep } from '../kinds/registry.js';
-import { FINAL_STOP } from '../kinds/stop.js';
-import { mainSteps, type NodeStep, type ScenarioPlan } from '../plan.js';
+import { FINAL_STOP, type StopBackgroundStep } from '../kinds/stop.js';
+import { mainSteps, type NodeStep, type ScenarioPlan, type Watch, watchOf } from '../plan.js';
 import { type NodeRun, type Phase, type ScenarioResult, type StepResult, type StepStatus, worstStatus } from '../results.js';
 import { badValue } from './attempts.js';
 import { Background } from './background.js';
@@ -24,6 +24,7 @@ import { Executor } from './executor.js';
 import { type DockerVersions, unmetRequirement } from './requirements.js';
 import { scalePlan } from './speed.js';
 import { Transcript } from './transcript.js';
+import { boundedWatch, isWatchStop, notReady, watchOutput, watchReadyScript } from './watch.js';
 
 /** Told as things happen; the console report draws from it. Every method is optional. */
 export interface RunObserver {
@@ -79,22 +80,27 @@ export async function runScenario(written: ScenarioPlan, options: RunScenarioOpt
 
   const runner = new StepRunner(options, runId, transcript, observer);
   const steps: StepResult[] = [];
-  let stop: { status: StepStatus; reason: string } | null = null;
+  let stop: Halt | null = null;
   // --keep leaves the lesson's state in place: the course's own undo steps would take it away.
-  const kept = new Set(options.keep ? withChecks(plan.teardown) : []);
-  for (const step of withChecks(mainSteps(plan))) {
-    if (stop) {
-      steps.push(skipped(step, 'main', stop.reason, observer));
+  const kept = new Set(options.keep ? plan.teardown : []);
+  for (const main of mainSteps(plan)) {
+    const unit = withChecks([main]);
+    if (stop || kept.has(main)) {
+      const reason = stop?.reason ?? "kept (--keep): the lesson's teardown";
+      for (const step of unit) steps.push(skipped(step, 'main', reason, observer));
       continue;
     }
-    if (kept.has(step)) {
-      steps.push(skipped(step, 'main', "kept (--keep): the lesson's teardown", observer));
-      continue;
+    // A watch sees the step's command and its checks, and is stopped after them whatever happened.
+    const watch = watchOf(main);
+    const ran: StepResult[] = [];
+    for (const step of unit) {
+      const before = ran.map(halt).find((h) => h !== null);
+      if (step === watch) ran.push(await runner.startWatch(watch, options.signal));
+      else if (isWatchStop(step)) ran.push(await runner.stopWatch(step));
+      else ran.push(before ? skipped(step, 'main', before.reason, observer) : await runner.step(step, 'main', options.signal));
     }
-    const result = await runner.step(step, 'main', options.signal);
-    steps.push(result);
-    if (result.status === 'aborted') stop = { status: 'aborted', reason: 'interrupted' };
-    else if (result.status === 'failed') stop = { status: 'failed', reason: `step ${result.id} failed` };
+    steps.push(...ran);
+    stop = ran.map(halt).find((h) => h !== null) ?? null;
   }
   if (!stop && options.signal?.aborted) stop = { status: 'aborted', reason: 'interrupted' };
 
@@ -128,10 +134,12 @@ class StepRunner {
   readonly background: Background;
 
   private readonly transcriptDir: string;
+  /** The output of the watch of the step being run, which its checks read as `${{ watch.output }}`. */
+  private watching: { output: string } | null = null;
 
   constructor(
     private readonly options: RunScenarioOptions,
-    runId: string,
+    private readonly runId: string,
     transcript: Transcript,
     private readonly observer: RunObserver,
   ) {
@@ -150,6 +158,39 @@ class StepRunner {
     }
     this.observer.stepEnd?.(step, result);
     return result;
+  }
+
+  /** Starts a step's watch, and waits for it to be ready; reported as a background step of its own. */
+  async startWatch(watch: Watch, signal: AbortSignal | undefined): Promise<StepResult> {
+    const output = watchOutput(this.runId, watch);
+    this.observer.stepStart?.(watch, 'main');
+    const result = await this.context(signal).onNodes(watch, 'main', async (node, command) => {
+      // Not interruptible: a launch cut short by Ctrl-C would leave the watch running, detached and unknown to
+      // the run; it takes a moment, and the stop after the step ends it.
+      const run = await this.background.start(watch, node, boundedWatch(command), undefined);
+      if (run.status !== 'passed') return run;
+      const ready = await this.executor.exec({
+        node,
+        step: watch.id,
+        attempt: 1,
+        shown: `wait for the watch's first line in ${output}`,
+        sent: watchReadyScript(output, watch.timeoutMs),
+        timeoutMs: watch.timeoutMs + 10_000,
+        signal,
+      });
+      if (ready.error) return { ...run, status: ready.error.kind === 'interrupted' ? 'aborted' : 'failed', error: ready.error };
+      if (ready.result.exitCode !== 0) return { ...run, status: 'failed', failures: [notReady(watch, ready.result.stderr)] };
+      return run;
+    });
+    this.watching = { output };
+    this.observer.stepEnd?.(watch, result);
+    return result;
+  }
+
+  /** Stops a step's watch (not interruptible: after Ctrl-C it is what must still happen). */
+  async stopWatch(stopping: StopBackgroundStep): Promise<StepResult> {
+    this.watching = null;
+    return this.step(stopping, 'main', undefined, true);
   }
 
   private context(signal: AbortSignal | undefined): StepContext {
@@ -204,8 +245,20 @@ class StepRunner {
 
   /** The `${{ }}` values of `step` on `node`; a capture never made (only possible in cleanup) throws. */
   private values(step: LeafStep, node: string): (expr: string) => string {
-    return valueIn(scopeOnNode(this.options.lab, node, step.vars, this.captures));
+    return valueIn(scopeOnNode(this.options.lab, node, step.vars, this.captures, this.watching ?? undefined));
   }
+}
+
+interface Halt {
+  status: StepStatus;
+  reason: string;
+}
+
+/** What a step's result means for the steps after it: none run after a failure or an interruption. */
+function halt(result: StepResult): Halt | null {
+  if (result.status === 'aborted') return { status: 'aborted', reason: 'interrupted' };
+  if (result.status === 'failed') return { status: 'failed', reason: `step ${result.id} failed` };
+  return null;
 }
 
 function skipped(step: PlanStep, phase: Phase, reason: string, observer?: RunObserver): StepResult {

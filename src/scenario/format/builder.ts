@@ -21,6 +21,8 @@ export interface Source {
   vars: Record<string, string>;
   /** The fragment's name when the steps come from one. */
   fragment: string | null;
+  /** Set while the checks of a step with a `watch:` are built: they may read `${{ watch.output }}`. */
+  watching?: true;
 }
 
 /** What checking a value needs: the lab it names, and where to report what is wrong. */

@@ -82,7 +82,12 @@ export function checkPlaceholders(c: Checker, source: Source, text: string, at: 
   }
   let ok = true;
   for (const ph of scan.placeholders) {
-    const r = resolveExpression(ph.expr, { lab: c.lab, vars: source.vars, captures: Object.fromEntries([...captures].map((name) => [name, ''])) });
+    const r = resolveExpression(ph.expr, {
+      lab: c.lab,
+      vars: source.vars,
+      captures: Object.fromEntries([...captures].map((name) => [name, ''])),
+      ...(source.watching ? { watch: { output: '' } } : {}),
+    });
     if (!r.ok) {
       ok = false;
       c.problem(source.doc.locateText(at, text.slice(ph.start, ph.end)), r.message);

@@ -101,6 +101,28 @@ const checkSchema = z
   })
   .describe('a read-only verification: a command with its own expect');
 
+/**
+ * What collects a step's evidence while the step is on: the traffic of a ping, the trace of a packet. A check
+ * must not make what it reads (a check that pings credits its own ping), so the step's checks read this
+ * instead, as `${{ watch.output }}`.
+ */
+const watchSchema = z
+  .strictObject({
+    name: commandKeys.name.describe('what is watched, in plain words (default: the first line of run)'),
+    on: z.string().min(1).optional().describe("the one node it runs on; default the step's node, when it has one"),
+    run: z
+      .string()
+      .min(1)
+      .describe(
+        'a command that runs until stopped and prints what it sees, line by line, e.g. tcpdump -l -n -i docker0 icmp; it must print something once it is ready (tcpdump says "listening on")',
+      ),
+    sudo: commandKeys.sudo,
+    timeout: duration.optional().describe('how long it may take to print its first line; default 10s'),
+  })
+  .describe(
+    "started before the step's command and stopped once its checks have judged (exercise mode: while the step is on screen); its output is a file on its node, ${{ watch.output }} in the checks",
+  );
+
 /** Keys that guide a student through a step in exercise mode (`lab exercise`). */
 export const studentKeys = {
   explain: z.string().min(1).optional().describe('Markdown shown to the student: what the step teaches'),
@@ -109,5 +131,6 @@ export const studentKeys = {
     .union([checkSchema, z.array(checkSchema).min(1, 'list at least one check')])
     .optional()
     .describe('read-only verification(s) that the step is done; lab scenario runs them after run'),
+  watch: watchSchema.optional(),
   confirm: z.literal(true).optional().describe('no check: in exercise mode the student confirms the step with Enter'),
 };

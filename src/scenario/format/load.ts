@@ -19,7 +19,7 @@ import type { Expectation } from '../judge/expect.js';
 import type { BackgroundStep } from '../kinds/background.js';
 import { isCommand } from '../kinds/command.js';
 import { FORM_KEYS, formOf, type GuidedStep, kindOf, type LeafStep, leafKindOf, type PlanStep } from '../kinds/registry.js';
-import type { ScenarioPlan, Verification } from '../plan.js';
+import type { ScenarioPlan, Verification, Watch } from '../plan.js';
 import type { Phase } from '../results.js';
 import { firstLine, type Path, type Source, type StepBuilder, slug } from './builder.js';
 import { compileCapture } from './compile-capture.js';
@@ -37,7 +37,9 @@ interface LoadOptions {
 }
 
 const DEFAULT_TIMEOUT = '60s';
-const STUDENT_KEYS = ['explain', 'hint', 'check', 'confirm'] as const;
+const STUDENT_KEYS = ['explain', 'hint', 'check', 'watch', 'confirm'] as const;
+/** How long a watch may take to print its first line (that it is ready). */
+const DEFAULT_WATCH_READY = '10s';
 
 export function loadScenarioFile(file: string, options: LoadOptions): ScenarioPlan {
   if (!existsSync(file)) throw new InputError(`${file}: no such scenario${availableHint(options.scenariosDir)}`, [{ loc: { file }, message: 'no such file' }]);
@@ -146,16 +148,26 @@ class PlanBuilder implements StepBuilder {
         'a confirm step makes no capture in exercise mode (nothing runs there); take the value in a check: instead',
       );
     }
+    if (step.watch !== undefined && step.check === undefined)
+      this.problem(source.doc.locateKey([...path, 'watch']), "a watch is read by the step's checks: give the step a check: that reads ${{ watch.output }}");
     let verify: Verification;
     if (step.check !== undefined) {
+      const watch = step.watch === undefined ? null : this.watch(source, step, path, built);
+      // The checks of a watched step may read its output.
+      const checkSource: Source = watch ? { ...source, watching: true } : source;
       const raw = Array.isArray(step.check) ? step.check : [step.check];
       // Checks are command steps, built as such, that see every capture so far.
       const checks = raw.flatMap((c, k) => {
         const where: Path = Array.isArray(step.check) ? [...path, 'check', k] : [...path, 'check'];
-        const check = this.leaf(source, c, where, phase, `${built.id}.check${raw.length > 1 ? k + 1 : ''}`, this.made);
+        const check = this.leaf(checkSource, c, where, phase, `${built.id}.check${raw.length > 1 ? k + 1 : ''}`, this.made);
+        if (watch && check && /\$\{\{\s*watch\./.test(c.run) && check.nodes.some((n) => !watch.nodes.includes(n)))
+          this.problem(
+            source.doc.locateKey([...where, 'on']),
+            `this check reads \${{ watch.output }}, a file on ${watch.nodes[0]}: it must run there only (on: ${watch.nodes[0]})`,
+          );
         return check && isCommand(check) ? [{ ...check, name: c.name ?? `check: ${check.name}` }] : [];
       });
-      verify = { kind: 'check', checks };
+      verify = { kind: 'check', checks, watch };
     } else if (step.confirm || !kindOf(built).rerunnable(built)) {
       // A daemon can not be started again to see that it runs: without a check, the student says it does.
       verify = { kind: 'confirm' };
@@ -164,6 +176,38 @@ class PlanBuilder implements StepBuilder {
     }
     built.guide = { explain: step.explain?.trim() ?? null, hint: step.hint?.trim() ?? null, verify };
     return built;
+  }
+
+  /** A step's `watch:`: one node (the step's own when it has one), its command checked as a step's is. */
+  private watch(source: Source, step: StepFile, path: Path, built: GuidedStep): Watch | null {
+    const raw = step.watch!;
+    const at: Path = [...path, 'watch'];
+    const own = 'nodes' in built && built.nodes.length === 1 ? built.nodes[0] : undefined;
+    const on = raw.on ?? own;
+    if (on === undefined) {
+      this.problem(source.doc.locateKey(at), "say on which node the watch runs (on:): the step's command runs on several");
+      return null;
+    }
+    if (on === 'all') {
+      this.problem(source.doc.locate([...at, 'on']), 'a watch runs on one node: name it');
+      return null;
+    }
+    const nodes = this.nodes(source, on, at);
+    checkPlaceholders(this, source, raw.run, [...at, 'run'], this.made);
+    const id = `${built.id}.watch`;
+    const name = raw.name ?? `watch: ${firstLine(raw.run)}`;
+    return {
+      kind: 'background',
+      id,
+      slug: slug(id, name),
+      name,
+      nodes,
+      run: raw.run,
+      sudo: raw.sudo ?? false,
+      timeoutMs: this.duration(source, raw.timeout ?? DEFAULT_WATCH_READY, [...at, 'timeout']),
+      vars: source.vars,
+      origin: source.doc.locate(at),
+    };
   }
 
   fragment(source: Source, step: StepFile, path: Path, phase: Phase): PlanStep[] {

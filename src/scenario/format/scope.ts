@@ -1,5 +1,6 @@
 /**
- * What `${{ expr }}` can name: node.*, nodes.*, lab.*, vars.*, captures.*. The same tree serves the
+ * What `${{ expr }}` can name: node.*, nodes.*, lab.*, vars.*, captures.*, and in the checks of a step with a
+ * `watch:`, watch.output. The same tree serves the
  * check before anything runs (with captures known by name only) and the substitution at run time.
  * Pure functions.
  */
@@ -12,6 +13,8 @@ interface ScopeValues {
   node?: { name: string; ip: string };
   vars: Record<string, string>;
   captures: Record<string, string>;
+  /** In the checks of a watched step: the file on the watch's node its output goes to. */
+  watch?: { output: string };
 }
 
 function scopeTree(s: ScopeValues): ValueTree {
@@ -27,12 +30,13 @@ function scopeTree(s: ScopeValues): ValueTree {
     lab: { name: s.lab.name, subnet: s.lab.network.cidr, prefix: s.lab.network.prefix, host_ip: s.lab.network.hostAddress },
     vars: { ...s.vars },
     captures: { ...s.captures },
+    ...(s.watch ? { watch: { ...s.watch } } : {}),
   };
 }
 
 /** What a step's command sees on `node` at run time. */
-export function scopeOnNode(lab: Lab, node: string, vars: Record<string, string>, captures: Record<string, string>): ScopeValues {
-  return { lab, node: { name: node, ip: lab.nodes.find((n) => n.name === node)?.ip ?? '' }, vars, captures };
+export function scopeOnNode(lab: Lab, node: string, vars: Record<string, string>, captures: Record<string, string>, watch?: { output: string }): ScopeValues {
+  return { lab, node: { name: node, ip: lab.nodes.find((n) => n.name === node)?.ip ?? '' }, vars, captures, ...(watch ? { watch } : {}) };
 }
 
 /** For interpolation at run time: a value that can not be had (a capture never made) throws, saying why. */
@@ -53,6 +57,11 @@ export function resolveExpression(expr: string, s: ScopeValues): Resolution {
   const found = lookup(scopeTree(s), segments);
   if (found.ok) return found;
   const root = String(segments[0]);
+  if (root === 'watch')
+    return {
+      ok: false,
+      message: s.watch ? `'${expr}': a watch has only .output` : `'${expr}': watch.output is known only in the checks of a step with a watch:`,
+    };
   const key = segments[1] !== undefined ? String(segments[1]) : undefined;
   if (found.reason === 'not-a-value') return { ok: false, message: `'${expr}' is not a single value; ${hint(root, s)}` };
   switch (found.depth === 0 ? '' : root) {
@@ -78,7 +87,7 @@ export function resolveExpression(expr: string, s: ScopeValues): Resolution {
     case 'lab':
       return { ok: false, message: `'${expr}': use lab.name, lab.subnet, lab.prefix or lab.host_ip` };
     default:
-      return { ok: false, message: `unknown expression '${expr}': expressions start with node., nodes., lab., vars. or captures.` };
+      return { ok: false, message: `unknown expression '${expr}': expressions start with node., nodes., lab., vars., captures. or watch.` };
   }
 }
 

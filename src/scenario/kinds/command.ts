@@ -65,8 +65,18 @@ export function scaleLeaf<S extends LeafBase>(step: S, factor: number): S {
   return scaleGuide({ ...step, timeoutMs: Math.round(step.timeoutMs * factor) }, factor);
 }
 
-/** The checks run after a step (exercise mode and `check:`) stretch as the steps they are. */
+/** The checks run after a step (exercise mode and `check:`) stretch as the steps they are, and its watch's wait to be ready. */
 export function scaleGuide<S extends { guide?: StudentGuide }>(step: S, factor: number): S {
   if (step.guide?.verify.kind !== 'check') return step;
-  return { ...step, guide: { ...step.guide, verify: { kind: 'check', checks: step.guide.verify.checks.map((c) => command.scale(c, factor)) } } };
+  return {
+    ...step,
+    guide: {
+      ...step.guide,
+      verify: {
+        ...step.guide.verify,
+        checks: step.guide.verify.checks.map((c) => command.scale(c, factor)),
+        watch: step.guide.verify.watch && scaleLeaf(step.guide.verify.watch, factor),
+      },
+    },
+  };
 }
