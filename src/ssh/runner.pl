@@ -83,20 +83,33 @@ sub refuse {
 
 sub start {
     my ($id, $command) = @_;
-    start_ahead() if !@ahead;
-    my $bash = shift @ahead or return refuse($id, "cannot start bash: $!");
-    my $text = "$command\0";
-    local $SIG{PIPE} = "IGNORE";    # a bash that died waiting is not a lost channel: its exit tells
-    while (length $text) {
-        my $n = syswrite $bash->{in}, $text;
-        if (!defined $n) { next if $!{EINTR}; last }
-        substr($text, 0, $n) = "";
+    # A bash killed while it waited (by hand, or by a command that kills its siblings) may not be reaped yet:
+    # reaping first keeps it out of @ahead, and one whose pipe is already closed is passed over for the next.
+    reap();
+    my $bash;
+    for (;;) {
+        start_ahead() if !@ahead;
+        $bash = shift @ahead or return refuse($id, "cannot start bash: $!");
+        last if give($bash, "$command\0");
+        close $_ for $bash->{in}, $bash->{out}, $bash->{err};
     }
-    close $bash->{in};
     $jobs{$id} = { pid => $bash->{pid}, open => 2 };
     $job_of{$bash->{pid}} = $id;
     $pipes{fileno $bash->{out}} = [$id, "out", $bash->{out}];
     $pipes{fileno $bash->{err}} = [$id, "err", $bash->{err}];
+}
+
+# Writes the command to a waiting bash; false when that bash is gone (its stdin has no reader).
+sub give {
+    my ($bash, $text) = @_;
+    local $SIG{PIPE} = "IGNORE";    # a bash that died waiting is not a lost channel
+    while (length $text) {
+        my $n = syswrite $bash->{in}, $text;
+        if (!defined $n) { next if $!{EINTR}; return 0 }
+        substr($text, 0, $n) = "";
+    }
+    close $bash->{in};
+    return 1;
 }
 
 # KILL to the command's process group, as the login user and as root: what a `sudo` command started

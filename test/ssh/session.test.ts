@@ -69,9 +69,15 @@ describe('SshSession against a real sshd', () => {
       // while it runs, has started them (an event, not a delay), then kills them by PID.
       const others = 'ps -o pid= --ppid $PPID | grep -vw $$';
       // Limits are a safety net for a loaded machine (seen failing at 10 s and 5 s while labs ran beside it).
-      const killed = await s.exec(`until [ -n "$(${others})" ]; do sleep 0.01; done; for p in $(${others}); do kill -9 "$p" && echo "$p"; done; true`, {
-        timeoutMs: 60_000,
-      });
+      // Then it waits until they are dead (a zombie, or reaped): SIGKILL is delivered when the victim next runs,
+      // which on a loaded machine can be after the runner has taken the next command.
+      const dead = `for p in $victims; do while [ -e /proc/$p ] && [ "$(cut -d' ' -f3 /proc/$p/stat 2>/dev/null)" != Z ]; do sleep 0.01; done; done`;
+      const killed = await s.exec(
+        `until [ -n "$(${others})" ]; do sleep 0.01; done; victims=$(${others}); for p in $victims; do kill -9 "$p" && echo "$p"; done; ${dead}; true`,
+        {
+          timeoutMs: 60_000,
+        },
+      );
       expect(killed.stdout.trim()).not.toBe('');
       for (let i = 0; i < 5; i++) expect((await s.exec(`echo ${i}`, { timeoutMs: 60_000 })).stdout).toBe(`${i}\n`);
     } finally {
