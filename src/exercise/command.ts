@@ -37,15 +37,16 @@ export interface ExerciseOptions {
 
 export async function exercise(lab: Lab, name: string, action: ExerciseAction, options: ExerciseOptions = {}): Promise<number> {
   const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
-  const steps = exerciseSteps(plan);
-  if (action === 'check' && options.count) return checkClass(lab, plan.name, options.count, options.reporter ?? 'text');
-  const targets = await requireTargets(lab);
   if (action === 'reset') {
-    const exitCode = await resetScenarios([plan], { lab, targets });
+    // Before the steps are read as an exercise: a scenario that is no exercise yet may still need its cleanup.
+    const exitCode = await resetScenarios([plan], { lab, targets: await requireTargets(lab) });
     forgetProgress(lab, plan.name);
     console.log(`${plan.name}: cleanup ${exitCode === 0 ? 'ran' : 'ran with failures (see above)'}; progress forgotten`);
     return exitCode;
   }
+  const steps = exerciseSteps(plan);
+  if (action === 'check' && options.count) return checkClass(lab, plan.name, options.count, options.reporter ?? 'text');
+  const targets = await requireTargets(lab);
   if (action !== 'check' && !process.stdin.isTTY)
     throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
   return withPool(targets, async (pool) => {
