@@ -4,13 +4,14 @@
  * Every wait is on an event (text on the screen, a command's end) with a generous overall limit, never a sleep.
  */
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { sshConfigPath } from '../../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { listScenarios } from '../../src/scenario/catalog.js';
 import { e2eLab, ROOT, waitFor } from '../support/e2e.js';
+import { Terminal } from '../support/terminal.js';
 
 const DIR = '/var/tmp/docker-lab-ex';
 const e2e = e2eLab('dlab-ex', DIR, '192.168.222');
@@ -31,49 +32,31 @@ async function exercise(name: string, ...args: string[]) {
   return { code: r.exitCode, out: String(r.all) };
 }
 
-/**
- * The exercise in a real pseudo-terminal of its own (util-linux `script`: tmux can not start its server on a
- * host whose /dev/null is not the device), 160x90; keys go to the terminal as typed. When the command ends,
- * the terminal shows its exit code.
- */
-let terminal: { process: ResultPromise; output: string } | null = null;
+/** The exercise in a real terminal (tmux), 160x90; keys go to it as typed. When the command ends, it shows its exit code. */
+let terminal: Terminal | null = null;
 
 async function startInTerminal(name: string, ...args: string[]) {
   await closeTerminal();
-  const cmd = `stty cols 160 rows 90; cd ${ROOT} && node bin/lab.js exercise ${name} ${args.join(' ')} --lab ${e2e.file}; echo "EXITED $?"`;
-  const process = execa('script', ['-qfe', '-c', cmd, join(e2e.dir, 'terminal.log')], { stdin: 'pipe', reject: false, buffer: false });
-  const t = { process, output: '' };
-  process.stdout!.on('data', (d: Buffer) => (t.output += d.toString('utf8')));
-  terminal = t;
+  terminal = await Terminal.open(`node bin/lab.js exercise ${name} ${args.join(' ')} --lab ${e2e.file}`, ROOT);
 }
 
 async function closeTerminal() {
-  if (!terminal) return;
-  terminal.process.kill();
-  await terminal.process;
+  await terminal?.close();
   terminal = null;
 }
 
-/** What the terminal shows now: everything since the last clear screen, without carriage returns. */
+/** What the terminal shows now. */
 async function screen(): Promise<string> {
-  const out = terminal?.output ?? '';
-  const i = out.lastIndexOf('\x1b[2J\x1b[H');
-  return (i === -1 ? out : out.slice(i + 7)).replace(/\r/g, '');
+  return terminal ? terminal.screen() : '';
 }
 
 async function key(k: string) {
-  terminal!.process.stdin!.write(k === 'Enter' ? '\r' : k);
+  await terminal!.key(k);
 }
 
 /** Polls the screen until `pattern` shows; fails with the screen as it was. */
-async function see(pattern: RegExp | string, limitMs = SCREEN_LIMIT_MS): Promise<string> {
-  const deadline = Date.now() + limitMs;
-  for (;;) {
-    const text = await screen();
-    if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`never saw ${pattern} on the screen:\n${text}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function see(pattern: RegExp | string, limitMs = SCREEN_LIMIT_MS): Promise<string> {
+  return terminal!.see(pattern, limitMs);
 }
 
 /** The step number on screen now. */
