@@ -73,6 +73,23 @@ export const MUTATIONS: Mutation[] = [
     failsAt: "test1 pings docker-node2's lab address",
   },
   {
+    scenario: 'bridge-internals',
+    why: "node1's and node2's docker0 are joined by a VXLAN of their own: test1 reaches test5 on node2, the two docker0 bridges are connected",
+    before: 'test1 on node1 can not reach test5 on node2 (the docker0 bridges are not connected)',
+    inject: [
+      {
+        on: 'docker-node1',
+        run: 'sudo ip link add vxmutation type vxlan id 4242 remote ${{ nodes.docker-node2.ip }} dstport 4799 dev eth1 && sudo ip link set dev vxmutation master docker0 up',
+      },
+      {
+        on: 'docker-node2',
+        run: 'sudo ip link add vxmutation type vxlan id 4242 remote ${{ nodes.docker-node1.ip }} dstport 4799 dev eth1 && sudo ip link set dev vxmutation master docker0 up',
+      },
+    ],
+    undo: [{ on: 'all', run: 'sudo ip link delete vxmutation 2>/dev/null || true' }],
+    failsAt: 'test1 on node1 can not reach test5 on node2 (the docker0 bridges are not connected)',
+  },
+  {
     scenario: 'link',
     why: "test01's line is taken out of test02's /etc/hosts: the link no longer gives test02 a name for test01",
     before: 'test02 pings test01 by name',
@@ -238,6 +255,33 @@ export const LOOSE: (Mutation & { instead: string })[] = [
     undo: [{ on: 'docker-node1', run: 'docker rm -f web >/dev/null 2>&1 || true' }],
     failsAt: "docker-node2 fetches the page at docker-node1's address",
     instead: 'passes: docker-proxy listens on 0.0.0.0:80 and forwards the connection itself, so the fetch does not prove the DNAT rule',
+  },
+  {
+    scenario: 'bridge-internals',
+    why: "test2's MAC is put into test1's neighbour table by hand (PERMANENT) before the ping: test1 no longer learns it by ARP through docker0",
+    before: 'test1 pings test2',
+    inject: [
+      {
+        on: 'docker-node1',
+        run: `sudo nsenter -n -t $(docker inspect -f '{{.State.Pid}}' test1) ip neigh replace \${{ captures.test2_ip }} lladdr \${{ captures.test2_mac }} dev eth0 nud permanent`,
+      },
+    ],
+    failsAt: "now test1 knows test2's MAC (ARP through docker0)",
+    instead: "passes: the step matches any entry with test2's MAC, and a PERMANENT one written by hand is one; an entry ARP made is REACHABLE, STALE or DELAY",
+  },
+  {
+    scenario: 'user-bridge',
+    why: "test03's queries to the embedded DNS server 127.0.0.11 are rejected: test03 no longer uses it",
+    before: "test03 uses Docker's embedded DNS server",
+    inject: [
+      {
+        on: 'docker-node1',
+        run: `sudo nsenter -n -t $(docker inspect -f '{{.State.Pid}}' test03) iptables -I OUTPUT -d 127.0.0.11 -j REJECT`,
+      },
+    ],
+    failsAt: "test03 uses Docker's embedded DNS server",
+    instead:
+      'fails later, at "test03 pings test02 by name, at its my-bridge address": the step reads /etc/resolv.conf, which shows the server configured, not answering',
   },
   {
     scenario: 'overlay-isolation',
