@@ -193,6 +193,14 @@ export const MUTATIONS: Mutation[] = [
     failsAt: 'test1 pings test2 by address, across nodes',
   },
   {
+    scenario: 'overlay-swarm',
+    why: 'UDP 4789 (VXLAN) is dropped between the nodes: containers on demo-swarm no longer reach each other across them',
+    before: 'test1 pings test2 by name, across nodes',
+    inject: [{ on: 'all', run: `sudo iptables -I INPUT ${UDP_4789}` }],
+    undo: [{ on: 'all', run: `sudo iptables -D INPUT ${UDP_4789} 2>/dev/null || true` }],
+    failsAt: 'test1 pings test2 by name, across nodes',
+  },
+  {
     scenario: 'overlay-isolation',
     why: 'test3 is connected to demo before the isolation is shown: a container of ov_net2 on the other node reaches test1',
     before: 'test3, on another node, can not reach test1',
