@@ -201,6 +201,13 @@ export const MUTATIONS: Mutation[] = [
     failsAt: 'test1 pings test2 by name, across nodes',
   },
   {
+    scenario: 'flask-redis-multihost',
+    why: 'redis on node2 is taken off demo: Flask on node1 no longer finds it by name across the nodes',
+    before: 'flask-redis finds redis by name, across the nodes',
+    inject: [{ on: 'docker-node2', run: 'sudo docker network disconnect demo redis' }],
+    failsAt: 'flask-redis finds redis by name, across the nodes',
+  },
+  {
     scenario: 'overlay-isolation',
     why: 'test3 is connected to demo before the isolation is shown: a container of ov_net2 on the other node reaches test1',
     before: 'test3, on another node, can not reach test1',
@@ -276,6 +283,23 @@ export const LOOSE: (Mutation & { instead: string })[] = [
     ],
     failsAt: "now test1 knows test2's MAC (ARP through docker0)",
     instead: "passes: the step matches any entry with test2's MAC, and a PERMANENT one written by hand is one; an entry ARP made is REACHABLE, STALE or DELAY",
+  },
+  {
+    scenario: 'bridge-internals',
+    why: 'docker0 stops learning on its ports and is given both MACs by hand (static entries): it no longer learns them like a switch',
+    before: 'test1 pings test2',
+    inject: [
+      {
+        on: 'docker-node1',
+        run: [
+          'for port in $(ls /sys/class/net/docker0/brif); do sudo ip link set dev $port type bridge_slave learning off; done',
+          'sudo bridge fdb flush dev docker0 dynamic 2>/dev/null || true',
+          `for c in test1 test2; do peer=$(docker exec $c cat /sys/class/net/eth0/iflink); port=$(ip -o link | awk -F': ' -v i=$peer '$1 == i { sub(/@.*/, "", $2); print $2 }'); sudo bridge fdb replace $(docker exec $c cat /sys/class/net/eth0/address) dev $port master static; done`,
+        ].join('\n'),
+      },
+    ],
+    failsAt: "brctl showmacs docker0 has learnt both containers' MACs",
+    instead: 'passes: a static entry shows in brctl showmacs like a learnt one (not local), and the step does not ask that its ageing timer run',
   },
   {
     scenario: 'user-bridge',
