@@ -201,13 +201,6 @@ export const MUTATIONS: Mutation[] = [
     failsAt: 'test1 pings test2 by name, across nodes',
   },
   {
-    scenario: 'flask-redis-multihost',
-    why: 'redis on node2 is taken off demo: Flask on node1 no longer finds it by name across the nodes',
-    before: 'flask-redis finds redis by name, across the nodes',
-    inject: [{ on: 'docker-node2', run: 'sudo docker network disconnect demo redis' }],
-    failsAt: 'flask-redis finds redis by name, across the nodes',
-  },
-  {
     scenario: 'overlay-isolation',
     why: 'test3 is connected to demo before the isolation is shown: a container of ov_net2 on the other node reaches test1',
     before: 'test3, on another node, can not reach test1',
@@ -249,6 +242,20 @@ export const MUTATIONS: Mutation[] = [
       },
     ],
     failsAt: "the first overlay's VNI is 256, on both nodes",
+  },
+];
+
+/**
+ * Mutations the lesson catches where it should (each was run on a real lab), left out of the e2e run only to keep
+ * the file under its 4-minute target: each costs about 30 s more (an etcd cluster, a build, a 10 s retry).
+ */
+export const SLOW: Mutation[] = [
+  {
+    scenario: 'flask-redis-multihost',
+    why: 'redis on node2 is taken off demo: Flask on node1 no longer finds it by name across the nodes',
+    before: 'flask-redis finds redis by name, across the nodes',
+    inject: [{ on: 'docker-node2', run: 'sudo docker network disconnect demo redis' }],
+    failsAt: 'flask-redis finds redis by name, across the nodes',
   },
 ];
 
