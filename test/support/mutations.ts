@@ -323,6 +323,23 @@ export const LOOSE: (Mutation & { instead: string })[] = [
       'fails later, at "test03 pings test02 by name, at its my-bridge address": the step reads /etc/resolv.conf, which shows the server configured, not answering',
   },
   {
+    scenario: 'overlay',
+    why: "a second vxlan device, VNI 300, is bridged into demo's namespace on node2: demo no longer has one VNI, the same on both nodes",
+    before: "the VXLAN device in demo's namespace has VNI 256 (the first overlay's), on both nodes",
+    inject: [
+      {
+        on: 'docker-node2',
+        run: [
+          'ns=/var/run/docker/netns/1-$(echo ${{ captures.demo_id }} | cut -c1-10)',
+          'sudo nsenter --net=$ns ip link add vxlan-mutation type vxlan id 300 dstport 4789',
+          'sudo nsenter --net=$ns ip link set dev vxlan-mutation master br0 up',
+        ].join('\n'),
+      },
+    ],
+    failsAt: "the VXLAN device in demo's namespace has VNI 256 (the first overlay's), on both nodes",
+    instead: "passes: / vxlan id 256 / matches Docker's own device and does not ask that it be the only one (overlay-internals' VNI step reads the same way)",
+  },
+  {
     scenario: 'overlay-isolation',
     why: "a second vxlan device with demo's VNI 256 is bridged into ov_net2's namespace: ov_net2 no longer carries only a VNI of its own",
     before: "ov_net2's VNI is 257, on both nodes",
