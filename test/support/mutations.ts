@@ -124,6 +124,30 @@ export const MUTATIONS: Mutation[] = [
     failsAt: "docker-node2 fetches the page at docker-node1's address",
   },
   {
+    scenario: 'port-mapping',
+    why: "node1's port 8080 is sent to web2 by a DNAT rule of our own (and let through): web2, published by nothing, is reachable from node2 after all",
+    before: "docker-node2 can not reach web2 at docker-node1's address",
+    inject: [
+      {
+        on: 'docker-node1',
+        run: [
+          'sudo iptables -t nat -I PREROUTING -d ${{ nodes.docker-node1.ip }} -p tcp --dport 8080 -j DNAT --to-destination ${{ captures.web2_ip }}:8080',
+          'sudo iptables -I DOCKER-USER -d ${{ captures.web2_ip }} -p tcp --dport 8080 -j ACCEPT',
+        ].join('\n'),
+      },
+    ],
+    undo: [
+      {
+        on: 'docker-node1',
+        run: [
+          'sudo iptables -t nat -D PREROUTING -d ${{ nodes.docker-node1.ip }} -p tcp --dport 8080 -j DNAT --to-destination ${{ captures.web2_ip }}:8080 2>/dev/null || true',
+          'sudo iptables -D DOCKER-USER -d ${{ captures.web2_ip }} -p tcp --dport 8080 -j ACCEPT 2>/dev/null || true',
+        ].join('\n'),
+      },
+    ],
+    failsAt: "docker-node2 can not reach web2 at docker-node1's address",
+  },
+  {
     scenario: 'host-none',
     why: "a veth end is moved into test4's namespace: the --network none container no longer has only lo",
     before: 'test4 has only lo',
