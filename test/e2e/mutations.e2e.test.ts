@@ -4,7 +4,7 @@
  * scenario holds the fault as steps of its own (test/support/mutations.ts), run through the real CLI; its cleanup
  * undoes the fault, so the next mutation starts on a lab as fit as the last one left it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioResult } from '../../src/scenario/results.js';
@@ -34,6 +34,7 @@ describe('mutated lessons on real Vagrant + LXC: each fails at the step that tea
       const file = writeMutated(m, folder);
       const out = join(folder, 'report.json');
       const r = await lab('scenario', file, '--reporter', 'json', '--output', out, '--run-dir', join(DIR, 'runs'));
+      expect(existsSync(out), r.all).toBe(true); // no report: the mutated file was refused (exit 2)
       const report = JSON.parse(readFileSync(out, 'utf8')) as { scenarios: ScenarioResult[] };
       const result = report.scenarios[0]!;
       const seen = outcome(m, result.steps, result.cleanup);
