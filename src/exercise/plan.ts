@@ -130,6 +130,14 @@ function refuseActingReruns(steps: readonly ExerciseStep[]): void {
 }
 
 /**
+ * Whether the step's own commands only read the lab (none acts): true of a look, checked or re-run. Such a step
+ * holding on arrival says nothing of a lab left unclean: it shows what is there for the student to read.
+ */
+export function looksOnly(step: ExerciseStep): boolean {
+  return step.verify.kind !== 'confirm' && solutionLeaves(step).every((leaf) => actingPart(leaf.run) === null);
+}
+
+/**
  * What `--check` (and a resume) may conclude from the state alone, long after the student typed the step:
  * `proves` when the step's check reads what the step made; `unproven` when it holds whoever did the work (a
  * look) or can not be seen afterwards (a confirm, or a watched step: its evidence is traffic that a watch saw
@@ -157,7 +165,8 @@ export function commandBlocks(lab: Lab, step: ExerciseStep, captures: Record<str
         return r.ok ? r.value : `\${{ ${expr} }}`;
       });
       let text = filled;
-      if (leaf.sudo && !filled.startsWith('sudo ')) text = filled.includes('\n') ? `sudo bash -c ${shellQuote(filled)}` : `sudo ${filled}`;
+      // `sudo a && b` runs b as the student: a command of several goes to one root shell.
+      if (leaf.sudo && !filled.startsWith('sudo ')) text = /\n|&&|\|\||;|\|/.test(filled) ? `sudo bash -c ${shellQuote(filled)}` : `sudo ${filled}`;
       text = kindOf(leaf).typed?.(text, leaf) ?? text;
       const same = blocks.find((b) => b.text === text);
       if (same) same.nodes.push(node);

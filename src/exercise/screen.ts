@@ -2,7 +2,7 @@
  * What the student sees for one step: pure text from the state of the exercise, so the tests read it as
  * it is and the terminal only clears and prints it.
  */
-import type { CommandBlock, ExerciseStep } from './plan.js';
+import { type CommandBlock, type ExerciseStep, looksOnly } from './plan.js';
 import type { Miss } from './probe.js';
 
 export type Mode = 'guided' | 'challenge';
@@ -70,7 +70,7 @@ function phaseLines(s: ScreenState): string[] {
     case 'running-solution':
       return ['Running the solution of this step for you ...'];
     case 'held-on-arrival':
-      return step.verify.kind === 'rerun'
+      return looksOnly(step)
         ? ['This step only looks at the lab, and what it shows is already there.', 'Type the commands and read the output, then press Enter to go on.']
         : [
             '✓ This step already holds, before you did anything here.',

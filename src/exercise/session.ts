@@ -5,7 +5,7 @@
  */
 import type { Lab } from '../lab/model.js';
 import type { StepChecker } from './checker.js';
-import { afterTheFact, commandBlocks, type ExerciseStep } from './plan.js';
+import { afterTheFact, commandBlocks, type ExerciseStep, looksOnly } from './plan.js';
 import type { Miss, Verdict } from './probe.js';
 import { type HowPassed, type Progress, recordPass } from './progress.js';
 import { describeMiss, type Mode, type Phase, renderScreen } from './screen.js';
@@ -203,7 +203,7 @@ class StepState {
       case '\n': {
         if (this.step.verify.kind === 'confirm') return this.advance('confirmed');
         // A step that only looks holds on any lab: the student's Enter says they read it.
-        if (this.phase.kind === 'held-on-arrival') return this.advance(this.step.verify.kind === 'rerun' ? 'confirmed' : 'there');
+        if (this.phase.kind === 'held-on-arrival') return this.advance(looksOnly(this.step) ? 'confirmed' : 'there');
         const verdict = await this.verify();
         if (verdict.holds) return this.advance('typed');
         this.phase = { kind: 'not-yet', misses: verdict.misses, bySolution: false };

@@ -153,11 +153,11 @@ export const MUTATIONS: Mutation[] = [
     before: 'test4 has only lo',
     inject: [
       {
-        on: 'all',
+        on: 'docker-node1',
         run: `sudo ip link add mutation0 type veth peer name mutation1 && sudo ip link set mutation1 netns $(sudo docker inspect -f '{{.State.Pid}}' test4)`,
       },
     ],
-    undo: [{ on: 'all', run: 'sudo ip link delete mutation0 2>/dev/null || true' }],
+    undo: [{ on: 'docker-node1', run: 'sudo ip link delete mutation0 2>/dev/null || true' }],
     failsAt: 'test4 has only lo',
   },
   {
@@ -199,7 +199,8 @@ export const MUTATIONS: Mutation[] = [
     before: 'the container pings docker-node2',
     inject: [{ on: 'docker-node1', run: 'sudo iptables -t nat -I POSTROUTING -s ${{ captures.test1_ip }} -j MASQUERADE' }],
     undo: [{ on: 'docker-node1', run: 'sudo iptables -t nat -D POSTROUTING -s ${{ captures.test1_ip }} -j MASQUERADE 2>/dev/null || true' }],
-    failsAt: "no NAT is involved, docker-node2 sees the container's own address",
+    // The ping's own check reads the student's capture for test1's address: the first to see the NAT.
+    failsAt: "docker-node2's capture holds echo requests from test1's address",
   },
   {
     scenario: 'flask-redis',
