@@ -13,10 +13,11 @@ import * as reset from './commands/reset.js';
 import * as scenario from './commands/scenario.js';
 import * as see from './commands/see.js';
 import * as vagrantfile from './commands/vagrantfile.js';
+import * as web from './commands/web.js';
 import type { CliContext } from './context.js';
 import { Interruptions } from './interruptions.js';
 
-const COMMANDS = [lifecycle, doctor, vagrantfile, scenario, reset, exercise, matrix, see];
+const COMMANDS = [lifecycle, doctor, vagrantfile, scenario, reset, exercise, matrix, see, web];
 
 export async function main(argv: string[]): Promise<number> {
   const interruptions = new Interruptions().listen();

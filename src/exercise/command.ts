@@ -172,7 +172,7 @@ async function withPool<T>(targets: SshTarget[], use: (pool: SshPool) => Promise
  * (Docker 23 and later refuse `--cluster-store`), with no word of why: refused before the first step, with the
  * suites whose Docker the lesson fits.
  */
-async function refuseOutsideRange(plan: ScenarioPlan, pool: SshPool, lab: Lab): Promise<void> {
+export async function refuseOutsideRange(plan: ScenarioPlan, pool: SshPool, lab: Lab): Promise<void> {
   if (!plan.requires) return;
   const unmet = await unmetRequirement(plan.requires.docker, pool, lab);
   if (!unmet) return;

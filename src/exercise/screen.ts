@@ -16,7 +16,7 @@ export type Phase =
   | { kind: 'not-yet'; misses: Miss[]; bySolution: boolean }
   | { kind: 'running-solution' };
 
-interface ScreenState {
+export interface ScreenState {
   scenario: string;
   total: number;
   step: ExerciseStep;
@@ -64,7 +64,7 @@ function goal(step: ExerciseStep): string {
   return "what the lesson's notes ask at this point";
 }
 
-function phaseLines(s: ScreenState): string[] {
+export function phaseLines(s: ScreenState): string[] {
   const { phase, step } = s;
   switch (phase.kind) {
     case 'running-solution':

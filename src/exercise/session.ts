@@ -8,7 +8,7 @@ import type { StepChecker } from './checker.js';
 import { afterTheFact, commandBlocks, type ExerciseStep, looksOnly } from './plan.js';
 import type { Miss, Verdict } from './probe.js';
 import { type HowPassed, type Progress, recordPass } from './progress.js';
-import { describeMiss, type Mode, type Phase, renderScreen } from './screen.js';
+import { describeMiss, type Mode, type Phase, renderScreen, type ScreenState } from './screen.js';
 import { passLine } from './standing.js';
 
 const POLL_MS = 1_000;
@@ -39,7 +39,15 @@ export interface SessionOptions {
   output: { write(text: string): unknown };
   /** The events: keys from `input` and the polls; by default polled every second. */
   events?: EventQueue;
+  /**
+   * What is on screen, as data, each time it is drawn (another face than the terminal's, `lab web`, shows it its
+   * own way); `done` when every step is done.
+   */
+  view?(view: SessionView): void;
 }
+
+/** What the session shows: the step in hand, as the screen is drawn from it, or the end. */
+export type SessionView = ({ kind: 'step' } & ScreenState) | { kind: 'done'; scenario: string; total: number; notice: string | null; record: string };
 
 /** Runs until the student quits (q, Ctrl-C) or every step is done. Progress is saved at every step. */
 export async function exerciseSession(o: SessionOptions): Promise<'quit' | 'done'> {
@@ -53,6 +61,7 @@ export async function exerciseSession(o: SessionOptions): Promise<'quit' | 'done
   const state = new StepState(o);
   try {
     if (o.progress.done >= o.steps.length) {
+      o.view?.({ kind: 'done', scenario: o.scenario, total: o.steps.length, notice: null, record: passLine(o.steps, o.progress) });
       o.output.write(`\x1b[2J\x1b[H${o.scenario}: all ${o.steps.length} steps are done. (lab exercise ${o.scenario} --reset starts again)\n`);
       return 'done';
     }
@@ -223,6 +232,7 @@ class StepState {
     const notice = `✓ step ${step.number} ${DONE_NOTICE[how]}: ${step.title}`;
     if (this.index >= this.o.steps.length) {
       this.o.save(this.o.progress);
+      this.o.view?.({ kind: 'done', scenario: this.o.scenario, total: this.o.steps.length, notice, record: passLine(this.o.steps, this.o.progress) });
       this.o.output.write(
         `\x1b[2J\x1b[H${notice}\n\nAll ${this.o.steps.length} steps of ${this.o.scenario} are done.\n${passLine(this.o.steps, this.o.progress)}\n`,
       );
@@ -239,7 +249,7 @@ class StepState {
   }
 
   private draw(): void {
-    const screen = renderScreen({
+    const state: ScreenState = {
       scenario: this.o.scenario,
       total: this.o.steps.length,
       step: this.step,
@@ -249,7 +259,9 @@ class StepState {
       phase: this.phase,
       notice: this.notice || null,
       record: this.index > 0 ? passLine(this.o.steps, this.o.progress) : null,
-    });
+    };
+    this.o.view?.({ kind: 'step', ...state });
+    const screen = renderScreen(state);
     // Raw mode does not turn \n into \r\n.
     this.o.output.write(`\x1b[2J\x1b[H${screen.replace(/\n/g, '\r\n')}`);
   }

@@ -233,6 +233,21 @@ export class SshSession {
     );
   }
 
+  /**
+   * An interactive login shell on a pseudo-terminal of `cols` x `rows` (`lab web`'s terminals), on the same
+   * connection as the runner. The caller owns the channel (`setWindow` resizes it).
+   */
+  async shell(window: { cols: number; rows: number }): Promise<ClientChannel> {
+    if (this.closing) throw new FailureError(`${this.target.node}: session is closed`);
+    if (!this.client || !this.runner || this.runner.lost !== null) await this.reopen();
+    const client = this.client!;
+    return new Promise((resolve, reject) =>
+      client.shell({ term: 'xterm-256color', cols: window.cols, rows: window.rows }, (err, channel) =>
+        err ? reject(new FailureError(`${this.where()}: cannot open a shell: ${err.message}`, { cause: err })) : resolve(channel),
+      ),
+    );
+  }
+
   /** Kills a command's process group and waits, bounded, for the runner to confirm it ended. */
   private async kill(runner: Runner, job: RunningCommand): Promise<void> {
     runner.kill(job);

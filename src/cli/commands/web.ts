@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { web } from '../../web/command.js';
+import { type CliContext, labOf, wholeNumber, withLab } from '../context.js';
+
+interface Options {
+  lab: string;
+  scenario: string;
+  listen: string;
+  port: number;
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  withLab(program.command('web').description('the exercise in a browser: its steps, checked live, and a terminal on each node (a lab that is up)'))
+    .requiredOption('--scenario <name>', 'the scenario to exercise')
+    .option('--listen <addr>', 'the address to bind (the page is a root shell on the nodes: keep it on loopback)', '127.0.0.1')
+    .option('--port <n>', 'the port (default: a free one)', wholeNumber(0), 0)
+    .action(async (o: Options) => {
+      ctx.interruptions.finishFirst('closing the shells and SSH connections');
+      ctx.exit(await web(labOf(o), { scenario: o.scenario, listen: o.listen, port: o.port, signal: ctx.interruptions.signal }));
+    });
+}

@@ -1,0 +1,148 @@
+// The page of `lab web`: the exercise's steps (from /ws/steps) beside one xterm.js terminal per node
+// (/ws/term?node=NAME). Plain ES module, no bundler: xterm.js is served from the server's node_modules.
+// Whatever the server sends is shown as text (textContent), never as HTML.
+import { FitAddon } from '/vendor/addon-fit.mjs';
+import { Terminal } from '/vendor/xterm.mjs';
+
+const $ = (id) => document.getElementById(id);
+const wsUrl = (path) => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
+const backoff = (n) => Math.min(5000, 250 * 2 ** n);
+
+/** For the tests and the curious: the sockets and terminals of the page. */
+const dlab = {
+  sockets: {},
+  terminals: {},
+  dropSockets: () => {
+    for (const ws of Object.values(dlab.sockets)) ws.close();
+  },
+};
+window.dlab = dlab;
+
+function el(tag, attrs = {}, text) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function terminalFor(node) {
+  const box = el('section', { class: 'term', id: `term-${node}`, 'data-node': node, 'data-connected': 'false' });
+  const head = el('h3');
+  const state = el('span', { class: 'conn' }, 'connecting…');
+  head.append(el('span', {}, node), state);
+  const screen = el('div', { class: 'screen' });
+  box.append(head, screen);
+  $('terminals').append(box);
+  const term = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 5000 });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(screen);
+  let ws = null;
+  let tries = 0;
+  const send = (m) => ws?.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m));
+  const resize = () => send({ type: 'resize', cols: term.cols, rows: term.rows });
+  function connect() {
+    ws = new WebSocket(wsUrl(`/ws/term?node=${encodeURIComponent(node)}`));
+    ws.binaryType = 'arraybuffer';
+    dlab.sockets[node] = ws;
+    ws.onopen = () => {
+      tries = 0;
+      // The server replays the shell's scrollback first: start from a clean screen so nothing shows twice.
+      term.reset();
+      box.dataset.connected = 'true';
+      state.textContent = 'connected';
+      state.classList.remove('down');
+      resize();
+    };
+    ws.onmessage = (e) => term.write(new Uint8Array(e.data));
+    ws.onclose = () => {
+      box.dataset.connected = 'false';
+      state.textContent = 'reconnecting…';
+      state.classList.add('down');
+      setTimeout(connect, backoff(tries++));
+    };
+  }
+  term.onData((data) => send({ type: 'input', data }));
+  term.onResize(resize);
+  new ResizeObserver(() => fit.fit()).observe(screen);
+  fit.fit();
+  connect();
+  const api = {
+    term,
+    /** Types a command into the shell, as the student would, and Enter. */
+    type: (text) => send({ type: 'input', data: `${text.replace(/\n/g, '\r')}\r` }),
+    connected: () => ws?.readyState === WebSocket.OPEN,
+  };
+  dlab.terminals[node] = api;
+  return api;
+}
+
+function render(v) {
+  document.body.dataset.view = v.kind;
+  document.body.dataset.step = v.kind === 'step' ? String(v.number) : '';
+  document.body.dataset.phase = v.kind === 'step' ? v.phase : '';
+  document.body.dataset.checking = v.kind === 'step' && v.checking ? 'true' : 'false';
+  $('where').textContent = v.kind === 'step' ? `${v.scenario}: step ${v.number} of ${v.total}${v.part === 'teardown' ? ' · teardown' : ''}` : v.scenario;
+  $('title').textContent = v.kind === 'step' ? v.title : v.kind === 'done' ? `All ${v.total} steps are done.` : '';
+  $('notice').textContent = v.notice ?? '';
+  $('explain').textContent = v.kind === 'step' ? (v.explain ?? '') : '';
+  $('status').textContent = v.kind === 'step' ? v.status.join('\n') : v.kind === 'error' ? `✗ ${v.message}` : (v.message ?? '');
+  $('record').textContent = v.record ?? '';
+  const blocks = $('commands');
+  blocks.replaceChildren();
+  for (const b of v.kind === 'step' ? v.commands : []) {
+    const block = el('div', { class: 'block' });
+    const run = el('button', { class: 'cmd', type: 'button', title: `type it on ${b.nodes.join(' and ')}` }, b.text);
+    run.addEventListener('click', () => {
+      for (const node of b.nodes) dlab.terminals[node]?.type(b.text);
+    });
+    block.append(el('div', { class: 'on' }, `On ${b.nodes.join(' and ')}:`), run);
+    blocks.append(block);
+  }
+  const stepping = v.kind === 'step';
+  $('enter').textContent = stepping && (v.phase === 'held-on-arrival' || v.verify === 'confirm') ? 'Go on (Enter)' : 'Check now (Enter)';
+  for (const id of ['enter', 'solve', 'back']) $(id).disabled = !stepping || v.phase === 'running-solution';
+}
+
+let steps = null;
+let stepTries = 0;
+function connectSteps() {
+  steps = new WebSocket(wsUrl('/ws/steps'));
+  dlab.sockets.steps = steps;
+  steps.onopen = () => {
+    stepTries = 0;
+    $('conn').textContent = 'connected';
+    $('conn').classList.remove('down');
+  };
+  steps.onmessage = (e) => render(JSON.parse(e.data));
+  steps.onclose = () => {
+    // What the page showed may be stale: no verdict is shown until the server says again.
+    document.body.dataset.view = 'reconnecting';
+    document.body.dataset.checking = 'false';
+    $('conn').textContent = 'reconnecting…';
+    $('conn').classList.add('down');
+    $('status').textContent = 'reconnecting…';
+    for (const id of ['enter', 'solve', 'back']) $(id).disabled = true;
+    setTimeout(connectSteps, backoff(stepTries++));
+  };
+}
+
+function press(key) {
+  if (steps?.readyState === WebSocket.OPEN) steps.send(JSON.stringify({ type: 'key', key }));
+}
+
+$('enter').addEventListener('click', () => press('enter'));
+$('solve').addEventListener('click', () => press('solve'));
+$('back').addEventListener('click', () => press('back'));
+document.addEventListener('keydown', (e) => {
+  // Keys typed in a terminal are the shell's.
+  if (e.target instanceof Element && e.target.closest('.term')) return;
+  if (e.key === 'S') press('solve');
+  else if (e.key === 'b') press('back');
+  else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) press('enter');
+});
+
+const info = await (await fetch('/api/info')).json();
+document.title = `docker-lab · ${info.scenario}`;
+for (const node of info.nodes) terminalFor(node);
+connectSteps();
