@@ -51,11 +51,11 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 /** The cookies of a Cookie header, by name (the first of a name wins). */
 export function parseCookies(header: string | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
+  for (const part of (header ?? '').split(';').map((p) => p.trim())) {
     const eq = part.indexOf('=');
     if (eq < 1) continue;
-    const name = part.slice(0, eq).trim();
-    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim());
+    const name = part.slice(0, eq);
+    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1));
   }
   return cookies;
 }

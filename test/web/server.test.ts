@@ -1,0 +1,155 @@
+/**
+ * The server of `lab web` on loopback, without a lab (the lab part is made on the first websocket, and here it
+ * says the lab is not up): what it refuses, with real HTTP requests and a real websocket client, and that the
+ * token is in nothing it logs.
+ */
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { newToken } from '../../src/web/security.js';
+import { startWebServer, type WebServer } from '../../src/web/server.js';
+
+const token = newToken();
+const logged: string[] = [];
+let server: WebServer;
+let origin: string;
+let backendCalls = 0;
+
+beforeAll(async () => {
+  server = await startWebServer({
+    listen: '127.0.0.1',
+    port: 0,
+    token,
+    scenario: 'netns',
+    nodes: ['docker-node1', 'docker-node2'],
+    backend: async () => {
+      backendCalls++;
+      throw new Error("lab 'test' is not up");
+    },
+    log: (line) => logged.push(line),
+  });
+  origin = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A GET on the server's socket with exactly these headers (Host too: a browser sends what the URL names). */
+function get(path: string, headers: Record<string, string>): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, headers, setHost: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const host = () => `127.0.0.1:${server.port}`;
+const cookie = () => `dlab_web_${server.port}=${token}`;
+
+/** Opens a websocket with these headers: the status of a refusal, or the first message once open. */
+function upgrade(path: string, headers: Record<string, string>): Promise<{ status: number; first?: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers, ...(headers.Origin ? { origin: headers.Origin } : {}) });
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode! });
+      ws.terminate();
+    });
+    ws.on('message', (data) => {
+      resolve({ status: 101, first: data.toString() });
+      ws.close();
+    });
+    ws.on('error', (err) => reject(err));
+  });
+}
+
+describe('HTTP', () => {
+  it('prints a URL on loopback with the token, which it exchanges for an HttpOnly SameSite=Strict cookie and a redirect without it', async () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${token}`);
+    const first = await get(`/?token=${token}`, { Host: host() });
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    expect(first.headers['set-cookie']).toEqual([`dlab_web_${server.port}=${token}; HttpOnly; SameSite=Strict; Path=/`]);
+    const page = await get('/', { Host: host(), Cookie: cookie() });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<script type="module" src="/app.js">');
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves xterm.js from node_modules, to the page only', async () => {
+    const xterm = await get('/vendor/xterm.mjs', { Host: host(), Cookie: cookie() });
+    expect(xterm.status).toBe(200);
+    expect(xterm.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(xterm.body).toContain('xterm.js');
+    expect((await get('/vendor/xterm.mjs', { Host: host() })).status).toBe(401);
+  });
+
+  it('401 without the token or the cookie, or with wrong ones', async () => {
+    expect((await get('/', { Host: host() })).status).toBe(401);
+    expect((await get('/?token=wrong', { Host: host() })).status).toBe(401);
+    expect((await get('/api/info', { Host: host(), Cookie: `dlab_web_${server.port}=wrong` })).status).toBe(401);
+  });
+
+  it('403 on a foreign Host, even with the token (DNS rebinding)', async () => {
+    expect((await get(`/?token=${token}`, { Host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await get('/', { Host: `evil.example:${server.port}`, Cookie: cookie() })).status).toBe(403);
+    expect((await get('/', { Host: `localhost:${server.port}`, Cookie: cookie() })).status).toBe(200);
+  });
+
+  it('names the nodes of its own lab, and 404 on anything else', async () => {
+    const info = await get('/api/info', { Host: host(), Cookie: cookie() });
+    expect(JSON.parse(info.body)).toEqual({ scenario: 'netns', nodes: ['docker-node1', 'docker-node2'] });
+    expect((await get('/etc/passwd', { Host: host(), Cookie: cookie() })).status).toBe(404);
+    expect((await get('/../package.json', { Host: host(), Cookie: cookie() })).status).toBe(404);
+  });
+});
+
+describe('websocket upgrades', () => {
+  it("opens with the page's Origin and the cookie (the lab not being up is then said on the socket)", async () => {
+    const r = await upgrade('/ws/steps', { Origin: origin, Cookie: cookie() });
+    expect(r.status).toBe(101);
+    expect(JSON.parse(r.first!)).toMatchObject({ kind: 'error', message: "lab 'test' is not up" });
+  });
+
+  it('403 from a foreign Origin, or with no Origin at all', async () => {
+    const before = backendCalls;
+    expect((await upgrade('/ws/steps', { Origin: 'http://evil.example', Cookie: cookie() })).status).toBe(403);
+    expect((await upgrade('/ws/term?node=docker-node1', { Origin: `http://localhost:${server.port}`, Cookie: cookie() })).status).toBe(403);
+    expect((await upgrade('/ws/steps', { Cookie: cookie() })).status).toBe(403);
+    expect(backendCalls).toBe(before); // nothing of the lab was touched
+  });
+
+  it('403 on a foreign Host; 401 without the cookie or the token', async () => {
+    expect((await upgrade('/ws/steps', { Host: `evil.example:${server.port}`, Origin: `http://evil.example:${server.port}`, Cookie: cookie() })).status).toBe(
+      403,
+    );
+    expect((await upgrade('/ws/steps', { Origin: origin })).status).toBe(401);
+    expect((await upgrade('/ws/steps', { Origin: origin, Cookie: `dlab_web_${server.port}=wrong` })).status).toBe(401);
+  });
+
+  it('404 for a terminal on a node that is not of the lab (the page never names an SSH target)', async () => {
+    expect((await upgrade('/ws/term?node=evil.example', { Origin: origin, Cookie: cookie() })).status).toBe(404);
+    expect((await upgrade('/ws/term', { Origin: origin, Cookie: cookie() })).status).toBe(404);
+  });
+});
+
+it('logs what it refused, never the token', () => {
+  expect(logged.some((l) => l.startsWith('refused 401'))).toBe(true);
+  expect(logged.some((l) => l.startsWith('refused 403'))).toBe(true);
+  expect(logged).toContain('refused 403 websocket /ws/steps: no Origin');
+  for (const line of logged) {
+    expect(line).not.toContain(token);
+    expect(line).not.toContain('token=');
+  }
+});
