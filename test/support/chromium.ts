@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -21,7 +21,7 @@ const FLAGS = [
 export async function chromium(args: string[]) {
   const profile = mkdtempSync(join(tmpdir(), 'docker-lab-chromium-'));
   try {
-    return await execa('chromium', [...FLAGS, `--user-data-dir=${profile}`, ...args], { reject: false, timeout: 120_000 });
+    return await execa('chromium', [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], { reject: false, timeout: 120_000 });
   } finally {
     rmSync(profile, { recursive: true, force: true });
   }

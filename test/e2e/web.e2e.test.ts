@@ -1,0 +1,201 @@
+/**
+ * `lab web` as a student meets it, on a lab of its own: the server started as the user starts it, its URL read
+ * from its stdout, the page opened in Debian's Chromium (driven by playwright-core, no browser downloaded), the
+ * course typed by keyboard into a node's terminal, a command run by a click, a dropped connection survived.
+ * Every wait is on an event (the page's state, text in a terminal, a process's end) with a generous limit.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_FLAGS } from '../support/chromium.js';
+import { e2eLab, leftovers, ROOT, waitFor } from '../support/e2e.js';
+
+const DIR = '/var/tmp/docker-lab-web';
+const e2e = e2eLab('dlab-web', DIR, '192.168.228');
+const ARTIFACTS = join(DIR, 'artifacts');
+const LIMIT_MS = 120_000;
+const NODE = 'docker-node1';
+
+/** What the page exposes to tests (app.js's `window.dlab`). */
+interface PageApi {
+  dlab: {
+    sockets: Record<string, WebSocket>;
+    terminals: Record<
+      string,
+      { term: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }
+    >;
+    dropSockets(): void;
+  };
+  oldSocket?: WebSocket;
+}
+
+let server: { process: ResultPromise; stdout: string; stderr: string } | null = null;
+let browser: Browser | null = null;
+let page: Page;
+
+/** `lab web --scenario netns` as a child of its own; resolves with the URL it prints. */
+async function startServer(): Promise<string> {
+  const process = execa('node', [join(ROOT, 'bin/lab.js'), 'web', '--scenario', 'netns', '--lab', e2e.file], {
+    cwd: ROOT,
+    env: { CI: 'true' },
+    reject: false,
+    buffer: false,
+    forceKillAfterDelay: false,
+  });
+  const s = { process, stdout: '', stderr: '' };
+  process.stdout!.on('data', (d: Buffer) => (s.stdout += d.toString()));
+  process.stderr!.on('data', (d: Buffer) => (s.stderr += d.toString()));
+  server = s;
+  let exited = false;
+  void process.then(() => (exited = true));
+  await waitFor(
+    'the URL on lab web stdout',
+    () => /\n/.test(s.stdout),
+    () => exited,
+    LIMIT_MS,
+  );
+  return s.stdout.split('\n')[0]!;
+}
+
+/** SIGTERM to the PID we started, and its end. */
+async function stopServer() {
+  if (!server) return null;
+  const s = server;
+  server = null;
+  s.process.kill('SIGTERM');
+  const r = await s.process;
+  return { exitCode: r.exitCode, stderr: s.stderr };
+}
+
+/** What a node's terminal holds (xterm.js's buffer, scrollback included), as text. */
+function terminalText(node: string): Promise<string> {
+  return page.evaluate((n) => {
+    const b = (window as unknown as PageApi).dlab.terminals[n]!.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
+  }, node);
+}
+
+async function seeInTerminal(node: string, text: string) {
+  await waitFor(
+    `"${text}" in ${node}'s terminal`,
+    async () => (await terminalText(node)).includes(text),
+    () => false,
+    LIMIT_MS,
+  );
+}
+
+async function screenshot(name: string) {
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  console.log(`screenshot: ${path}`);
+}
+
+const pageState = (what: string) => page.evaluate((k) => document.body.dataset[k], what);
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const up = await e2e.run('up', '--provider', 'lxc');
+  expect(up.exitCode, String(up.all)).toBe(0);
+  // A clean lesson: its cleanup run, the progress forgotten.
+  const reset = await e2e.run('exercise', 'netns', '--reset');
+  expect(reset.exitCode, String(reset.all)).toBe(0);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopServer();
+  const down = await e2e.run('down');
+  expect(down.exitCode, String(down.all)).toBe(0);
+  expect(await leftovers(e2e)).toEqual([]);
+});
+
+describe('lab web --scenario netns, in Chromium', () => {
+  it('prints a URL on loopback whose token becomes a cookie; the page shows step 1 and a shell on each node', async () => {
+    const url = await startServer();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
+    const origin = new URL(url).origin;
+    // Nothing without the token.
+    const bare = await fetch(`${origin}/`);
+    expect(bare.status).toBe(401);
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS.filter((f) => f !== '--headless') });
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await page.goto(url);
+    expect(page.url()).toBe(`${origin}/`); // the token left the address bar
+    await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '1', null, { timeout: LIMIT_MS });
+    for (const node of ['docker-node1', 'docker-node2']) await page.waitForSelector(`#term-${node}[data-connected="true"]`, { timeout: LIMIT_MS });
+    await seeInTerminal(NODE, `@${NODE}:`); // its prompt
+    expect(await page.textContent('#commands')).toContain('sudo ip netns add test1');
+    await screenshot('1-step-1');
+  });
+
+  it("step 1 typed by keyboard in docker-node1's terminal turns done on the page, recorded in lab exercise's progress", async () => {
+    await page.click(`#term-${NODE} .xterm`);
+    await page.keyboard.type('sudo ip netns add test1');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('sudo ip netns add test2');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.body.dataset.step === '2', null, { timeout: LIMIT_MS });
+    expect(await page.textContent('#notice')).toContain('✓ step 1 done');
+    await screenshot('2-step-1-done');
+    const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
+    expect(progress).toMatchObject({ done: 1, passed: [{ step: 1, how: 'typed' }] });
+    // The terminal's `lab exercise` reads the same progress.
+    const check = await e2e.run('exercise', 'netns', '--check');
+    expect(String(check.all)).toMatch(/passed: t/);
+  });
+
+  it("a click on step 2's command types it in docker-node1's shell, and its output appears", async () => {
+    expect(await pageState('phase')).toBe('waiting'); // a confirm step
+    await page.click('#commands button.cmd');
+    await seeInTerminal(NODE, 'sudo ip netns exec test2 ip link');
+    await seeInTerminal(NODE, 'link/loopback');
+    await screenshot('3-step-2-clicked');
+    await page.click('#enter'); // confirmed
+    await page.waitForFunction(() => document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
+  });
+
+  it('after a dropped websocket the page says so, reconnects, and the terminal is the same shell', async () => {
+    await page.click(`#term-${NODE} .xterm`);
+    await page.keyboard.type('export DLAB_MARK=kept-$((6*7))');
+    await page.keyboard.press('Enter');
+    const seen = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const d = (window as unknown as PageApi).dlab;
+          (window as unknown as PageApi).oldSocket = d.sockets['docker-node1'];
+          d.sockets.steps!.addEventListener('close', () => resolve(`${document.body.dataset.view} ${document.getElementById('conn')!.textContent}`));
+          d.dropSockets();
+        }),
+    );
+    expect(seen).toBe('reconnecting reconnecting…');
+    await page.waitForFunction(
+      () => {
+        const d = (window as unknown as PageApi).dlab;
+        return d.sockets['docker-node1'] !== (window as unknown as PageApi).oldSocket && d.sockets['docker-node1']?.readyState === 1;
+      },
+      null,
+      { timeout: LIMIT_MS },
+    );
+    await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
+    await page.click(`#term-${NODE} .xterm`);
+    await page.keyboard.type('echo "mark:$DLAB_MARK"');
+    await page.keyboard.press('Enter');
+    await seeInTerminal(NODE, 'mark:kept-42');
+    await screenshot('4-after-reconnect');
+  });
+
+  it('stops on SIGTERM: the session saved, the shells and SSH connections closed', async () => {
+    const stopped = await stopServer();
+    // 143, as every lab command ends on SIGTERM, after finishing its cleanup.
+    expect(stopped?.exitCode, stopped?.stderr).toBe(143);
+    expect(stopped?.stderr).toContain('lab web: stopped: shells and SSH connections closed');
+    expect(stopped?.stderr).not.toMatch(/token=/);
+    const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
+    expect(progress.done).toBe(2);
+  });
+});
