@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { allowedHosts, type Guard, hostPort, queryToken, refusal, securityHeaders, sessionCookie, tokenMatches, withoutToken } from './security.js';
 import { isWebKey, type WebExercise } from './steps.js';
 import type { Terminals } from './terminals.js';
@@ -148,6 +148,10 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   }
 
   async function terminal(ws: WebSocket, node: string): Promise<void> {
+    // What the page sends while the lab is being reached (its size, first keys) is kept for the shell.
+    const early: [RawData, boolean][] = [];
+    const keep = (data: RawData, isBinary: boolean) => early.push([data, isBinary]);
+    ws.on('message', keep);
     let b: WebBackend;
     try {
       b = await lab();
@@ -155,8 +159,12 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       ws.send(Buffer.from(`\r\n[${(err as Error).message}]\r\n`), { binary: true });
       ws.close(1011, 'lab not reachable');
       return;
+    } finally {
+      ws.off('message', keep);
     }
-    await b.terminals.attach(node, ws);
+    const attached = b.terminals.attach(node, ws);
+    for (const [data, isBinary] of early) ws.emit('message', data, isBinary);
+    await attached;
   }
 
   await new Promise<void>((resolve, reject) => {

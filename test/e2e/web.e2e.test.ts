@@ -88,6 +88,24 @@ async function seeInTerminal(node: string, text: string) {
   );
 }
 
+/**
+ * Types a line into a node's terminal by keyboard and waits for the shell's next prompt: a student types the
+ * next command once the last one ended (keys typed meanwhile go to the command, and `sudo` swallows them).
+ */
+async function typeLine(node: string, line: string) {
+  const prompts = async () => (await terminalText(node)).split(`@${node}:`).length;
+  const before = await prompts();
+  await page.click(`#term-${node} .xterm`);
+  await page.keyboard.type(line);
+  await page.keyboard.press('Enter');
+  await waitFor(
+    `the prompt after "${line}" on ${node}`,
+    async () => (await prompts()) > before,
+    () => false,
+    LIMIT_MS,
+  );
+}
+
 async function screenshot(name: string) {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path });
@@ -134,11 +152,8 @@ describe('lab web --scenario netns, in Chromium', () => {
   });
 
   it("step 1 typed by keyboard in docker-node1's terminal turns done on the page, recorded in lab exercise's progress", async () => {
-    await page.click(`#term-${NODE} .xterm`);
-    await page.keyboard.type('sudo ip netns add test1');
-    await page.keyboard.press('Enter');
-    await page.keyboard.type('sudo ip netns add test2');
-    await page.keyboard.press('Enter');
+    await typeLine(NODE, 'sudo ip netns add test1');
+    await typeLine(NODE, 'sudo ip netns add test2');
     await page.waitForFunction(() => document.body.dataset.step === '2', null, { timeout: LIMIT_MS });
     expect(await page.textContent('#notice')).toContain('✓ step 1 done');
     await screenshot('2-step-1-done');
@@ -160,9 +175,7 @@ describe('lab web --scenario netns, in Chromium', () => {
   });
 
   it('after a dropped websocket the page says so, reconnects, and the terminal is the same shell', async () => {
-    await page.click(`#term-${NODE} .xterm`);
-    await page.keyboard.type('export DLAB_MARK=kept-$((6*7))');
-    await page.keyboard.press('Enter');
+    await typeLine(NODE, 'export DLAB_MARK=kept-$((6*7))');
     const seen = await page.evaluate(
       () =>
         new Promise<string>((resolve) => {
@@ -182,9 +195,7 @@ describe('lab web --scenario netns, in Chromium', () => {
       { timeout: LIMIT_MS },
     );
     await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
-    await page.click(`#term-${NODE} .xterm`);
-    await page.keyboard.type('echo "mark:$DLAB_MARK"');
-    await page.keyboard.press('Enter');
+    await typeLine(NODE, 'echo "mark:$DLAB_MARK"');
     await seeInTerminal(NODE, 'mark:kept-42');
     await screenshot('4-after-reconnect');
   });

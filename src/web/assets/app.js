@@ -69,8 +69,15 @@ function terminalFor(node) {
   connect();
   const api = {
     term,
-    /** Types a command into the shell, as the student would, and Enter. */
-    type: (text) => send({ type: 'input', data: `${text.replace(/\n/g, '\r')}\r` }),
+    /**
+     * A command into the shell as the student pastes it, then Enter. A paste (bracketed, as xterm.js does it
+     * when the shell asks) reaches bash as one input: typed line by line, the lines after a `sudo` would be
+     * read by sudo's own pseudo-terminal while the first runs, and lost.
+     */
+    type: (text) => {
+      term.paste(text);
+      send({ type: 'input', data: '\r' });
+    },
     connected: () => ws?.readyState === WebSocket.OPEN,
   };
   dlab.terminals[node] = api;
