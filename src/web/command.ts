@@ -7,12 +7,15 @@ import { labChecker } from '../exercise/checker.js';
 import { refuseOutsideRange } from '../exercise/command.js';
 import { exerciseSteps } from '../exercise/plan.js';
 import { loadProgress, saveProgress } from '../exercise/progress.js';
+import { discover } from '../graph/discover.js';
+import { renderGraph } from '../graph/render.js';
 import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { requireTargets } from '../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { loadScenario } from '../scenario/catalog.js';
 import { SshPool } from '../ssh/pool.js';
+import { LiveGraph } from './graph.js';
 import { newToken } from './security.js';
 import { startWebServer, type WebBackend } from './server.js';
 import { WebExercise } from './steps.js';
@@ -52,11 +55,18 @@ export async function web(lab: Lab, o: WebOptions): Promise<number> {
       now: () => new Date(),
     });
     const terminals = new Terminals((node, window) => pool.session(node).shell(window));
+    const graph = new LiveGraph(
+      () => discover(lab, pool),
+      (g) => renderGraph(g, 'svg'),
+      log,
+    );
     log(`connected to ${pool.nodes.join(', ')}`);
     return {
       exercise,
       terminals,
+      graph,
       close: async () => {
+        await graph.stop();
         await exercise.stop();
         terminals.close();
         await pool.close();

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import type { LiveGraph } from './graph.js';
 import { allowedHosts, type Guard, hostPort, queryToken, refusal, securityHeaders, sessionCookie, tokenMatches, withoutToken } from './security.js';
 import { isWebKey, type WebExercise } from './steps.js';
 import type { Terminals } from './terminals.js';
@@ -19,6 +20,8 @@ import type { Terminals } from './terminals.js';
 export interface WebBackend {
   exercise: WebExercise;
   terminals: Terminals;
+  /** The network beside the steps, when the server draws it. */
+  graph?: LiveGraph;
   /** Ends the session (progress saved), the shells and the SSH connections. */
   close(): Promise<void>;
 }
@@ -62,11 +65,16 @@ const STATIC: Record<string, { file: string; type: string }> = {
 export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   let guard: Guard | null = null;
   let backend: Promise<WebBackend> | null = null;
+  /** The backend once made (for what an HTTP request may read of it, never made by one). */
+  let ready: WebBackend | null = null;
   const lab = (): Promise<WebBackend> => {
-    backend ??= o.backend().catch((err: unknown) => {
-      backend = null; // the next websocket tries again (the lab may be up by then)
-      throw err;
-    });
+    backend ??= o
+      .backend()
+      .then((b) => (ready = b))
+      .catch((err: unknown) => {
+        backend = null; // the next websocket tries again (the lab may be up by then)
+        throw err;
+      });
     return backend;
   };
 
@@ -91,6 +99,13 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (path === '/api/info') {
       res.writeHead(200, { ...securityHeaders(), 'Content-Type': 'application/json' });
       return void res.end(JSON.stringify({ scenario: o.scenario, nodes: o.nodes }));
+    }
+    if (path === '/graph.svg') {
+      const drawn = ready?.graph?.current();
+      if (!drawn) return plain(res, 404, 'no graph yet');
+      // An SVG in an <img> runs no script; the CSP forbids it anyway.
+      res.writeHead(200, { ...securityHeaders(), 'Content-Type': 'image/svg+xml' });
+      return void res.end(drawn.svg);
     }
     if (path === '/favicon.ico') return void res.writeHead(204, securityHeaders()).end();
     const asset = STATIC[path];
@@ -142,9 +157,14 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
         // not JSON: not from the page
       }
     });
-    unsubscribe = b.exercise.subscribe((v) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(v));
-    });
+    const send = (message: object) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const unsubscribers = [b.exercise.subscribe(send), ...(b.graph ? [b.graph.subscribe((version) => send({ kind: 'graph', version }))] : [])];
+    b.graph?.start();
+    unsubscribe = () => {
+      for (const u of unsubscribers) u();
+    };
   }
 
   async function terminal(ws: WebSocket, node: string): Promise<void> {

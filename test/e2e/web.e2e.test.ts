@@ -148,14 +148,22 @@ describe('lab web --scenario netns, in Chromium', () => {
     for (const node of ['docker-node1', 'docker-node2']) await page.waitForSelector(`#term-${node}[data-connected="true"]`, { timeout: LIMIT_MS });
     await seeInTerminal(NODE, `@${NODE}:`); // its prompt
     expect(await page.textContent('#commands')).toContain('sudo ip netns add test1');
+    // The network as lab graph draws it, beside the steps.
+    await page.waitForFunction(() => Number(document.getElementById('graph')?.dataset.version) >= 1, null, { timeout: LIMIT_MS });
     await screenshot('1-step-1');
   });
 
   it("step 1 typed by keyboard in docker-node1's terminal turns done on the page, recorded in lab exercise's progress", async () => {
+    const graphBefore = Number(await page.getAttribute('#graph', 'data-version'));
     await typeLine(NODE, 'sudo ip netns add test1');
     await typeLine(NODE, 'sudo ip netns add test2');
     await page.waitForFunction(() => document.body.dataset.step === '2', null, { timeout: LIMIT_MS });
     expect(await page.textContent('#notice')).toContain('✓ step 1 done');
+    // The graph beside it was drawn again, with the new namespaces.
+    await page.waitForFunction((v) => Number(document.getElementById('graph')?.dataset.version) > v, graphBefore, { timeout: LIMIT_MS });
+    const svg = await page.evaluate(async () => (await fetch('/graph.svg')).text());
+    expect(svg).toContain('test1');
+    expect(svg).toContain('test2');
     await screenshot('2-step-1-done');
     const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
     expect(progress).toMatchObject({ done: 1, passed: [{ step: 1, how: 'typed' }] });

@@ -111,6 +111,9 @@ describe('HTTP', () => {
     const info = await get('/api/info', { Host: host(), Cookie: cookie() });
     expect(JSON.parse(info.body)).toEqual({ scenario: 'netns', nodes: ['docker-node1', 'docker-node2'] });
     expect((await get('/etc/passwd', { Host: host(), Cookie: cookie() })).status).toBe(404);
+    // no lab, no graph; and never to a stranger
+    expect((await get('/graph.svg', { Host: host(), Cookie: cookie() })).status).toBe(404);
+    expect((await get('/graph.svg', { Host: host() })).status).toBe(401);
     expect((await get('/../package.json', { Host: host(), Cookie: cookie() })).status).toBe(404);
   });
 });

@@ -8,9 +8,11 @@ import type { StepChecker } from '../../src/exercise/checker.js';
 import { type ExerciseStep, exerciseSteps } from '../../src/exercise/plan.js';
 import type { Verdict } from '../../src/exercise/probe.js';
 import { freshProgress, type Progress } from '../../src/exercise/progress.js';
+import type { Graph } from '../../src/graph/model.js';
 import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
+import { graphKey, LiveGraph } from '../../src/web/graph.js';
 import { isWebKey, WebExercise, type WebView } from '../../src/web/steps.js';
 import { parseTerminalMessage, Scrollback } from '../../src/web/terminals.js';
 
@@ -147,5 +149,35 @@ describe('terminals', () => {
       '{"type":"input"}',
     ])
       expect(parseTerminalMessage(bad)).toBeNull();
+  });
+});
+
+describe('the live graph', () => {
+  const graph = (ns: string, at: string) => ({ schema: 'docker-lab/graph@1', lab: 'l', takenAt: at, nodes: [{ name: ns }], edges: [] }) as unknown as Graph;
+
+  it('is drawn again only when what was discovered changed, not its time', async () => {
+    let now = graph('a', '1');
+    const drawn: string[] = [];
+    const live = new LiveGraph(
+      async () => now,
+      async (g) => {
+        drawn.push(g.nodes[0]!.name);
+        return `<svg>${g.nodes[0]!.name}</svg>`;
+      },
+      () => {},
+    );
+    const versions: number[] = [];
+    live.subscribe((v) => versions.push(v));
+    expect(live.current()).toBeNull();
+    await live.refresh();
+    now = graph('a', '2');
+    await live.refresh();
+    expect(live.current()).toEqual({ version: 1, svg: '<svg>a</svg>' });
+    now = graph('b', '3');
+    await live.refresh();
+    expect(live.current()).toEqual({ version: 2, svg: '<svg>b</svg>' });
+    expect(drawn).toEqual(['a', 'b']);
+    expect(versions).toEqual([1, 2]);
+    expect(graphKey(graph('a', '1'))).toBe(graphKey(graph('a', '9')));
   });
 });

@@ -111,6 +111,14 @@ function render(v) {
   for (const id of ['enter', 'solve', 'back']) $(id).disabled = !stepping || v.phase === 'running-solution';
 }
 
+/** The network as `lab graph` draws it, loaded again when the server says it changed. */
+function showGraph(version) {
+  $('graph').hidden = false;
+  $('graph').dataset.version = String(version);
+  $('graph-version').textContent = `(v${version})`;
+  $('graph-img').src = `/graph.svg?v=${version}`;
+}
+
 let steps = null;
 let stepTries = 0;
 function connectSteps() {
@@ -121,7 +129,11 @@ function connectSteps() {
     $('conn').textContent = 'connected';
     $('conn').classList.remove('down');
   };
-  steps.onmessage = (e) => render(JSON.parse(e.data));
+  steps.onmessage = (e) => {
+    const m = JSON.parse(e.data);
+    if (m.kind === 'graph') showGraph(m.version);
+    else render(m);
+  };
   steps.onclose = () => {
     // What the page showed may be stale: no verdict is shown until the server says again.
     document.body.dataset.view = 'reconnecting';
