@@ -13,12 +13,13 @@ import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { LiveGraph } from './graph.js';
 import { allowedHosts, type Guard, hostPort, queryToken, refusal, securityHeaders, sessionCookie, tokenMatches, withoutToken } from './security.js';
-import { isWebKey, type WebExercise } from './steps.js';
+import { isWebKey, type WebCourse } from './steps.js';
 import type { Terminals } from './terminals.js';
 
 /** What the server needs of the lab, made once on first need. */
 export interface WebBackend {
-  exercise: WebExercise;
+  /** The lesson in hand (or the choice of one). */
+  course: WebCourse;
   terminals: Terminals;
   /** The network beside the steps, when the server draws it. */
   graph?: LiveGraph;
@@ -32,7 +33,8 @@ export interface WebServerOptions {
   /** 0 for a free port. */
   port: number;
   token: string;
-  scenario: string;
+  /** The lesson given on the command line; null: the page offers the choice. */
+  scenario: string | null;
   /** The lab's node names: the only terminals the page may ask for. */
   nodes: readonly string[];
   backend(): Promise<WebBackend>;
@@ -143,16 +145,17 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     try {
       b = await lab();
     } catch (err) {
-      ws.send(JSON.stringify({ kind: 'error', scenario: o.scenario, message: (err as Error).message }));
+      ws.send(JSON.stringify({ kind: 'error', scenario: o.scenario ?? '', message: (err as Error).message }));
       return;
     }
     if (ws.readyState !== ws.OPEN) return;
-    b.exercise.start();
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       try {
-        const m = JSON.parse(data.toString()) as { type?: unknown; key?: unknown };
-        if (m.type === 'key' && isWebKey(m.key)) b.exercise.press(m.key);
+        const m = JSON.parse(data.toString()) as { type?: unknown; key?: unknown; scenario?: unknown };
+        if (m.type === 'key' && isWebKey(m.key)) b.course.press(m.key);
+        // Only a lesson the server offers, or none (back to the choice).
+        else if (m.type === 'choose' && (m.scenario === null || b.course.offers(m.scenario))) void b.course.choose(m.scenario);
       } catch {
         // not JSON: not from the page
       }
@@ -160,7 +163,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     const send = (message: object) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const unsubscribers = [b.exercise.subscribe(send), ...(b.graph ? [b.graph.subscribe((version) => send({ kind: 'graph', version }))] : [])];
+    const unsubscribers = [b.course.subscribe(send), ...(b.graph ? [b.graph.subscribe((version) => send({ kind: 'graph', version }))] : [])];
     b.graph?.start();
     unsubscribe = () => {
       for (const u of unsubscribers) u();

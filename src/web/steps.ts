@@ -43,7 +43,15 @@ export type WebView =
       checking: boolean;
     }
   | { kind: 'done'; scenario: string; total: number; notice: string | null; record: string }
-  | { kind: 'error'; scenario: string; message: string };
+  | { kind: 'error'; scenario: string; message: string }
+  /** No lesson in hand: the lessons to choose from. */
+  | { kind: 'choose'; scenarios: Choice[] };
+
+/** A lesson the page offers: a scenario that is written as an exercise. */
+export interface Choice {
+  name: string;
+  description: string;
+}
 
 /** The session's view as the page gets it. Pure. */
 export function webView(v: SessionView, checking: boolean): WebView {
@@ -182,5 +190,76 @@ export class WebExercise {
       begin: (step) => checker.begin(step),
       end: (step) => checker.end(step),
     };
+  }
+}
+
+/**
+ * The lesson in hand, and the choice of another: the page's one stream of views, whichever exercise runs. A
+ * new choice ends the exercise in hand first (its progress saved, as `q` does). Choices are taken one at a time.
+ */
+export class WebCourse {
+  private current: WebExercise | null = null;
+  private unsubscribe: () => void = () => {};
+  private latest: WebView;
+  private readonly watchers = new Set<(v: WebView) => void>();
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly choices: readonly Choice[],
+    private readonly make: (scenario: string) => Promise<WebExercise>,
+  ) {
+    this.latest = { kind: 'choose', scenarios: [...choices] };
+  }
+
+  /** Whether `name` is one of the lessons offered (the page names nothing else). */
+  offers(name: unknown): name is string {
+    return typeof name === 'string' && this.choices.some((c) => c.name === name);
+  }
+
+  /** Starts the lesson `scenario`, or with null goes back to the choice; resolves once done. */
+  choose(scenario: string | null): Promise<void> {
+    if (scenario !== null && !this.offers(scenario)) return Promise.resolve();
+    this.queue = this.queue.then(() => this.switchTo(scenario));
+    return this.queue;
+  }
+
+  private async switchTo(scenario: string | null): Promise<void> {
+    const previous = this.current;
+    this.current = null;
+    this.unsubscribe();
+    this.unsubscribe = () => {};
+    await previous?.stop();
+    if (scenario === null) return this.publish({ kind: 'choose', scenarios: [...this.choices] });
+    this.publish({ kind: 'starting', scenario, message: 'reaching the lab …' });
+    try {
+      const exercise = await this.make(scenario);
+      this.current = exercise;
+      this.unsubscribe = exercise.subscribe((v) => this.publish(v));
+      exercise.start();
+    } catch (err) {
+      this.publish({ kind: 'error', scenario, message: (err as Error).message });
+    }
+  }
+
+  press(key: WebKey): void {
+    this.current?.press(key);
+  }
+
+  subscribe(watch: (v: WebView) => void): () => void {
+    this.watchers.add(watch);
+    watch(this.latest);
+    return () => this.watchers.delete(watch);
+  }
+
+  async stop(): Promise<void> {
+    await this.queue;
+    this.unsubscribe();
+    await this.current?.stop();
+    this.current = null;
+  }
+
+  private publish(v: WebView): void {
+    this.latest = v;
+    for (const watch of this.watchers) watch(v);
   }
 }

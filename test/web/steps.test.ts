@@ -13,7 +13,7 @@ import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 import { graphKey, LiveGraph } from '../../src/web/graph.js';
-import { isWebKey, WebExercise, type WebView } from '../../src/web/steps.js';
+import { isWebKey, WebCourse, WebExercise, type WebView } from '../../src/web/steps.js';
 import { parseTerminalMessage, Scrollback } from '../../src/web/terminals.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
@@ -179,5 +179,51 @@ describe('the live graph', () => {
     expect(drawn).toEqual(['a', 'b']);
     expect(versions).toEqual([1, 2]);
     expect(graphKey(graph('a', '1'))).toBe(graphKey(graph('a', '9')));
+  });
+});
+
+describe('WebCourse: the lesson in hand, and the choice of another', () => {
+  const choices = [
+    { name: 'netns', description: 'namespaces' },
+    { name: 'broken', description: 'cannot start' },
+  ];
+
+  it('offers only its lessons; a choice starts the exercise, null ends it (saved) and offers the choice again', async () => {
+    const saved: Progress[] = [];
+    const course = new WebCourse(choices, async (name) => {
+      if (name === 'broken') throw new Error('needs Docker < 23');
+      return new WebExercise({
+        lab,
+        scenario: name,
+        steps: netns,
+        progress: freshProgress(),
+        checker: new FakeChecker(),
+        save: (p) => saved.push(structuredClone(p)),
+        now: () => new Date(),
+      });
+    });
+    const views: WebView[] = [];
+    course.subscribe((v) => views.push(v));
+    expect(views[0]).toEqual({ kind: 'choose', scenarios: choices });
+    expect(course.offers('netns')).toBe(true);
+    expect(course.offers('../etc/passwd')).toBe(false);
+    await course.choose('../etc/passwd');
+    expect(views).toHaveLength(1);
+
+    await course.choose('netns');
+    expect(views.some((v) => v.kind === 'starting' && v.scenario === 'netns')).toBe(true);
+    await new Promise<void>((resolve) => {
+      course.subscribe((v) => {
+        if (v.kind === 'step' && v.number === 1) resolve();
+      });
+    });
+    const savedBefore = saved.length;
+    await course.choose(null);
+    expect(saved.length).toBeGreaterThan(savedBefore); // quit saves
+    expect(views.at(-1)).toEqual({ kind: 'choose', scenarios: choices });
+
+    await course.choose('broken');
+    expect(views.at(-1)).toEqual({ kind: 'error', scenario: 'broken', message: 'needs Docker < 23' });
+    await course.stop();
   });
 });

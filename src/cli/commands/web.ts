@@ -4,14 +4,14 @@ import { type CliContext, labOf, wholeNumber, withLab } from '../context.js';
 
 interface Options {
   lab: string;
-  scenario: string;
+  scenario?: string;
   listen: string;
   port: number;
 }
 
 export function register(program: Command, ctx: CliContext): void {
   withLab(program.command('web').description('the exercise in a browser: its steps, checked live, and a terminal on each node (a lab that is up)'))
-    .requiredOption('--scenario <name>', 'the scenario to exercise')
+    .option('--scenario <name>', 'the lesson to start with (without it, the page offers the choice)')
     .option('--listen <addr>', 'the address to bind (the page is a root shell on the nodes: keep it on loopback)', '127.0.0.1')
     .option('--port <n>', 'the port (default: a free one)', wholeNumber(0), 0)
     .action(async (o: Options) => {

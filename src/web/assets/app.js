@@ -106,6 +106,18 @@ function render(v) {
     block.append(el('div', { class: 'on' }, `On ${b.nodes.join(' and ')}:`), run);
     blocks.append(block);
   }
+  if (v.kind === 'choose') {
+    $('where').textContent = 'docker-lab';
+    $('title').textContent = 'Choose a lesson';
+    $('status').textContent = '';
+    for (const c of v.scenarios) {
+      const block = el('div', { class: 'block lesson' });
+      const go = el('button', { class: 'choose', type: 'button', 'data-scenario': c.name }, c.name);
+      go.addEventListener('click', () => send({ type: 'choose', scenario: c.name }));
+      block.append(go, el('div', { class: 'on' }, c.description));
+      blocks.append(block);
+    }
+  }
   const stepping = v.kind === 'step';
   $('enter').textContent = stepping && (v.phase === 'held-on-arrival' || v.verify === 'confirm') ? 'Go on (Enter)' : 'Check now (Enter)';
   for (const id of ['enter', 'solve', 'back']) $(id).disabled = !stepping || v.phase === 'running-solution';
@@ -146,9 +158,15 @@ function connectSteps() {
   };
 }
 
-function press(key) {
-  if (steps?.readyState === WebSocket.OPEN) steps.send(JSON.stringify({ type: 'key', key }));
+function send(message) {
+  if (steps?.readyState === WebSocket.OPEN) steps.send(JSON.stringify(message));
 }
+
+function press(key) {
+  send({ type: 'key', key });
+}
+
+$('lessons').addEventListener('click', () => send({ type: 'choose', scenario: null }));
 
 $('enter').addEventListener('click', () => press('enter'));
 $('solve').addEventListener('click', () => press('solve'));
@@ -162,6 +180,6 @@ document.addEventListener('keydown', (e) => {
 });
 
 const info = await (await fetch('/api/info')).json();
-document.title = `docker-lab · ${info.scenario}`;
+document.title = `docker-lab${info.scenario ? ` · ${info.scenario}` : ''}`;
 for (const node of info.nodes) terminalFor(node);
 connectSteps();
