@@ -208,6 +208,15 @@ describe('lab web --scenario netns, in Chromium', () => {
     await screenshot('4-after-reconnect');
   });
 
+  it('Lessons offers the choice; netns chosen again resumes at step 3 from the same progress', async () => {
+    await page.click('#lessons');
+    await page.waitForFunction(() => document.body.dataset.view === 'choose', null, { timeout: LIMIT_MS });
+    expect(await page.locator('button.choose').allTextContents()).toContain('netns');
+    await screenshot('5-lessons');
+    await page.click('button.choose[data-scenario="netns"]');
+    await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
+  });
+
   it('stops on SIGTERM: the session saved, the shells and SSH connections closed', async () => {
     const stopped = await stopServer();
     // 143, as every lab command ends on SIGTERM, after finishing its cleanup.
