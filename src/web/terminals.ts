@@ -111,6 +111,8 @@ class NodeShell {
     this.opening ??= this.open(this.node, this.size)
       .then((channel) => {
         this.channel = channel;
+        // The page may have said its size while the shell was opening.
+        channel.setWindow(this.size.rows, this.size.cols, 0, 0);
         const out = (chunk: Buffer) => this.output(chunk);
         channel.on('data', out);
         channel.stderr.on('data', out);

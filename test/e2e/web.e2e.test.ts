@@ -207,6 +207,13 @@ describe('lab web --scenario netns, in Chromium', () => {
     await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
     await typeLine(NODE, 'echo "mark:$DLAB_MARK"');
     await seeInTerminal(NODE, 'mark:kept-42');
+    // The shell's pseudo-terminal has the size of the page's terminal.
+    const size = await page.evaluate((n) => {
+      const t = (window as unknown as { dlab: { terminals: Record<string, { term: { rows: number; cols: number } }> } }).dlab.terminals[n]!.term;
+      return `${t.rows} ${t.cols}`;
+    }, NODE);
+    await typeLine(NODE, 'echo "size:$(stty size)"');
+    await seeInTerminal(NODE, `size:${size}`);
     await screenshot('4-after-reconnect');
   });
 
