@@ -204,6 +204,9 @@ describe('lab web --scenario netns, in Chromium', () => {
       null,
       { timeout: LIMIT_MS },
     );
+    await page.waitForSelector(`#term-${NODE}[data-connected="true"]`, { timeout: LIMIT_MS });
+    // The page cleared its terminal on reconnecting: what shows from before the drop is the server's replay.
+    await seeInTerminal(NODE, 'export DLAB_MARK=kept-$((6*7))');
     await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
     await typeLine(NODE, 'echo "mark:$DLAB_MARK"');
     await seeInTerminal(NODE, 'mark:kept-42');
@@ -226,7 +229,19 @@ describe('lab web --scenario netns, in Chromium', () => {
     await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
   });
 
-  it('stops on SIGTERM: the session saved, the shells and SSH connections closed', async () => {
+  it('Solve runs step 3 for the student on the node: step 4 in hand, recorded as solved', async () => {
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.step === '4', null, { timeout: LIMIT_MS });
+    expect(await page.textContent('#notice')).toContain('✓ step 3 done for you');
+    const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
+    expect(progress.passed).toMatchObject([
+      { step: 1, how: 'typed' },
+      { step: 2, how: 'confirmed' },
+      { step: 3, how: 'solved' },
+    ]);
+  });
+
+  it('stops on SIGTERM: the session saved (step 4 in hand), the shells and SSH connections closed', async () => {
     const stopped = await stopServer();
     // 143, as every lab command ends on SIGTERM, after finishing its cleanup.
     expect(stopped?.exitCode, stopped?.stderr).toBe(143);
@@ -236,6 +251,6 @@ describe('lab web --scenario netns, in Chromium', () => {
     expect(stopped?.stderr).not.toContain(token);
     expect(stopped?.stderr).toContain('lab web: connected to docker-node1, docker-node2');
     const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
-    expect(progress.done).toBe(2);
+    expect(progress.done).toBe(3);
   });
 });
