@@ -87,7 +87,10 @@ class NodeShell {
       ws.send(this.scrollback.contents(), { binary: true });
       this.viewers.add(ws);
     } catch (err) {
-      if (ws.readyState === ws.OPEN) ws.send(Buffer.from(`\r\n[cannot open a shell on ${this.node}: ${(err as Error).message}]\r\n`), { binary: true });
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(Buffer.from(`\r\n[cannot open a shell on ${this.node}: ${(err as Error).message}]\r\n`), { binary: true });
+      // The page reconnects, and the shell is tried again then.
+      ws.close(1011, 'no shell');
     }
   }
 
