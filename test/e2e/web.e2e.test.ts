@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLab } from '../../src/lab/model.js';
+import { sshConfigPath } from '../../src/lifecycle/targets.js';
 import { CHROMIUM_FLAGS } from '../support/chromium.js';
 import { e2eLab, leftovers, ROOT, waitFor } from '../support/e2e.js';
 
@@ -58,6 +60,13 @@ async function startServer(): Promise<string> {
     LIMIT_MS,
   );
   return s.stdout.split('\n')[0]!;
+}
+
+/** The login sessions on a node (`who`), read over plain ssh with the lab's key, as `vagrant ssh` would. */
+async function loginsOn(node: string): Promise<string> {
+  const r = await execa('ssh', ['-F', sshConfigPath(loadLab(e2e.file)), node, 'who'], { reject: false, stdin: 'ignore' });
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  return String(r.stdout);
 }
 
 /** SIGTERM to the PID we started, and its end. */
@@ -242,6 +251,8 @@ describe('lab web --scenario netns, in Chromium', () => {
   });
 
   it('stops on SIGTERM: the session saved (step 4 in hand), the shells and SSH connections closed', async () => {
+    // The page's shells are login sessions on the node's pseudo-terminals while the server runs.
+    expect(await loginsOn(NODE)).toMatch(/pts\//);
     const stopped = await stopServer();
     // 143, as every lab command ends on SIGTERM, after finishing its cleanup.
     expect(stopped?.exitCode, stopped?.stderr).toBe(143);
@@ -252,5 +263,12 @@ describe('lab web --scenario netns, in Chromium', () => {
     expect(stopped?.stderr).toContain('lab web: connected to docker-node1, docker-node2');
     const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
     expect(progress.done).toBe(3);
+    // And none is left on the node once it stopped (sshd ends them as the connections close).
+    await waitFor(
+      `no login session left on ${NODE}`,
+      async () => !/pts\//.test(await loginsOn(NODE)),
+      () => false,
+      LIMIT_MS,
+    );
   });
 });
