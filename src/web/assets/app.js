@@ -95,7 +95,17 @@ function render(v) {
   $('explain').textContent = v.kind === 'step' ? (v.explain ?? '') : '';
   $('status').textContent = v.kind === 'step' ? v.status.join('\n') : v.kind === 'error' ? `✗ ${v.message}` : (v.message ?? '');
   $('record').textContent = v.record ?? '';
+  if (v.kind === 'choose') {
+    $('where').textContent = 'docker-lab';
+    $('title').textContent = 'Choose a lesson';
+    $('status').textContent = '';
+  }
   const blocks = $('commands');
+  // Rebuilt only when they change: the view comes again at every check ("checking…"), and a button replaced
+  // between a press and its release would lose the click.
+  const key = JSON.stringify(v.kind === 'step' ? v.commands : v.kind === 'choose' ? v.scenarios : null);
+  if (key === blocks.dataset.key) return renderButtons(v);
+  blocks.dataset.key = key;
   blocks.replaceChildren();
   for (const b of v.kind === 'step' ? v.commands : []) {
     const block = el('div', { class: 'block' });
@@ -107,9 +117,6 @@ function render(v) {
     blocks.append(block);
   }
   if (v.kind === 'choose') {
-    $('where').textContent = 'docker-lab';
-    $('title').textContent = 'Choose a lesson';
-    $('status').textContent = '';
     for (const c of v.scenarios) {
       const block = el('div', { class: 'block lesson' });
       const go = el('button', { class: 'choose', type: 'button', 'data-scenario': c.name }, c.name);
@@ -118,6 +125,10 @@ function render(v) {
       blocks.append(block);
     }
   }
+  renderButtons(v);
+}
+
+function renderButtons(v) {
   const stepping = v.kind === 'step';
   $('enter').textContent = stepping && (v.phase === 'held-on-arrival' || v.verify === 'confirm') ? 'Go on (Enter)' : 'Check now (Enter)';
   for (const id of ['enter', 'solve', 'back']) $(id).disabled = !stepping || v.phase === 'running-solution';
