@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
 import { web } from '../../web/command.js';
 import { type CliContext, labOf, wholeNumber, withLab } from '../context.js';
 
@@ -6,16 +7,17 @@ interface Options {
   lab: string;
   scenario?: string;
   listen: string;
-  port: number;
+  port?: number;
 }
 
 export function register(program: Command, ctx: CliContext): void {
   withLab(program.command('web').description('the exercise in a browser: its steps, checked live, and a terminal on each node (a lab that is up)'))
     .option('--scenario <name>', 'the lesson to start with (without it, the page offers the choice)')
     .option('--listen <addr>', 'the address to bind (the page is a root shell on the nodes: keep it on loopback)', '127.0.0.1')
-    .option('--port <n>', 'the port (default: a free one)', wholeNumber(0), 0)
+    .option('--port <n>', 'the port (default: a free one)', wholeNumber(0))
     .action(async (o: Options) => {
+      if (o.port !== undefined && o.port > 65535) throw new InputError(`--port: ${o.port} is not a port (0 to 65535)`);
       ctx.interruptions.finishFirst('closing the shells and SSH connections');
-      ctx.exit(await web(labOf(o), { scenario: o.scenario, listen: o.listen, port: o.port, signal: ctx.interruptions.signal }));
+      ctx.exit(await web(labOf(o), { scenario: o.scenario, listen: o.listen, port: o.port ?? 0, signal: ctx.interruptions.signal }));
     });
 }

@@ -1,0 +1,75 @@
+/**
+ * `lab web` from the command line, without a lab: bad input before anything listens, and a server whose lab is
+ * not up that still prints its URL once, refuses strangers, says the lab is not up on the page's socket, and
+ * stops cleanly on SIGTERM with the token in nothing but that one line.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+function labFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lab-web-'));
+  const file = join(dir, 'lab.yaml');
+  writeFileSync(file, readFileSync(join(ROOT, 'lab.yaml'), 'utf8').replace('name: docker-lab', 'name: web-cli-test'));
+  return file;
+}
+
+const lab = (...args: string[]) => execa('node', [join(ROOT, 'bin/lab.js'), ...args], { reject: false, cwd: ROOT, env: { CI: 'true' } });
+
+it('refuses bad input before it listens (exit 2)', async () => {
+  const file = labFile();
+  const nope = await lab('web', '--scenario', 'nope', '--lab', file);
+  expect(nope.exitCode).toBe(2);
+  expect(nope.stderr).toContain('no such scenario');
+  expect(nope.stdout).toBe('');
+  const port = await lab('web', '--port', '70000', '--lab', file);
+  expect(port.exitCode).toBe(2);
+  expect(port.stderr).toContain('is not a port');
+});
+
+it('on a lab that is not up: one URL on stdout, 401 to strangers, "not up" on the socket, SIGTERM ends it (143), no token in its log', async () => {
+  const child = execa('node', [join(ROOT, 'bin/lab.js'), 'web', '--scenario', 'netns', '--lab', labFile()], {
+    reject: false,
+    cwd: ROOT,
+    env: { CI: 'true' },
+    buffer: false,
+    forceKillAfterDelay: false,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+    });
+    void child.then(() => reject(new Error(`lab web ended before printing its URL:\n${stderr}`)));
+  });
+  const { origin, port, searchParams } = new URL(url);
+  const token = searchParams.get('token')!;
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
+  expect((await fetch(`${origin}/`)).status).toBe(401);
+
+  const first = await new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/steps`, { origin, headers: { Cookie: `dlab_web_${port}=${token}` } });
+    ws.on('message', (data) => {
+      resolve(data.toString());
+      ws.close();
+    });
+    ws.on('error', reject);
+  });
+  expect(JSON.parse(first)).toMatchObject({ kind: 'error', message: expect.stringContaining('is not up') });
+
+  child.kill('SIGTERM');
+  const end = await child;
+  expect(end.exitCode).toBe(143);
+  expect(stdout.trim().split('\n')).toEqual([url]); // the URL, once, and nothing else
+  expect(stderr).toContain('refused 401 GET /');
+  expect(stderr).toContain('lab web: stopped');
+  expect(stderr).not.toContain(token);
+});
