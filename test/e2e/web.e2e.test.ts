@@ -168,7 +168,10 @@ describe('lab web --scenario netns, in Chromium', () => {
     const graphBefore = Number(await page.getAttribute('#graph', 'data-version'));
     await typeLine(NODE, 'sudo ip netns add test1');
     await typeLine(NODE, 'sudo ip netns add test2');
+    const typed = Date.now();
     await page.waitForFunction(() => document.body.dataset.step === '2', null, { timeout: LIMIT_MS });
+    // What the student waits for: the check is polled about once a second.
+    console.log(`step 1 shown done ${((Date.now() - typed) / 1000).toFixed(1)} s after its last command ended`);
     expect(await page.textContent('#notice')).toContain('✓ step 1 done');
     // The graph beside it was drawn again, with the new namespaces.
     await page.waitForFunction((v) => Number(document.getElementById('graph')?.dataset.version) > v, graphBefore, { timeout: LIMIT_MS });
