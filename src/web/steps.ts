@@ -187,7 +187,7 @@ export class WebExercise {
     return {
       verify: (step, captures) => run('the check could not run', () => checker.verify(step, captures)),
       solve: (step, captures) => run('the solution could not run', () => checker.solve(step, captures)),
-      begin: (step) => checker.begin(step),
+      begin: (step, captures) => checker.begin(step, captures),
       end: (step) => checker.end(step),
     };
   }

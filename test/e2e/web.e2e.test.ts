@@ -122,8 +122,6 @@ async function screenshot(name: string) {
   console.log(`screenshot: ${path}`);
 }
 
-const pageState = (what: string) => page.evaluate((k) => document.body.dataset[k], what);
-
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const up = await e2e.run('up', '--provider', 'lxc');
@@ -187,12 +185,14 @@ describe('lab web --scenario netns, in Chromium', () => {
   });
 
   it("a click on step 2's command types it in docker-node1's shell, and its output appears", async () => {
-    expect(await pageState('phase')).toBe('waiting'); // a confirm step
+    // A look: its check holds as it arrives, and the student reads the output, then goes on.
+    await page.waitForFunction(() => document.body.dataset.phase === 'held-on-arrival', null, { timeout: LIMIT_MS });
+    expect(await page.textContent('#enter')).toBe('Go on (Enter)');
     await page.click('#commands button.cmd');
     await seeInTerminal(NODE, 'sudo ip netns exec test2 ip link');
     await seeInTerminal(NODE, 'link/loopback');
     await screenshot('3-step-2-clicked');
-    await page.click('#enter'); // confirmed
+    await page.click('#enter'); // read, and confirmed
     await page.waitForFunction(() => document.body.dataset.step === '3', null, { timeout: LIMIT_MS });
   });
 
