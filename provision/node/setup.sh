@@ -92,6 +92,13 @@ main() {
     usermod -aG docker vagrant
   fi
 
+  # The notes type `brctl show` as the vagrant user, on CentOS, whose PATH has /usr/sbin; Debian gives users
+  # other than root a PATH without it. The same PATH for commands over ssh (pam_env reads /etc/environment)
+  # and for login shells (vagrant ssh: /etc/profile sets PATH again, then reads profile.d).
+  grep -qs '^PATH=' /etc/environment || echo 'PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"' >>/etc/environment
+  # shellcheck disable=SC2016 # expanded by the login shell, not here
+  echo 'case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="/usr/local/sbin:/usr/sbin:/sbin:$PATH" ;; esac' >/etc/profile.d/docker-lab-sbin.sh
+
   # The course starts its own two-member etcd by hand; the packaged single-member service must stay off.
   systemctl disable --now etcd.service >/dev/null 2>&1 || true
   systemctl mask etcd.service >/dev/null 2>&1 || true
