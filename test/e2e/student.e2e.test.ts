@@ -50,11 +50,12 @@ async function open(name: string): Promise<Terminal> {
   return terminal;
 }
 
-const onScreen = (name: string, n: number, total: number) => `${name}: step ${n} of ${total}\n`;
+/** The step's headline (a teardown step's goes on: `· the lesson's teardown`). */
+const onScreen = (name: string, n: number, total: number) => `${name}: step ${n} of ${total}`;
 
 /** Lets a step stand on screen fully drawn (its check on arrival done): the key hints are the last line. */
 async function standing(t: Terminal, name: string, step: ExerciseStep, total: number): Promise<string> {
-  return t.see(new RegExp(`${name}: step ${step.number} of ${total}\\n[\\s\\S]*(Waiting for the step|press Enter|Press Enter)[\\s\\S]*keys:`), SCREEN_MS);
+  return t.see(new RegExp(`${name}: step ${step.number} of ${total}\\b[\\s\\S]*(Waiting for the step|press Enter|Press Enter)[\\s\\S]*keys:`), SCREEN_MS);
 }
 
 /**
