@@ -5,8 +5,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { ago, CLASS_FORMAT, classExitCode, classReport, classRow, type LabFinding, renderClass } from '../../src/exercise/class.js';
 import { exerciseSteps } from '../../src/exercise/plan.js';
 import { freshProgress, loadProgress, type Progress, parseProgress, recordPass, saveProgress } from '../../src/exercise/progress.js';
@@ -15,6 +14,7 @@ import { stampedLabs } from '../../src/fleet/fleet.js';
 import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
+import { inProcess } from '../support/in-process.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 const netns = exerciseSteps(loadScenario('netns', { scenariosDir: SCENARIOS_DIR, lab }));
@@ -180,34 +180,20 @@ describe("the teacher's view", () => {
   });
 });
 
-/** `lab ARGS` in this process: what it printed and its exit code. */
-async function runLab(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
 describe('lab exercise NAME --check --count N', () => {
   const dir = mkdtempSync(join(tmpdir(), 'exercise-class-'));
   const file = join(dir, 'lab.yaml');
   writeFileSync(file, readFileSync(join(import.meta.dirname, '../../lab.yaml'), 'utf8'));
 
   it('gives a lab that is not up a row that says so, and exits 1', async () => {
-    const r = await runLab('exercise', 'netns', '--check', '--count', '2', '--lab', file);
+    const r = await inProcess('exercise', 'netns', '--check', '--count', '2', '--lab', file);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('netns on 2 labs: 0 finished');
     expect(r.stdout).toContain(`docker-lab-02  not up: no SSH addresses recorded under ${join(dir, 'labs', 'docker-lab-02')}/.vagrant`);
   });
 
   it('--reporter json prints docker-lab/class@1', async () => {
-    const r = await runLab('exercise', 'netns', '--check', '--count', '2', '--reporter', 'json', '--lab', file);
+    const r = await inProcess('exercise', 'netns', '--check', '--count', '2', '--reporter', 'json', '--lab', file);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ format: 'docker-lab/class@1', scenario: 'netns' });
@@ -218,9 +204,9 @@ describe('lab exercise NAME --check --count N', () => {
   });
 
   it('refuses --count or --reporter without --check, and an unknown scenario (exit 2)', async () => {
-    expect((await runLab('exercise', 'netns', '--count', '2', '--lab', file)).code).toBe(2);
-    expect((await runLab('exercise', 'netns', '--reporter', 'json', '--lab', file)).code).toBe(2);
-    expect((await runLab('exercise', 'nosuch', '--check', '--count', '2', '--lab', file)).code).toBe(2);
-    expect((await runLab('exercise', 'netns', '--check', '--count', '0', '--lab', file)).code).toBe(2);
+    expect((await inProcess('exercise', 'netns', '--count', '2', '--lab', file)).code).toBe(2);
+    expect((await inProcess('exercise', 'netns', '--reporter', 'json', '--lab', file)).code).toBe(2);
+    expect((await inProcess('exercise', 'nosuch', '--check', '--count', '2', '--lab', file)).code).toBe(2);
+    expect((await inProcess('exercise', 'netns', '--check', '--count', '0', '--lab', file)).code).toBe(2);
   });
 });
