@@ -152,12 +152,16 @@ class StepRunner {
   async step(step: PlanStep, phase: Phase, signal: AbortSignal | undefined, inner = false): Promise<StepResult> {
     this.observer.stepStart?.(step, phase);
     const result = await kindOf(step).run(step, phase, this.context(signal));
-    if (!inner && phase === 'main' && result.status === 'failed') {
-      const diagnosis = await labNetwork(this.options.pool, this.options.lab);
-      if (diagnosis.length) result.diagnosis = diagnosis;
-    }
+    if (!inner && phase === 'main') await this.diagnose(result);
     this.observer.stepEnd?.(step, result);
     return result;
+  }
+
+  /** A main step that failed is followed by a look at the lab network: who can reach whom, and over SSH. */
+  private async diagnose(result: StepResult): Promise<void> {
+    if (result.status !== 'failed') return;
+    const diagnosis = await labNetwork(this.options.pool, this.options.lab);
+    if (diagnosis.length) result.diagnosis = diagnosis;
   }
 
   /** Starts a step's watch, and waits for it to be ready; reported as a background step of its own. */
@@ -183,6 +187,7 @@ class StepRunner {
       return run;
     });
     this.watching = { output };
+    await this.diagnose(result); // a watch fails as a step does when its node goes
     this.observer.stepEnd?.(watch, result);
     return result;
   }
