@@ -9,6 +9,8 @@ export type Mode = 'guided' | 'challenge';
 
 /** Where the step in hand stands. */
 export type Phase =
+  /** The step just came on screen: its first check (does it hold already?) runs. */
+  | { kind: 'arriving' }
   | { kind: 'waiting' }
   /** The check held before the student did anything: said, and the student moves on with Enter. */
   | { kind: 'held-on-arrival' }
@@ -67,6 +69,8 @@ function goal(step: ExerciseStep): string {
 export function phaseLines(s: ScreenState): string[] {
   const { phase, step } = s;
   switch (phase.kind) {
+    case 'arriving':
+      return ['Looking at the lab: does this step hold already? ...'];
     case 'running-solution':
       return ['Running the solution of this step for you ...'];
     case 'held-on-arrival':

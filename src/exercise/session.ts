@@ -153,7 +153,8 @@ class StepState {
   async arrive(notice: string | null): Promise<void> {
     this.o.save(this.o.progress);
     this.showSolution = false;
-    this.phase = { kind: 'waiting' };
+    // "Waiting" (polled, Enter checks) is said only once the first look is over: until then a key waits its turn.
+    this.phase = this.step.verify.kind === 'confirm' ? { kind: 'waiting' } : { kind: 'arriving' };
     this.begun = this.step;
     const unwatched = await this.o.checker.begin(this.step, this.o.progress.captures);
     this.notice = [
@@ -163,7 +164,7 @@ class StepState {
     this.draw();
     if (this.step.verify.kind === 'confirm') return;
     const verdict = await this.verify();
-    if (verdict.holds) this.phase = { kind: 'held-on-arrival' };
+    this.phase = verdict.holds ? { kind: 'held-on-arrival' } : { kind: 'waiting' };
     this.draw();
   }
 

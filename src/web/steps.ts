@@ -8,7 +8,7 @@ import type { StepChecker } from '../exercise/checker.js';
 import type { CommandBlock, ExerciseStep } from '../exercise/plan.js';
 import type { Miss, Verdict } from '../exercise/probe.js';
 import type { Progress } from '../exercise/progress.js';
-import { phaseLines } from '../exercise/screen.js';
+import { type Phase, phaseLines } from '../exercise/screen.js';
 import { exerciseSession, type SessionView } from '../exercise/session.js';
 import type { Lab } from '../lab/model.js';
 
@@ -34,7 +34,7 @@ export type WebView =
       part: ExerciseStep['part'];
       verify: ExerciseStep['verify']['kind'];
       commands: CommandBlock[];
-      phase: 'waiting' | 'held-on-arrival' | 'not-yet' | 'running-solution';
+      phase: Phase['kind'];
       /** The phase in words, as the terminal's screen says it (with the misses and the hint when not yet). */
       status: string[];
       notice: string | null;

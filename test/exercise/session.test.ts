@@ -120,6 +120,8 @@ function start(options: { holding?: number[]; progress?: Progress; unwatched?: [
     keys,
     /** The screen as last drawn. */
     screen: () => (writes.at(-1) ?? '').replace(/\r\n/g, '\n'),
+    /** Every screen drawn, in order. */
+    screens: () => writes.map((w) => w.replace(/\r\n/g, '\n')),
     /** Whether the session asked for a poll. */
     polling: () => queue.pollPending,
     async press(key: string) {
@@ -149,6 +151,17 @@ describe('the exercise session', () => {
     expect(s.screen()).toContain('✓ step 1 was already done: sudo ip netns add test1 / test2');
     expect(s.progress.passed).toEqual([{ step: 1, how: 'there', at: '2026-12-06T07:00:01.000Z' }]);
     expect(s.screen()).toContain('passed: =..............  (t typed');
+  });
+
+  it('says it looks at the lab while the first check runs: no "waiting" or "press Enter" before its answer', async () => {
+    for (const holding of [[], [1]]) {
+      const s = start({ holding });
+      await s.ready;
+      const [arriving, answered] = s.screens();
+      expect(arriving).toContain('Looking at the lab: does this step hold already?');
+      expect(arriving).not.toMatch(/Waiting|press Enter|Press Enter/);
+      expect(answered).toMatch(holding.length ? /Press Enter to go on/ : /Waiting for the step to hold/);
+    }
   });
 
   it('a poll that finds the step done moves on, and records it typed', async () => {
