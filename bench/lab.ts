@@ -15,7 +15,7 @@ import { recordedProvider } from '../src/lifecycle/record.js';
 import { sshConfigPath } from '../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../src/paths.js';
 import { runScenarios } from '../src/run/scenarios.js';
-import { loadScenario } from '../src/scenario/catalog.js';
+import { loadLesson } from '../src/scenario/lesson.js';
 import { leafResults } from '../src/scenario/results.js';
 import { SshPool } from '../src/ssh/pool.js';
 import type { SshTarget } from '../src/ssh/target.js';
@@ -61,7 +61,7 @@ export async function benchLab(lab: Lab, targets: readonly SshTarget[], opts: Be
   const dir = mkdtempSync(join(tmpdir(), 'docker-lab-bench-'));
   try {
     const run = (file: string) =>
-      runScenarios([loadScenario(file, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets: [...targets], quiet: true, runDir: join(dir, 'runs') });
+      runScenarios([loadLesson(file, { scenariosDir: SCENARIOS_DIR, lab })], { lab, targets: [...targets], quiet: true, runDir: join(dir, 'runs') });
 
     // Back to back, every step waits for a bash to start; in a scenario the next bash starts while the step
     // before it runs, which the second series shows with a short `sleep` step before each `true`.

@@ -12,8 +12,8 @@ import { requireTargets } from '../lifecycle/targets.js';
 import { SUITE_VERSIONS } from '../matrix/suites.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { resetScenarios } from '../run/reset.js';
-import { loadScenario } from '../scenario/catalog.js';
-import { unmetRequirement } from '../scenario/engine/requirements.js';
+import { type DockerVersions, unmetRequirement } from '../scenario/engine/requirements.js';
+import { chooseVariant, type Lesson, loadLesson } from '../scenario/lesson.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
@@ -36,21 +36,23 @@ export interface ExerciseOptions {
 }
 
 export async function exercise(lab: Lab, name: string, action: ExerciseAction, options: ExerciseOptions = {}): Promise<number> {
-  const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
+  const lesson = loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab });
   if (action === 'reset') {
     // Before the steps are read as an exercise: a scenario that is no exercise yet may still need its cleanup.
-    const exitCode = await resetScenarios([plan], { lab, targets: await requireTargets(lab) });
-    forgetProgress(lab, plan.name);
-    console.log(`${plan.name}: cleanup ${exitCode === 0 ? 'ran' : 'ran with failures (see above)'}; progress forgotten`);
+    const exitCode = await resetScenarios([lesson], { lab, targets: await requireTargets(lab) });
+    for (const plan of lesson.variants) forgetProgress(lab, plan.name);
+    console.log(`${lesson.name}: cleanup ${exitCode === 0 ? 'ran' : 'ran with failures (see above)'}; progress forgotten`);
     return exitCode;
   }
-  const steps = exerciseSteps(plan);
-  if (action === 'check' && options.count) return checkClass(lab, plan.name, options.count, options.reporter ?? 'text');
+  // Every way of the lesson is read as an exercise: bad input is found before a node is asked anything.
+  for (const plan of lesson.variants) exerciseSteps(plan);
+  if (action === 'check' && options.count) return checkClass(lab, lesson, options.count, options.reporter ?? 'text');
   const targets = await requireTargets(lab);
   if (action !== 'check' && !process.stdin.isTTY)
-    throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${plan.name} --check\``);
+    throw new InputError(`exercise: needs a terminal to read keys; for scripts use \`lab exercise ${lesson.name} --check\``);
   return withPool(targets, async (pool) => {
-    await refuseOutsideRange(plan, pool, lab);
+    const plan = await exerciseWay(lesson, pool, lab);
+    const steps = exerciseSteps(plan);
     if (action === 'check') {
       const lesson = steps.filter((s) => s.part === 'lesson');
       const { done, misses } = await walk(lesson, { pool, lab, captures: {} });
@@ -96,42 +98,46 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction, o
  * The teacher's view: every lab `lab up --count N` made, checked side by side (read-only checks and saved
  * progress; no solution runs), one row each. A lab that is not up, or can not be checked, is a row that says so.
  */
-async function checkClass(base: Lab, name: string, count: number, reporter: 'text' | 'json'): Promise<number> {
+async function checkClass(base: Lab, lesson: Lesson, count: number, reporter: 'text' | 'json'): Promise<number> {
   const labs = stampedLabs(base, count);
-  const steps = exerciseSteps(loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab: base }));
-  const findings = await Promise.all(labs.map((lab) => findOnLab(lab, name, count)));
+  const found = await Promise.all(labs.map((lab) => findOnLab(lab, lesson.name, count)));
+  // The labs of a class come from one lab file, so one Docker: the way the first lab checked runs is the class's.
+  const plan = found.find((f) => f.way)?.way ?? lesson.variants[0];
+  const steps = exerciseSteps(plan);
   const report = classReport(
-    name,
+    plan.name,
     steps,
-    findings.map((f) => classRow(steps, f)),
+    found.map((f) => classRow(steps, f.finding)),
   );
   console.log(reporter === 'json' ? JSON.stringify(report, null, 2) : renderClass(report, new Date()).trimEnd());
   return classExitCode(report.labs);
 }
 
-async function findOnLab(lab: Lab, name: string, count: number): Promise<LabFinding> {
+/** One lab of the class, and the way of the lesson its Docker runs (when it could be asked). */
+async function findOnLab(lab: Lab, name: string, count: number): Promise<{ finding: LabFinding; way?: ScenarioPlan }> {
   let targets: SshTarget[];
   try {
     targets = await requireTargets(lab);
   } catch {
-    return { lab: lab.name, kind: 'not-up', why: `no SSH addresses recorded under ${lab.dir}/.vagrant (\`lab up --count ${count}\` brings it up)` };
+    return {
+      finding: { lab: lab.name, kind: 'not-up', why: `no SSH addresses recorded under ${lab.dir}/.vagrant (\`lab up --count ${count}\` brings it up)` },
+    };
   }
   let progress: Progress | null = null;
   try {
-    // Each lab reads the lesson with its own addresses.
-    const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
-    const steps = exerciseSteps(plan);
-    progress = savedProgress(lab, plan.name, steps.length);
+    // Each lab reads the lesson with its own addresses; the student's progress is that of the way they began.
+    const lesson = loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab });
+    progress = lesson.variants.map((p) => savedProgress(lab, p.name, exerciseSteps(p).length)).find((p) => p !== null) ?? null;
     return await withPool(targets, async (pool) => {
-      await refuseOutsideRange(plan, pool, lab);
+      const way = await exerciseWay(lesson, pool, lab);
       const { done } = await walk(
-        steps.filter((s) => s.part === 'lesson'),
+        exerciseSteps(way).filter((s) => s.part === 'lesson'),
         { pool, lab, captures: {} },
       );
-      return { lab: lab.name, kind: 'checked', done, progress };
+      return { finding: { lab: lab.name, kind: 'checked', done, progress }, way };
     });
   } catch (err) {
-    return { lab: lab.name, kind: 'unchecked', why: (err as Error).message.split('\n')[0]!, progress };
+    return { finding: { lab: lab.name, kind: 'unchecked', why: (err as Error).message.split('\n')[0]!, progress } };
   }
 }
 
@@ -168,14 +174,16 @@ async function withPool<T>(targets: SshTarget[], use: (pool: SshPool) => Promise
 }
 
 /**
- * A lesson outside its Docker range would lead the student into a daemon that refuses the course's own command
- * (Docker 23 and later refuse `--cluster-store`), with no word of why: refused before the first step, with the
- * suites whose Docker the lesson fits.
+ * The way of the lesson the lab's Docker fits. Where none does, the student would be led into a daemon that
+ * refuses the course's own command (Docker 23 and later refuse `--cluster-store`) with no word of why: refused
+ * before the first step, with the suites whose Docker the lesson fits.
  */
-export async function refuseOutsideRange(plan: ScenarioPlan, pool: SshPool, lab: Lab): Promise<void> {
-  if (!plan.requires) return;
-  const unmet = await unmetRequirement(plan.requires.docker, pool, lab);
-  if (!unmet) return;
+export async function exerciseWay(lesson: Lesson, pool: SshPool, lab: Lab): Promise<ScenarioPlan> {
+  const versions: DockerVersions = new Map();
+  const plan = await chooseVariant(lesson, (range) => unmetRequirement(range, pool, lab, versions));
+  if (!plan.requires) return plan;
+  const unmet = await unmetRequirement(plan.requires.docker, pool, lab, versions);
+  if (!unmet) return plan;
   const range = plan.requires.docker;
   const fits = (Object.entries(SUITE_VERSIONS) as [string, { docker: string }][])
     .filter(([, v]) => semver.satisfies(v.docker, range))

@@ -18,7 +18,7 @@ import { upTasks } from '../lifecycle/up.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { chooseProvider, type RegisteredProvider } from '../providers/index.js';
 import { runScenarios } from '../run/scenarios.js';
-import { loadScenario } from '../scenario/catalog.js';
+import { loadLesson } from '../scenario/lesson.js';
 import { firstFailure, type ScenarioResult } from '../scenario/results.js';
 
 const SEQUENTIAL = { concurrent: false, exitOnError: true } as const;
@@ -122,7 +122,7 @@ export async function fleetScenarios(
   options: { runDir: string; signal?: AbortSignal },
 ): Promise<LabScenarios[]> {
   // Every file is checked against every lab before anything runs on a node.
-  const plans = new Map(labs.map((lab) => [lab, names.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab }))]));
+  const plans = new Map(labs.map((lab) => [lab, names.map((n) => loadLesson(n, { scenariosDir: SCENARIOS_DIR, lab }))]));
   return Promise.all(
     labs.map(async (lab): Promise<LabScenarios> => {
       try {

@@ -1,10 +1,11 @@
 import { type Cell, cellHeadline } from '../report/cell.js';
 import { lastMeaningfulLine } from '../scenario/failure.js';
 import type { NodeRun, ScenarioResult, StepResult } from '../scenario/results.js';
-import { leafResults } from '../scenario/results.js';
+import { leafResults, lessonName } from '../scenario/results.js';
 
 export function cellOf(result: ScenarioResult, column: string): Cell {
-  const cell: Cell = { scenario: result.name, column, status: result.status, durationMs: result.durationMs };
+  const cell: Cell = { scenario: lessonName(result), column, status: result.status, durationMs: result.durationMs };
+  if (result.variant) cell.variant = result.variant.name;
   if (result.status === 'skipped' && result.reason) cell.detail = result.reason;
   if (result.status === 'failed') cell.detail = failureDetail([...leafResults(result.steps), ...leafResults(result.cleanup)]);
   return cell;

@@ -9,7 +9,7 @@ import { matrixHtml } from '../report/html/matrix-file.js';
 import { renderJson } from '../report/json.js';
 import { renderJunit } from '../report/junit.js';
 import { lastMeaningfulLine } from '../scenario/failure.js';
-import type { ScenarioResult } from '../scenario/results.js';
+import { lessonName, type ScenarioResult } from '../scenario/results.js';
 import { cellOf, regressions, renderTable } from './cells.js';
 import type { MatrixPlan } from './shard.js';
 import type { Suite } from './suites.js';
@@ -51,7 +51,7 @@ export function composeMatrix(plan: MatrixPlan, labs: readonly LabRun[]): Compos
     for (const scenario of plan.scenarios) {
       const lab = labs.find((l) => l.suite === suite && l.scenarios.includes(scenario));
       if (!lab) continue;
-      const result = lab.results.find((r) => r.name === scenario);
+      const result = lab.results.find((r) => lessonName(r) === scenario);
       if (result) {
         cells.push(cellOf(result, column));
         results.push({ ...result, name: `${result.name} [${column}]` });

@@ -12,8 +12,8 @@ import { SCENARIOS_DIR } from '../paths.js';
 import { matrixProvider, type RegisteredProvider } from '../providers/index.js';
 import type { Cell } from '../report/cell.js';
 import { runScenarios } from '../run/scenarios.js';
-import { loadScenario } from '../scenario/catalog.js';
 import { DOCKER_SERVER_VERSION } from '../scenario/engine/remote.js';
+import { loadLesson } from '../scenario/lesson.js';
 import { SshPool } from '../ssh/pool.js';
 import { mergeShards } from './merge.js';
 import { type LabRun, type MatrixResult, writeMatrix } from './report.js';
@@ -85,14 +85,15 @@ async function daemonVersion(lab: Lab): Promise<string> {
  */
 export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
   // Bad input is found before any lab comes up.
-  const plans = opts.scenarios.map((n) => loadScenario(n, { scenariosDir: SCENARIOS_DIR, lab: opts.base }));
-  const plan = { suites: opts.suites, scenarios: plans.map((p) => p.name) };
+  // A row per lesson: each lab runs the way of it that its Docker fits, and the cell says which.
+  const lessons = opts.scenarios.map((n) => loadLesson(n, { scenariosDir: SCENARIOS_DIR, lab: opts.base }));
+  const plan = { suites: opts.suites, scenarios: lessons.map((l) => l.name) };
   const shard = opts.shard ?? WHOLE;
   const baseline = opts.baseline ? await readBaseline(opts.baseline) : null;
   const fingerprint = fingerprintOf(
     { ...plan, ignoreRequires: opts.ignoreRequires },
     shard.count,
-    await Promise.all(plans.map((p) => readFile(p.file, 'utf8'))),
+    await Promise.all(lessons.flatMap((l) => l.variants).map((p) => readFile(p.file, 'utf8'))),
   );
   const share = shareOf(plan, shard);
   opts.onShare?.(`shard ${shardLabel(shard)} runs ${describeShare(share)}`);
@@ -113,7 +114,7 @@ export async function runMatrix(opts: MatrixOptions): Promise<MatrixResult> {
         const order = opts.shuffle === undefined ? scenarios : shuffled(scenarios, opts.shuffle, suite);
         task.title = `Debian ${suite}: Docker ${entry.docker}, running ${order.join(', ')}${opts.shuffle === undefined ? '' : ` (shuffled by seed ${opts.shuffle})`}`;
         const run = await runScenarios(
-          order.map((name) => plans.find((p) => p.name === name)!),
+          order.map((name) => lessons.find((l) => l.name === name)!),
           {
             lab,
             targets: await requireTargets(lab),

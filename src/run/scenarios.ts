@@ -18,6 +18,7 @@ import { repeatLine, repeatSummary } from '../report/repeat.js';
 import { type DockerVersions, unmetRequirement } from '../scenario/engine/requirements.js';
 import { type RunObserver, runScenario } from '../scenario/engine/run.js';
 import { measureSpeed, type NodeSpeed, stretchSession } from '../scenario/engine/speed.js';
+import { chooseVariant, type Lesson } from '../scenario/lesson.js';
 import type { ScenarioPlan } from '../scenario/plan.js';
 import type { ScenarioResult } from '../scenario/results.js';
 import { SshPool } from '../ssh/pool.js';
@@ -60,11 +61,11 @@ interface RunScenariosResult {
 }
 
 /**
- * Runs plans one after the other over one SSH connection per node. Exit code: 0 all passed or skipped,
+ * Runs lessons one after the other over one SSH connection per node, each in the way the lab's Docker fits. Exit code: 0 all passed or skipped,
  * 1 a step failed, 130/143 interrupted (cleanup ran). Unreachable nodes or missing targets throw InputError
  * before anything runs.
  */
-export async function runScenarios(plans: readonly ScenarioPlan[], options: RunScenariosOptions): Promise<RunScenariosResult> {
+export async function runScenarios(lessons: readonly Lesson[], options: RunScenariosOptions): Promise<RunScenariosResult> {
   const runDir = options.runDir ?? 'runs';
   const missing = options.lab.nodes.filter((n) => !options.targets.some((t) => t.node === n.name)).map((n) => n.name);
   if (missing.length) throw new InputError(`no SSH target for ${missing.join(', ')} (read from vagrant ssh-config; is the lab up?)`);
@@ -87,14 +88,20 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
   const observer: RunObserver | undefined = options.quiet ? undefined : wantsPlainOutput() ? new PlainReporter() : new ConsoleReporter();
   const dockerVersions: DockerVersions = new Map();
   const repeat = options.repeat ?? 1;
+  const ran: ScenarioPlan[] = [];
   const say = (line: string) => {
     if (!options.quiet) process.stdout.write(`${line}\n`);
   };
   if (speed.factor > 1) say(`slow nodes (10 process starts take ${speed.probeMs} ms): timeouts and retry deadlines x${speed.factor}`);
   try {
     for (let run = 1; run <= repeat; run++) {
-      for (const plan of plans) {
+      for (const lesson of lessons) {
         if (options.signal?.aborted) break; // the interrupted scenario has cleaned up; the rest do not start
+        // Ranges ignored choose nothing: the course's own way runs, to show what the daemon makes of it.
+        const plan = options.ignoreRequires
+          ? lesson.variants[0]
+          : await chooseVariant(lesson, (range) => unmetRequirement(range, pool, options.lab, dockerVersions));
+        ran.push(plan);
         if (await needsImages(plan, pool, options, dockerVersions)) {
           await provideImages(plan.images, { pool, lab: options.lab, log: say, ...(options.signal ? { signal: options.signal } : {}) });
         }
@@ -120,7 +127,7 @@ export async function runScenarios(plans: readonly ScenarioPlan[], options: RunS
   if (options.keep)
     recordKept(
       options.lab,
-      plans.filter((p) => results.some((r) => r.name === p.name && r.status !== 'skipped')),
+      ran.filter((p, i) => ran.indexOf(p) === i && results.some((r) => r.name === p.name && r.status !== 'skipped')),
     );
 
   const exitCode =

@@ -11,7 +11,7 @@ import { loadScenarioFile } from './format/load.js';
 import { listYaml, scenarioPath } from './format/paths.js';
 import type { ScenarioPlan } from './plan.js';
 
-interface ScenarioSummary {
+export interface ScenarioSummary {
   name: string;
   file: string;
   description: string;
@@ -19,6 +19,8 @@ interface ScenarioSummary {
   course: CourseRef[];
   /** The `requires.docker` range, when there is one. */
   requiresDocker?: string;
+  /** The lesson it is a way of teaching, and that way's name (lesson.ts). */
+  variant?: { of: string; name: string };
   /** Set when the file can not be read as a scenario (`--list` still shows it). */
   problem?: string;
 }
@@ -28,10 +30,23 @@ export function listScenarios(dir: string): ScenarioSummary[] {
   return listYaml(dir).map((name) => {
     const file = join(dir, `${name}.yaml`);
     try {
-      const raw = LocatedDocument.read(file).toJS() as { description?: unknown; course?: unknown; requires?: { docker?: unknown } } | null;
+      const raw = LocatedDocument.read(file).toJS() as {
+        description?: unknown;
+        course?: unknown;
+        requires?: { docker?: unknown };
+        variant?: { of?: unknown; name?: unknown };
+      } | null;
       const description = typeof raw?.description === 'string' ? raw.description.trim() : '';
       const docker = raw?.requires?.docker;
-      return { name, file, description, course: courseRefsOf(raw?.course), ...(typeof docker === 'string' ? { requiresDocker: docker } : {}) };
+      const { of, name: way } = raw?.variant ?? {};
+      return {
+        name,
+        file,
+        description,
+        course: courseRefsOf(raw?.course),
+        ...(typeof docker === 'string' ? { requiresDocker: docker } : {}),
+        ...(typeof of === 'string' && typeof way === 'string' ? { variant: { of, name: way } } : {}),
+      };
     } catch (err) {
       return { name, file, description: '', course: [], problem: err instanceof InputError ? err.message : String(err) };
     }

@@ -64,6 +64,8 @@ export interface ScenarioPlan {
   /** The parts of the course notes it reproduces (none for a scenario of one's own). */
   course: CourseRef[];
   requires: { docker: string } | null;
+  /** One way of teaching the lesson `of` (lesson.ts picks among them by Docker version); null for a lesson of one way. */
+  variant: { of: string; name: string } | null;
   /** Course images the nodes must have before the first step (src/images/ puts them there). */
   images: readonly CourseImage[];
   steps: PlanStep[];

@@ -54,6 +54,8 @@ export interface ScenarioResult {
   file: string;
   description: string;
   status: StepStatus;
+  /** The way of teaching its lesson that ran, when the lesson has several (lesson.ts). */
+  variant?: { of: string; name: string };
   /** Why it was skipped (requires) or aborted. */
   reason?: string;
   /** Which run of the scenario this is, from 1, under `--repeat`. */
@@ -67,6 +69,9 @@ export interface ScenarioResult {
   steps: StepResult[];
   cleanup: StepResult[];
 }
+
+/** The lesson a result belongs to (a matrix row), whichever way of it ran. */
+export const lessonName = (result: ScenarioResult): string => result.variant?.of ?? result.name;
 
 /** The status of a group from its parts: aborted beats failed beats passed; all skipped is skipped. */
 export function worstStatus(statuses: readonly StepStatus[]): StepStatus {

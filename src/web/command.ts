@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { labChecker } from '../exercise/checker.js';
-import { refuseOutsideRange } from '../exercise/command.js';
+import { exerciseWay } from '../exercise/command.js';
 import { exerciseSteps } from '../exercise/plan.js';
 import { loadProgress, saveProgress } from '../exercise/progress.js';
 import { discover } from '../graph/discover.js';
@@ -13,7 +13,7 @@ import { provideImages } from '../images/provide.js';
 import type { Lab } from '../lab/model.js';
 import { requireTargets } from '../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../paths.js';
-import { listScenarios, loadScenario } from '../scenario/catalog.js';
+import { listLessons, loadLesson } from '../scenario/lesson.js';
 import { SshPool } from '../ssh/pool.js';
 import { LiveGraph } from './graph.js';
 import { newToken } from './security.js';
@@ -34,16 +34,15 @@ export async function web(lab: Lab, o: WebOptions): Promise<number> {
   const log = (line: string) => console.error(`lab web: ${line}`);
   // The lessons written as exercises; the one asked for is read at once (bad input before anything listens).
   const choices = exerciseChoices(lab);
-  const initial = o.scenario === undefined ? null : loadScenario(o.scenario, { scenariosDir: SCENARIOS_DIR, lab }).name;
-  if (initial !== null) exerciseSteps(loadScenario(initial, { scenariosDir: SCENARIOS_DIR, lab }));
+  const initial = o.scenario === undefined ? null : loadLesson(o.scenario, { scenariosDir: SCENARIOS_DIR, lab });
+  for (const plan of initial?.variants ?? []) exerciseSteps(plan);
 
   const backend = async (): Promise<WebBackend> => {
     const pool = await SshPool.open(await requireTargets(lab));
     const runId = `web-${randomBytes(3).toString('hex')}`;
     const make = async (name: string): Promise<WebExercise> => {
-      const plan = loadScenario(name, { scenariosDir: SCENARIOS_DIR, lab });
+      const plan = await exerciseWay(loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab }), pool, lab);
       const steps = exerciseSteps(plan);
-      await refuseOutsideRange(plan, pool, lab);
       // The student's `docker build` and `docker run` need the lesson's images, as in `lab exercise`.
       await provideImages(plan.images, { pool, lab, log });
       return new WebExercise({
@@ -57,7 +56,7 @@ export async function web(lab: Lab, o: WebOptions): Promise<number> {
       });
     };
     const course = new WebCourse(choices, make);
-    if (initial !== null) void course.choose(initial);
+    if (initial !== null) void course.choose(initial.name);
     const terminals = new Terminals((node, window) => pool.session(node).shell(window));
     const graph = new LiveGraph(
       () => discover(lab, pool),
@@ -82,14 +81,14 @@ export async function web(lab: Lab, o: WebOptions): Promise<number> {
     listen: o.listen,
     port: o.port,
     token: newToken(),
-    scenario: initial,
+    scenario: initial?.name ?? null,
     nodes: lab.nodes.map((n) => n.name),
     backend,
     log,
   });
   // The only place the token is ever written: the URL, once, on stdout.
   console.log(server.url);
-  log(`${initial ?? `${choices.length} lessons to choose from`} on ${lab.name}; Ctrl-C stops`);
+  log(`${initial?.name ?? `${choices.length} lessons to choose from`} on ${lab.name}; Ctrl-C stops`);
   await new Promise<void>((resolve) => {
     if (o.signal.aborted) resolve();
     o.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -99,12 +98,12 @@ export async function web(lab: Lab, o: WebOptions): Promise<number> {
   return 0;
 }
 
-/** The scenarios written as exercises, in the catalog's order (one that is not is left out of the choice). */
+/** The lessons written as exercises, in the catalog's order (one that is not is left out of the choice). */
 function exerciseChoices(lab: Lab): Choice[] {
-  return listScenarios(SCENARIOS_DIR).flatMap((summary) => {
+  return listLessons(SCENARIOS_DIR).flatMap(({ name, ways }) => {
     try {
-      exerciseSteps(loadScenario(summary.name, { scenariosDir: SCENARIOS_DIR, lab }));
-      return [{ name: summary.name, description: summary.description }];
+      for (const plan of loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab }).variants) exerciseSteps(plan);
+      return [{ name, description: ways[0]!.description }];
     } catch {
       return [];
     }

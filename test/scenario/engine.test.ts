@@ -9,6 +9,7 @@ import { describeScenarioFailures } from '../../src/report/failure-text.js';
 import { type RunScenariosOptions, runScenarios } from '../../src/run/scenarios.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 import { REMOTE_RUN_ROOT } from '../../src/scenario/engine/remote.js';
+import { lessonOf } from '../../src/scenario/lesson.js';
 import { leafResults } from '../../src/scenario/results.js';
 import { removeTempDirs, scenarioDir, tempDir, waitForFile } from '../support/scenarios.js';
 import { type SshdLab, startSshdLab } from '../support/sshd.js';
@@ -31,7 +32,7 @@ async function run(name: string, yaml: (m: string) => string, options: Partial<R
   const m = tempDir('docker-lab-m-');
   const dir = scenarioDir({ [`${name}.yaml`]: yaml(m), ...fragments });
   const plan = loadScenario(name, { scenariosDir: dir, lab: lab.lab });
-  const out = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs'), ...options });
+  const out = await runScenarios([lessonOf(plan)], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs'), ...options });
   runIds.push(...out.results.map((r) => r.runId));
   return { ...out, m, dir, result: out.results[0]! };
 }
@@ -401,7 +402,7 @@ cleanup:
   - { on: all, run: "touch ${m}/cleaned-\${{ node.name }}" }
 `,
       });
-      const running = runScenarios([loadScenario('gone', { scenariosDir: dir, lab: own.lab })], {
+      const running = runScenarios([lessonOf(loadScenario('gone', { scenariosDir: dir, lab: own.lab }))], {
         lab: own.lab,
         targets: own.targets,
         quiet: true,
@@ -513,7 +514,7 @@ steps:
   it('runs the sample scenario from scenarios/ (requirements ignored: these nodes have no Docker daemon)', async () => {
     const plan = loadScenario('sample', { scenariosDir: join(import.meta.dirname, '..', '..', 'scenarios'), lab: lab.lab });
     const runDir = tempDir('docker-lab-runs-');
-    const { exitCode, results } = await runScenarios([plan], {
+    const { exitCode, results } = await runScenarios([lessonOf(plan)], {
       lab: lab.lab,
       targets: lab.targets,
       quiet: true,

@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenarios } from '../../src/run/scenarios.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
+import { lessonOf } from '../../src/scenario/lesson.js';
 import { commandLine } from '../../src/shell/command-line.js';
 import { isMultiLine, stopAtFirstFailure } from '../../src/shell/stop-at-first-failure.js';
 import { removeTempDirs, scenarioDir, tempDir } from '../support/scenarios.js';
@@ -85,7 +86,7 @@ cleanup:
 `,
     });
     const plan = loadScenario('block', { scenariosDir: dir, lab: lab.lab });
-    const out = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs') });
+    const out = await runScenarios([lessonOf(plan)], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs') });
     const result = out.results[0]!;
     expect(out.exitCode).toBe(1);
     expect(existsSync(join(m, 'first'))).toBe(true);

@@ -13,6 +13,7 @@ import { loadLab } from '../../src/lab/model.js';
 import { runScenarios } from '../../src/run/scenarios.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 import { REMOTE_RUN_ROOT } from '../../src/scenario/engine/remote.js';
+import { lessonOf } from '../../src/scenario/lesson.js';
 import { watchOf } from '../../src/scenario/plan.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import { removeTempDirs, scenarioDir, tempDir } from '../support/scenarios.js';
@@ -147,7 +148,7 @@ steps:
     const m = tempDir('docker-lab-m-');
     const dir = scenarioDir({ 'w.yaml': scenario(m, step(m)) });
     const plan = loadScenario('w', { scenariosDir: dir, lab: lab.lab });
-    const out = await runScenarios([plan], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs') });
+    const out = await runScenarios([lessonOf(plan)], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs') });
     runIds.push(...out.results.map((r) => r.runId));
     return { result: out.results[0]!, m };
   }

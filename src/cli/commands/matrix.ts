@@ -7,7 +7,7 @@ import { parseShard } from '../../matrix/shard.js';
 import { suiteFor } from '../../matrix/suites.js';
 import { SCENARIOS_DIR } from '../../paths.js';
 import { matrixProvider } from '../../providers/index.js';
-import { listScenarios } from '../../scenario/catalog.js';
+import { listLessons } from '../../scenario/lesson.js';
 import { type CliContext, commaList, labOf, wholeNumber, withLab } from '../context.js';
 
 interface Options {
@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .enablePositionalOptions()
     // Checked in the action, not by commander: a parent's required option would stand in the way of `matrix merge`.
     .option('--docker <versions>', 'required: Docker versions or Debian suites, e.g. 20.10.24,26.1.5 or bullseye,trixie', commaList)
-    .option('--scenario <names>', 'these scenarios only (default: all but sample)', commaList)
+    .option('--scenario <names>', 'these lessons only (default: all but sample; a row per lesson, in the way each Docker fits)', commaList)
     .option('--ignore-requires', "run scenarios outside their declared Docker range, to see the daemon's refusal")
     .option('--baseline <matrix.json>', 'exit 1 only for a scenario that passed in the baseline and fails now')
     .option('--jobs <n>', 'labs side by side', wholeNumber(1), 1)
@@ -44,9 +44,9 @@ export function register(program: Command, ctx: CliContext): void {
       const suites = o.docker.map(suiteFor);
       const scenarios = o.scenario?.length
         ? o.scenario
-        : listScenarios(SCENARIOS_DIR)
-            .filter((s) => !s.problem && s.name !== 'sample')
-            .map((s) => s.name);
+        : listLessons(SCENARIOS_DIR)
+            .filter((l) => !l.ways.some((w) => w.problem) && l.name !== 'sample')
+            .map((l) => l.name);
       const shard = o.shard === undefined ? undefined : parseShard(o.shard, suites.length * scenarios.length);
       const result = await runMatrix({
         base: lab,

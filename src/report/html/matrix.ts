@@ -3,7 +3,7 @@
  * further down the same page (steps, outputs, snapshots), failures first. Pure.
  */
 
-import type { ScenarioResult } from '../../scenario/results.js';
+import { lessonName, type ScenarioResult } from '../../scenario/results.js';
 import { type Cell, cellHeadline } from '../cell.js';
 import { anchor, escapeHtml as h, page } from './page.js';
 import { failuresSection, type Snapshots, scenarioSection } from './scenario.js';
@@ -23,7 +23,7 @@ export function renderMatrixHtml(cells: readonly Cell[], columns: readonly Matri
     const tds = columns.map(({ column }) => {
       const c = cells.find((x) => x.scenario === s && x.column === column);
       if (!c) return '<td>—</td>';
-      const hasDetails = columns.find((x) => x.column === column)?.results.some((r) => r.name === s);
+      const hasDetails = columns.find((x) => x.column === column)?.results.some((r) => lessonName(r) === s);
       const text = cellHeadline(c);
       return `<td class="${c.status}">${hasDetails ? `<a href="#${cellAnchor(s, column)}">${text}</a>` : text}${c.detail ? `<br><small>${h(c.detail)}</small>` : ''}</td>`;
     });
@@ -32,7 +32,7 @@ export function renderMatrixHtml(cells: readonly Cell[], columns: readonly Matri
   const everything = columns.flatMap((c) => c.results.map((r) => ({ column: c.column, r })));
   const bad = (r: ScenarioResult) => r.status === 'failed' || r.status === 'aborted';
   const details = [...everything.filter((x) => bad(x.r)), ...everything.filter((x) => !bad(x.r))].map(
-    ({ column, r }) => `<section id="${cellAnchor(r.name, column)}"><h2 class="muted">${h(column)}</h2>\n${scenarioSection(r, snapshots)}</section>`,
+    ({ column, r }) => `<section id="${cellAnchor(lessonName(r), column)}"><h2 class="muted">${h(column)}</h2>\n${scenarioSection(r, snapshots)}</section>`,
   );
   const body = [
     '<h1>docker-lab matrix</h1>',

@@ -18,7 +18,8 @@ export function resetPlan(plan: ScenarioPlan): ScenarioPlan {
   const nodes = [...new Set(daemons.flatMap((d) => d.nodes))];
   return {
     ...plan,
-    requires: null,
+    // A way of a lesson keeps its range: it is how the way that ran on this lab is told from the others.
+    requires: plan.variant ? plan.requires : null,
     images: [],
     steps: [],
     teardown: [],

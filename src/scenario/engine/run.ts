@@ -59,7 +59,15 @@ export async function runScenario(written: ScenarioPlan, options: RunScenarioOpt
   const transcript = new Transcript(join(options.runDir, runId));
   const observer = options.observer ?? {};
   const t0 = performance.now();
-  const base = { name: plan.name, file: plan.file, description: plan.description, startedAt: started.toISOString(), runId, transcriptDir: transcript.dir };
+  const base = {
+    name: plan.name,
+    file: plan.file,
+    description: plan.description,
+    ...(plan.variant ? { variant: plan.variant } : {}),
+    startedAt: started.toISOString(),
+    runId,
+    transcriptDir: transcript.dir,
+  };
   observer.scenarioStart?.(plan, { runId, transcriptDir: transcript.dir });
 
   const unmet =

@@ -65,6 +65,7 @@ export function loadScenarioFile(file: string, options: LoadOptions): ScenarioPl
     description: raw.description.trim(),
     course: courseRefs(raw.course),
     requires: raw.requires ?? null,
+    variant: raw.variant ?? null,
     images: raw.images ?? [],
     steps,
     teardown,

@@ -2,9 +2,14 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
+/** Whether the user named a file (`./x.yaml`, `my/lesson`) rather than a scenario of the catalog. */
+export function isScenarioPath(nameOrPath: string): boolean {
+  return nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath);
+}
+
 /** `overlay` -> `<scenariosDir>/overlay.yaml`; anything that looks like a path is taken as one. */
 export function scenarioPath(nameOrPath: string, scenariosDir: string): string {
-  if (nameOrPath.includes('/') || /\.ya?ml$/.test(nameOrPath)) return isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
+  if (isScenarioPath(nameOrPath)) return isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
   return join(scenariosDir, `${nameOrPath}.yaml`);
 }
 

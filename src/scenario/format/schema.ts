@@ -38,6 +38,19 @@ export const scenarioSchema = z
       .describe('must equal the file name'),
     description: z.string().min(1).describe('what the experiment teaches; shown by --list'),
     course: courseSchema.optional(),
+    variant: z
+      .strictObject({
+        of: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/)
+          .describe("the lesson's name: the file named so is the course's own way, preferred where its Docker range fits"),
+        name: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/)
+          .describe('this way of teaching it, as the matrix and the exercise show it (e.g. etcd, swarm)'),
+      })
+      .optional()
+      .describe("this file is one way to teach a lesson that Docker changed: the runner picks the way the lab's Docker fits"),
     requires: z
       .strictObject({ docker: z.string().min(1).describe('a semver range checked against every node\'s Docker daemon, e.g. "<23"') })
       .optional()
