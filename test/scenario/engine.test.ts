@@ -2,37 +2,29 @@
  * The runner against two real sshd "nodes" on loopback. Steps leave marker files (both nodes share this
  * machine's file system), so the tests assert what happened, never how long it took.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { describeScenarioFailures } from '../../src/report/failure-text.js';
 import { type RunScenariosOptions, runScenarios } from '../../src/run/scenarios.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
-import { REMOTE_RUN_ROOT } from '../../src/scenario/engine/remote.js';
 import { lessonOf } from '../../src/scenario/lesson.js';
 import { leafResults } from '../../src/scenario/results.js';
 import { removeTempDirs, scenarioDir, tempDir, waitForFile } from '../support/scenarios.js';
-import { type SshdLab, startSshdLab } from '../support/sshd.js';
+import { startSshdLab, useSshdLab } from '../support/sshd.js';
 import { checkWellFormed } from '../support/xml.js';
 
-let lab: SshdLab;
+const sshd = useSshdLab();
 /** Runs whose background logs (on the "nodes", i.e. this machine) are removed afterwards. */
-const runIds: string[] = [];
-beforeAll(async () => {
-  lab = await startSshdLab();
-});
-afterAll(async () => {
-  await lab?.stop();
-  removeTempDirs();
-  for (const id of runIds) rmSync(join(REMOTE_RUN_ROOT, id), { recursive: true, force: true });
-});
+const { runIds } = sshd;
+afterAll(() => removeTempDirs());
 
 /** Writes `name.yaml` (with `M` replaced by a fresh marker folder) and runs it quietly. */
 async function run(name: string, yaml: (m: string) => string, options: Partial<RunScenariosOptions> = {}, fragments: Record<string, string> = {}) {
   const m = tempDir('docker-lab-m-');
   const dir = scenarioDir({ [`${name}.yaml`]: yaml(m), ...fragments });
-  const plan = loadScenario(name, { scenariosDir: dir, lab: lab.lab });
-  const out = await runScenarios([lessonOf(plan)], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs'), ...options });
+  const plan = loadScenario(name, { scenariosDir: dir, lab: sshd.lab.lab });
+  const out = await runScenarios([lessonOf(plan)], { lab: sshd.lab.lab, targets: sshd.lab.targets, quiet: true, runDir: join(dir, 'runs'), ...options });
   runIds.push(...out.results.map((r) => r.runId));
   return { ...out, m, dir, result: out.results[0]! };
 }
@@ -131,7 +123,7 @@ steps:
     expect(t2).toMatch(/\$ echo hello docker-node2 \| tee \S*\/greeted\nexit 0 in/);
     expect(t2).toContain('exit 0 in');
     expect(t2).toContain('--- stdout\nhello docker-node2');
-    const key = readFileSync(lab.targets[0]!.identityFile, 'utf8');
+    const key = readFileSync(sshd.lab.targets[0]!.identityFile, 'utf8');
     const keyBody = key.split('\n')[1]!;
     expect(t2).not.toContain(keyBody);
   });
@@ -434,7 +426,7 @@ cleanup:
 
   it('reports a dropped connection with the node name, then reconnects for cleanup', async () => {
     const m = tempDir('docker-lab-m-');
-    const node2 = lab.nodes[1]!;
+    const node2 = sshd.lab.nodes[1]!;
     const running = run(
       'drop',
       () => `
@@ -512,11 +504,11 @@ steps:
   });
 
   it('runs the sample scenario from scenarios/ (requirements ignored: these nodes have no Docker daemon)', async () => {
-    const plan = loadScenario('sample', { scenariosDir: join(import.meta.dirname, '..', '..', 'scenarios'), lab: lab.lab });
+    const plan = loadScenario('sample', { scenariosDir: join(import.meta.dirname, '..', '..', 'scenarios'), lab: sshd.lab.lab });
     const runDir = tempDir('docker-lab-runs-');
     const { exitCode, results } = await runScenarios([lessonOf(plan)], {
-      lab: lab.lab,
-      targets: lab.targets,
+      lab: sshd.lab.lab,
+      targets: sshd.lab.targets,
       quiet: true,
       runDir,
       ignoreRequires: true,

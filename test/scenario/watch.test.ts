@@ -3,21 +3,20 @@
  * exercise mode may conclude of a watched step after the fact (pure), and how `lab scenario` and exercise mode
  * run it, against two sshd "nodes" on loopback (the nodes share this machine's file system and processes).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { afterTheFact, exerciseSteps } from '../../src/exercise/plan.js';
 import { beginStep, endStep, probe } from '../../src/exercise/probe.js';
 import { loadLab } from '../../src/lab/model.js';
 import { runScenarios } from '../../src/run/scenarios.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
-import { REMOTE_RUN_ROOT } from '../../src/scenario/engine/remote.js';
 import { lessonOf } from '../../src/scenario/lesson.js';
 import { watchOf } from '../../src/scenario/plan.js';
 import { SshPool } from '../../src/ssh/pool.js';
 import { removeTempDirs, scenarioDir, tempDir } from '../support/scenarios.js';
-import { type SshdLab, startSshdLab } from '../support/sshd.js';
+import { useSshdLab } from '../support/sshd.js';
 
 const repoLab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
 afterAll(() => removeTempDirs());
@@ -116,15 +115,8 @@ describe('after the fact', () => {
 });
 
 describe('lab scenario and exercise mode run the watch', () => {
-  let lab: SshdLab;
-  const runIds: string[] = [];
-  beforeAll(async () => {
-    lab = await startSshdLab();
-  });
-  afterAll(async () => {
-    await lab?.stop();
-    for (const id of runIds) rmSync(join(REMOTE_RUN_ROOT, id), { recursive: true, force: true });
-  });
+  const sshd = useSshdLab();
+  const { runIds } = sshd;
 
   /** A watch that says it is ready, then prints each line appended to m/events; the step appends one. */
   const scenario = (m: string, step: string) => `name: w
@@ -147,8 +139,8 @@ steps:
   async function run(step: (m: string) => string) {
     const m = tempDir('docker-lab-m-');
     const dir = scenarioDir({ 'w.yaml': scenario(m, step(m)) });
-    const plan = loadScenario('w', { scenariosDir: dir, lab: lab.lab });
-    const out = await runScenarios([lessonOf(plan)], { lab: lab.lab, targets: lab.targets, quiet: true, runDir: join(dir, 'runs') });
+    const plan = loadScenario('w', { scenariosDir: dir, lab: sshd.lab.lab });
+    const out = await runScenarios([lessonOf(plan)], { lab: sshd.lab.lab, targets: sshd.lab.targets, quiet: true, runDir: join(dir, 'runs') });
     runIds.push(...out.results.map((r) => r.runId));
     return { result: out.results[0]!, m };
   }
@@ -185,12 +177,12 @@ steps:
   it('exercise mode: beginStep starts it, probe judges on it, endStep stops it; with none running probe can not judge', async () => {
     const m = tempDir('docker-lab-m-');
     const dir = scenarioDir({ 'w.yaml': scenario(m, `echo "the student did it" >> ${m}/events`) });
-    const [step] = exerciseSteps(loadScenario('w', { scenariosDir: dir, lab: lab.lab }));
-    const pool = await SshPool.open(lab.targets);
+    const [step] = exerciseSteps(loadScenario('w', { scenariosDir: dir, lab: sshd.lab.lab }));
+    const pool = await SshPool.open(sshd.lab.targets);
     const runId = `exercise-w-test-${process.pid}`;
     runIds.push(runId);
     try {
-      const ctx = { pool, lab: lab.lab, captures: {} };
+      const ctx = { pool, lab: sshd.lab.lab, captures: {} };
       // --check, long after: no watch runs, nothing is judged (afterTheFact calls it unproven).
       expect(await probe(step!, ctx)).toMatchObject({ holds: true, unjudged: true });
       expect(await beginStep(step!, ctx, runId)).toEqual([]);

@@ -7,7 +7,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { Lab } from '../../src/lab/model.js';
+import { REMOTE_RUN_ROOT } from '../../src/scenario/engine/remote.js';
 import type { SshTarget } from '../../src/ssh/target.js';
 
 export interface SshdNode {
@@ -200,5 +202,28 @@ export async function startSshdLab(names: string[] = ['docker-node1', 'docker-no
       await Promise.all(nodes.map((n) => n.stop()));
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * An sshd lab for the tests of a file or a describe: started before them, stopped after them, and the background
+ * logs of the runs named in `runIds` removed from this machine (the "nodes").
+ */
+export function useSshdLab(): { readonly lab: SshdLab; runIds: string[] } {
+  let lab: SshdLab | undefined;
+  const runIds: string[] = [];
+  beforeAll(async () => {
+    lab = await startSshdLab();
+  });
+  afterAll(async () => {
+    await lab?.stop();
+    for (const id of runIds) rmSync(join(REMOTE_RUN_ROOT, id), { recursive: true, force: true });
+  });
+  return {
+    get lab() {
+      if (!lab) throw new Error('the sshd lab is used before its beforeAll');
+      return lab;
+    },
+    runIds,
   };
 }
