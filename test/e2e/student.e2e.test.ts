@@ -318,8 +318,8 @@ describe('overlay-isolation (note 004, "overlay 是如何隔离的"), typed by a
     14: async (seen) => {
       seen.test4 = /inet (10\.0\.1\.\d+)\//.exec(await type(N1, 'docker exec test4 ip a'))![1]!;
     },
-    15: async (seen) => on(N1, `docker exec test4 ping -c 3 ${seen.test3}`)(),
-    16: async (seen) => on(N2, `docker exec test3 ping -c 3 ${seen.test4}`)(),
+    15: async (seen) => on(N2, `docker exec test3 ping -c 3 ${seen.test4}`)(),
+    16: async (seen) => on(N1, `docker exec test4 ping -c 3 ${seen.test3}`)(),
     17: async (seen) =>
       expect((await execa('ssh', ['-F', sshConfigPath(lab), N2, `docker exec test3 ping -c 2 -W 1 ${seen.test1}`], { reject: false })).exitCode).toBe(1),
     18: async (seen) =>
