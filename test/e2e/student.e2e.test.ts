@@ -242,11 +242,12 @@ describe('bridge-internals (note 001, "容器网络"), typed by a student', () =
       seen.test5 = await type(N2, "docker inspect -f '{{.NetworkSettings.IPAddress}}' test5");
     },
     19: on(N1, "docker inspect -f '{{.NetworkSettings.IPAddress}}' test1 test2"),
-    20: async (seen) => {
+    20: async (seen) => on(N2, `ping -c 3 ${seen.test5}`)(),
+    21: async (seen) => {
       const r = await execa('ssh', ['-F', sshConfigPath(lab), N1, `docker exec test1 ping -c 2 -W 1 ${seen.test5}`], { reject: false, all: true });
       expect(r.exitCode, String(r.all)).toBe(1); // the lesson: no answer across the two docker0 bridges
     },
-    21: async (seen) => on(N1, `docker exec test1 ip neigh show ${seen.test5}`)(),
+    22: async (seen) => on(N1, `docker exec test1 ip neigh show ${seen.test5}`)(),
   };
 
   it('starts clean; a student who only presses Enter stays at the first step the lab does not show done', async () => {
@@ -311,18 +312,25 @@ describe('overlay-isolation (note 004, "overlay 是如何隔离的"), typed by a
     12: async (seen) => {
       seen.test1gw = /inet (\d+\.\d+\.\d+\.\d+)\//.exec(await type(N1, 'docker exec test1 ip -4 addr show eth1'))![1]!;
     },
-    13: on(N2, 'docker exec test3 ip a'),
-    14: async (seen) =>
+    13: async (seen) => {
+      seen.test3 = /inet (10\.0\.1\.\d+)\//.exec(await type(N2, 'docker exec test3 ip a'))![1]!;
+    },
+    14: async (seen) => {
+      seen.test4 = /inet (10\.0\.1\.\d+)\//.exec(await type(N1, 'docker exec test4 ip a'))![1]!;
+    },
+    15: async (seen) => on(N2, `docker exec test3 ping -c 3 ${seen.test4}`)(),
+    16: async (seen) => on(N1, `docker exec test4 ping -c 3 ${seen.test3}`)(),
+    17: async (seen) =>
       expect((await execa('ssh', ['-F', sshConfigPath(lab), N2, `docker exec test3 ping -c 2 -W 1 ${seen.test1}`], { reject: false })).exitCode).toBe(1),
-    15: async (seen) =>
+    18: async (seen) =>
       expect((await execa('ssh', ['-F', sshConfigPath(lab), N1, `docker exec test4 ping -c 2 -W 1 ${seen.test1}`], { reject: false })).exitCode).toBe(1),
-    16: async (seen) =>
+    19: async (seen) =>
       expect((await execa('ssh', ['-F', sshConfigPath(lab), N1, `docker exec test4 ping -c 2 -W 1 ${seen.test1gw}`], { reject: false })).exitCode).toBe(1),
-    17: on(N1, 'sudo docker network inspect docker_gwbridge'),
-    18: on(N2, 'sudo docker network connect demo test3'),
-    19: async (seen) => on(N2, `docker exec test3 ping -c 3 ${seen.test1}`, 'docker exec test3 ping -c 3 test1')(),
-    20: both("sudo nsenter --net=/var/run/docker/netns/1-$(sudo docker network inspect -f '{{.Id}}' demo | cut -c1-10) ip -d link show"),
-    21: both("sudo nsenter --net=/var/run/docker/netns/1-$(sudo docker network inspect -f '{{.Id}}' ov_net2 | cut -c1-10) ip -d link show"),
+    20: on(N1, 'sudo docker network inspect docker_gwbridge'),
+    21: on(N2, 'sudo docker network connect demo test3'),
+    22: async (seen) => on(N2, `docker exec test3 ping -c 3 ${seen.test1}`, 'docker exec test3 ping -c 3 test1')(),
+    23: both("sudo nsenter --net=/var/run/docker/netns/1-$(sudo docker network inspect -f '{{.Id}}' demo | cut -c1-10) ip -d link show"),
+    24: both("sudo nsenter --net=/var/run/docker/netns/1-$(sudo docker network inspect -f '{{.Id}}' ov_net2 | cut -c1-10) ip -d link show"),
   };
 
   it('starts clean; a student who only presses Enter stays at the first step the lab does not show done', async () => {
@@ -338,8 +346,8 @@ describe('overlay-isolation (note 004, "overlay 是如何隔离的"), typed by a
     expect((await exercise('overlay-isolation', '--reset')).exitCode).toBe(0);
     const t = await open('overlay-isolation');
     const seen: Record<string, string> = {};
-    await typeUpTo(t, 'overlay-isolation', note, 18, seen);
-    await wrongStep(t, 'overlay-isolation', 18, () => type(N1, 'sudo docker network connect demo test4'));
+    await typeUpTo(t, 'overlay-isolation', note, 21, seen);
+    await wrongStep(t, 'overlay-isolation', 21, () => type(N1, 'sudo docker network connect demo test4'));
     expect((await exercise('overlay-isolation', '--reset')).exitCode).toBe(0);
   });
 });
