@@ -1,6 +1,6 @@
 /**
  * The checks that keep `lab web` (a root shell on the lab's nodes, in a browser tab) to the student who started
- * it: pure functions of a request's headers, so each is tested on its own. Every HTTP request and every
+ * it, or in a class to each student and their teacher: pure functions of a request's headers, so each is tested on its own. Every HTTP request and every
  * websocket upgrade goes through `refusal` before anything else runs.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

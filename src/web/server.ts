@@ -2,7 +2,8 @@
  * The server of `lab web`: node:http for the page and its assets, `ws` for the websockets (the exercise's
  * steps, one terminal per node). Every request and upgrade passes security.ts first. The lab part (SSH pool,
  * shells, the exercise session) is made on the first websocket that needs it, so a server whose lab is down
- * still answers, and refuses, like any other.
+ * still answers, and refuses, like any other. For a class, each student lab is served under `/lab/NAME/` with
+ * its own token and lab part, and the teacher's token opens `/class`; a path is opened only to its holder.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -210,7 +211,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     if (path === '/favicon.ico') return void res.writeHead(204, securityHeaders()).end();
     const found = route(path, url);
     if (!found) return plain(res, 404, 'not found');
-    if (found.who !== null && !holders(req, guard!).has(found.who)) return refuse(res, req, 403, 'not this token’s');
+    if (found.who !== null && !holders(req, guard!).has(found.who)) return refuse(res, req, 403, "not this token's");
     const r = found.route;
     if (r.to === 'redirect') return void res.writeHead(303, { ...securityHeaders(), Location: r.location }).end();
     if (r.to === 'info') return json(res, { lab: inClass ? r.student.o.lab : undefined, scenario: o.scenario, nodes: r.student.o.nodes });
@@ -250,7 +251,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       return rejectUpgrade(socket, 404);
     }
     if (!holders(req, guard!).has(found.who)) {
-      o.log(`refused 403 websocket ${url.pathname}: not this token’s`);
+      o.log(`refused 403 websocket ${url.pathname}: not this token's`);
       return rejectUpgrade(socket, 403);
     }
     const u = found.upgrade;
