@@ -42,7 +42,7 @@ function render(view) {
   const { report } = view;
   const now = Date.now();
   const finished = report.labs.filter((r) => r.finished).length;
-  $('headline').textContent = `${report.scenario} on ${report.labs.length} labs: ${finished} finished`;
+  $('headline').textContent = `${report.scenario} on ${report.labs.length} lab${report.labs.length === 1 ? '' : 's'}: ${finished} finished`;
   const select = $('lesson');
   if (select.options.length === 0) for (const name of view.lessons) select.append(el('option', { value: name }, name));
   $('labs').tBodies[0].replaceChildren(...report.labs.map((r) => row(r, now)));
@@ -51,22 +51,29 @@ function render(view) {
   $('conn').classList.remove('down');
 }
 
+let timer = null;
+/** Each ask is numbered: an answer for a lesson no longer chosen (the menu changed meanwhile) is dropped. */
+let asked = 0;
 async function refresh() {
+  clearTimeout(timer);
+  const mine = ++asked;
   try {
     const lesson = $('lesson').value;
     const answer = await fetch(`/class/api${lesson ? `?lesson=${encodeURIComponent(lesson)}` : ''}`);
     if (!answer.ok) throw new Error(`${answer.status}`);
-    render(await answer.json());
+    const view = await answer.json();
+    if (mine === asked) render(view);
   } catch (err) {
     $('conn').textContent = `not reached (${err.message}); trying again…`;
     $('conn').classList.add('down');
   } finally {
-    setTimeout(() => void refresh(), EVERY_MS);
+    if (mine === asked) timer = setTimeout(() => void refresh(), EVERY_MS);
   }
 }
 
 $('lesson').addEventListener('change', () => {
   $('labs').tBodies[0].replaceChildren();
   $('conn').textContent = 'checking…';
+  void refresh();
 });
 void refresh();
