@@ -258,7 +258,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     wss.handleUpgrade(req, socket, head, (ws) => {
       if (u.to === 'steps') void steps(ws, u.student);
       else if (u.to === 'term') void terminal(ws, u.student, u.node);
-      else void watch(ws, u.student, u.node);
+      else watch(ws, u.student, u.node);
     });
   });
 
@@ -314,17 +314,18 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     await attached;
   }
 
-  /** The teacher's read-only view of a student's shell: nothing they send is read, so none of it is kept either. */
-  async function watch(ws: WebSocket, student: StudentLab, node: string): Promise<void> {
-    let b: WebBackend;
-    try {
-      b = await student.lab();
-    } catch (err) {
-      ws.send(Buffer.from(`\r\n[${(err as Error).message}]\r\n`), { binary: true });
-      ws.close(1011, 'lab not reachable');
+  /**
+   * The teacher's read-only view of a student's shell: nothing they send is read. A teacher never reaches a
+   * lab first (that would start the student's session in their absence): until the student's page has, the
+   * watch says so and closes, and the page tries again.
+   */
+  function watch(ws: WebSocket, student: StudentLab, node: string): void {
+    if (!student.ready) {
+      ws.send(Buffer.from(`\r\n[${student.o.lab} has not opened their page yet: watching starts once they have]\r\n`), { binary: true });
+      ws.close(1013, 'not yet');
       return;
     }
-    b.terminals.watch(node, ws);
+    student.ready.terminals.watch(node, ws);
   }
 
   await new Promise<void>((resolve, reject) => {

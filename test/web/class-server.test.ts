@@ -173,12 +173,14 @@ describe("the teacher's token", () => {
     expect(view.report.labs[0].problem).toContain('lab up --count 3');
   }, 20_000);
 
-  it("watches a student's terminals (that lab's), and opens none of the student's own pages or sockets", async () => {
+  it("watches a student's terminals (once the student's page has reached the lab), and opens none of the student's own pages or sockets", async () => {
     expect((await get(`/class/watch?lab=${L3}`, teacherCookie())).status).toBe(200);
     expect(JSON.parse((await get(`/class/info?lab=${L3}`, teacherCookie())).body)).toMatchObject({ lab: L3, nodes: ['docker-node1', 'docker-node2'] });
+    const before = reached.length;
     const watched = await upgrade(`/class/ws/term?lab=${L3}&node=docker-node1`, teacherCookie());
-    expect(watched.first).toContain(`lab '${L3}' is not up`);
-    expect(reached.at(-1)).toBe(L3);
+    expect(watched.status).toBe(101);
+    expect(watched.first).toContain(`${L3} has not opened their page yet`);
+    expect(reached.length).toBe(before); // a teacher watching never reaches a lab first
     expect((await upgrade(`/class/ws/term?lab=nope&node=docker-node1`, teacherCookie())).status).toBe(404);
     expect((await upgrade(`/class/ws/term?lab=${L3}&node=evil.example`, teacherCookie())).status).toBe(404);
     expect((await get(`/lab/${L3}/`, teacherCookie())).status).toBe(403);
