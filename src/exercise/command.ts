@@ -18,7 +18,7 @@ import type { ScenarioPlan } from '../scenario/plan.js';
 import { SshPool } from '../ssh/pool.js';
 import type { SshTarget } from '../ssh/target.js';
 import { labChecker } from './checker.js';
-import { classExitCode, classReport, classRow, type LabFinding, renderClass } from './class.js';
+import { type ClassReport, classExitCode, classReport, classRow, type LabFinding, renderClass } from './class.js';
 import { afterTheFact, type ExerciseStep, exerciseSteps } from './plan.js';
 import { type Miss, type ProbeContext, probe } from './probe.js';
 import { forgetProgress, loadProgress, type Progress, savedProgress, saveProgress } from './progress.js';
@@ -99,18 +99,26 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction, o
  * progress; no solution runs), one row each. A lab that is not up, or can not be checked, is a row that says so.
  */
 async function checkClass(base: Lab, lesson: Lesson, count: number, reporter: 'text' | 'json'): Promise<number> {
+  const report = await checkedClass(base, lesson, count);
+  console.log(reporter === 'json' ? JSON.stringify(report, null, 2) : renderClass(report, new Date()).trimEnd());
+  return classExitCode(report.labs);
+}
+
+/**
+ * The class's report (`docker-lab/class@1`): each of the N labs checked side by side, read-only. What
+ * `--check --count N` prints, and what `lab web --count N` shows the teacher.
+ */
+export async function checkedClass(base: Lab, lesson: Lesson, count: number): Promise<ClassReport> {
   const labs = stampedLabs(base, count);
   const found = await Promise.all(labs.map((lab) => findOnLab(lab, lesson.name, count)));
   // The labs of a class come from one lab file, so one Docker: the way the first lab checked runs is the class's.
   const plan = found.find((f) => f.way)?.way ?? lesson.variants[0];
   const steps = exerciseSteps(plan);
-  const report = classReport(
+  return classReport(
     plan.name,
     steps,
     found.map((f) => classRow(steps, f.finding)),
   );
-  console.log(reporter === 'json' ? JSON.stringify(report, null, 2) : renderClass(report, new Date()).trimEnd());
-  return classExitCode(report.labs);
 }
 
 /** One lab of the class, and the way of the lesson its Docker runs (when it could be asked). */

@@ -1,6 +1,6 @@
 /**
  * The checks that keep `lab web` (a root shell on the lab's nodes, in a browser tab) to the student who started
- * it: pure functions of a request's headers, so each is tested on its own. Every HTTP request and every
+ * it, or in a class to each student and their teacher: pure functions of a request's headers, so each is tested on its own. Every HTTP request and every
  * websocket upgrade goes through `refusal` before anything else runs.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -11,16 +11,30 @@ export function newToken(): string {
 }
 
 /**
- * The cookie's name carries the port: cookies are not kept apart by port, and two `lab web` on one machine
- * (two labs) must not overwrite each other's.
+ * A token and who holds it. Alone, `lab web` has one holder, the student (`who` is ''); for a class, each student
+ * lab has its own (`who` is the lab's name) and the teacher one more (`who` is TEACHER). What each may open is
+ * the server's to say; here, only who a request proves to be.
  */
-export function cookieName(port: number): string {
-  return `dlab_web_${port}`;
+export interface Pass {
+  token: string;
+  who: string;
+}
+
+/** The teacher's `who`: no stamped lab is named so (their names end in `-NN`). */
+export const TEACHER = 'teacher';
+
+/**
+ * The cookie's name carries the port: cookies are not kept apart by port, and two `lab web` on one machine
+ * (two labs) must not overwrite each other's. In a class it carries the holder too, so a teacher's browser that
+ * also opens a student's URL keeps both.
+ */
+export function cookieName(port: number, who = ''): string {
+  return who === '' ? `dlab_web_${port}` : `dlab_web_${port}_${who}`;
 }
 
 /** The cookie the token is exchanged for: never readable by the page's scripts, never sent by another site. */
-export function sessionCookie(port: number, token: string): string {
-  return `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+export function sessionCookie(port: number, token: string, who = ''): string {
+  return `${cookieName(port, who)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /** `host:port` as it appears in a Host header and a URL (an IPv6 address in brackets). */
@@ -86,20 +100,34 @@ export interface RequestHeads {
 }
 
 export interface Guard {
-  token: string;
+  passes: readonly Pass[];
   port: number;
   allowedHosts: readonly string[];
 }
 
+/** The pass whose token is in the URL's query (a first visit, to be exchanged for its cookie), if any. */
+export function queryPass(url: string | undefined, guard: Guard): Pass | null {
+  const given = queryToken(url);
+  return guard.passes.find((p) => tokenMatches(given, p.token)) ?? null;
+}
+
+/** Who the request proves to be: each pass whose token is in the query or in its own cookie. */
+export function holders(req: RequestHeads, guard: Guard): Set<string> {
+  const cookies = parseCookies(req.headers.cookie);
+  const given = queryToken(req.url);
+  const held = guard.passes.filter((p) => tokenMatches(cookies.get(cookieName(guard.port, p.who)), p.token) || tokenMatches(given, p.token));
+  return new Set(held.map((p) => p.who));
+}
+
 /**
  * Why a request is refused, or null when it may go on: a foreign Host (403) before anything, then on a
- * websocket upgrade a foreign or missing Origin (403), then neither the token nor the cookie (401).
+ * websocket upgrade a foreign or missing Origin (403), then no pass's token or cookie (401). Whether the holder
+ * may open what it asks for comes after, in the server.
  */
 export function refusal(req: RequestHeads, guard: Guard, upgrade: boolean): { status: 401 | 403; why: string } | null {
   if (!hostAllowed(req.headers.host, guard.allowedHosts)) return { status: 403, why: 'foreign Host' };
   if (upgrade && !originAllowed(req.headers.origin, req.headers.host)) return { status: 403, why: req.headers.origin ? 'foreign Origin' : 'no Origin' };
-  const cookie = parseCookies(req.headers.cookie).get(cookieName(guard.port));
-  if (!tokenMatches(cookie, guard.token) && !tokenMatches(queryToken(req.url), guard.token)) return { status: 401, why: 'no valid token or cookie' };
+  if (holders(req, guard).size === 0) return { status: 401, why: 'no valid token or cookie' };
   return null;
 }
 

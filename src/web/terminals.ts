@@ -1,7 +1,8 @@
 /**
  * One shell per node, over the lab's own SSH connection (an ssh2 shell channel on a pseudo-terminal), kept
  * while the server runs: a browser that loses its websocket comes back to the same shell, and gets what the
- * shell printed meanwhile from a bounded scrollback. Several tabs may watch one shell; each sees the same.
+ * shell printed meanwhile from a bounded scrollback. Several tabs may show one shell; each sees the same. A
+ * teacher's tab may watch it too, read-only.
  */
 import type { ClientChannel } from 'ssh2';
 import type { WebSocket } from 'ws';
@@ -94,6 +95,22 @@ class NodeShell {
     }
   }
 
+  /**
+   * A teacher watching: the same replay and live output, and nothing of theirs reaches the shell. No handler
+   * reads their frames, so neither a key nor a size can; nor is a shell opened for them: they see the
+   * student's once the student opens it.
+   */
+  watch(ws: WebSocket): void {
+    ws.on('close', () => this.viewers.delete(ws));
+    if (ws.readyState !== ws.OPEN) return;
+    const shown = this.scrollback.contents();
+    ws.send(
+      shown.length > 0 || this.channel ? shown : Buffer.from(`[watching ${this.node}: no shell open there yet; it shows here once the student opens it]\r\n`),
+      { binary: true },
+    );
+    this.viewers.add(ws);
+  }
+
   private async write(data: string): Promise<void> {
     try {
       (await this.ensure()).write(data);
@@ -149,12 +166,21 @@ export class Terminals {
   constructor(private readonly open: OpenShell) {}
 
   attach(node: string, ws: WebSocket): Promise<void> {
+    return this.shell(node).attach(ws);
+  }
+
+  /** A read-only viewer of the node's shell (see NodeShell.watch). */
+  watch(node: string, ws: WebSocket): void {
+    this.shell(node).watch(ws);
+  }
+
+  private shell(node: string): NodeShell {
     let shell = this.shells.get(node);
     if (!shell) {
       shell = new NodeShell(node, this.open);
       this.shells.set(node, shell);
     }
-    return shell.attach(ws);
+    return shell;
   }
 
   close(): void {

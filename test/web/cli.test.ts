@@ -73,3 +73,35 @@ it('on a lab that is not up: one URL on stdout, 401 to strangers, "not up" on th
   expect(stderr).toContain('lab web: stopped');
   expect(stderr).not.toContain(token);
 });
+
+it('--count 2: a URL per student lab, labelled, and the teacher’s, each once on stdout and in nothing it logs', async () => {
+  const child = execa('node', [join(ROOT, 'bin/lab.js'), 'web', '--count', '2', '--scenario', 'netns', '--lab', labFile()], {
+    reject: false,
+    cwd: ROOT,
+    env: { CI: 'true' },
+    buffer: false,
+    forceKillAfterDelay: false,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = await new Promise<string[]>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.split('\n').length > 3) resolve(stdout.trim().split('\n'));
+    });
+    void child.then(() => reject(new Error(`lab web ended before printing its URLs:\n${stderr}`)));
+  });
+  expect(lines).toHaveLength(3);
+  expect(lines[0]).toMatch(/^web-cli-test-01 http:\/\/127\.0\.0\.1:\d+\/lab\/web-cli-test-01\/\?token=[\w-]{43}$/);
+  expect(lines[1]).toMatch(/^web-cli-test-02 http:\/\/127\.0\.0\.1:\d+\/lab\/web-cli-test-02\/\?token=[\w-]{43}$/);
+  expect(lines[2]).toMatch(/^teacher http:\/\/127\.0\.0\.1:\d+\/class\?token=[\w-]{43}$/);
+  const tokens = lines.map((l) => new URL(l.split(' ')[1]!).searchParams.get('token')!);
+  expect(new Set(tokens).size).toBe(3);
+  child.kill('SIGTERM');
+  const end = await child;
+  expect(end.exitCode).toBe(143);
+  expect(stdout.trim().split('\n')).toEqual(lines);
+  expect(stderr).toContain('on 2 labs (web-cli-test-01 to web-cli-test-02)');
+  for (const token of tokens) expect(stderr).not.toContain(token);
+});

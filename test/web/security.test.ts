@@ -16,7 +16,7 @@ import {
 } from '../../src/web/security.js';
 
 const token = 'x'.repeat(43);
-const guard = { token, port: 4000, allowedHosts: allowedHosts('127.0.0.1', 4000) };
+const guard = { passes: [{ token, who: '' }], port: 4000, allowedHosts: allowedHosts('127.0.0.1', 4000) };
 
 describe('the token', () => {
   it('is 32 random bytes, URL-safe, new each launch', () => {

@@ -19,13 +19,18 @@ beforeAll(async () => {
   server = await startWebServer({
     listen: '127.0.0.1',
     port: 0,
-    token,
     scenario: 'netns',
-    nodes: ['docker-node1', 'docker-node2'],
-    backend: async () => {
-      backendCalls++;
-      throw new Error("lab 'test' is not up");
-    },
+    students: [
+      {
+        lab: 'test',
+        token,
+        nodes: ['docker-node1', 'docker-node2'],
+        backend: async () => {
+          backendCalls++;
+          throw new Error("lab 'test' is not up");
+        },
+      },
+    ],
     log: (line) => logged.push(line),
   });
   origin = `http://127.0.0.1:${server.port}`;

@@ -56,7 +56,12 @@ function setup() {
     await terminals.attach(node, ws as unknown as WebSocket);
     return ws;
   };
-  return { terminals, opened, attach };
+  const watch = (node: string) => {
+    const ws = new FakeSocket();
+    terminals.watch(node, ws as unknown as WebSocket);
+    return ws;
+  };
+  return { terminals, opened, attach, watch };
 }
 
 describe('Terminals', () => {
@@ -97,6 +102,33 @@ describe('Terminals', () => {
     expect(opened).toHaveLength(3);
     expect(opened[2]!.size).toBe('120x40');
     expect(opened[2]!.channel.typed).toEqual(['ls\r']);
+  });
+
+  it("a teacher watching gets the student's shell, scrollback then live, and nothing they send reaches it", async () => {
+    const { opened, attach, watch } = setup();
+    const early = watch('docker-node1');
+    expect(opened).toHaveLength(0); // no shell is opened for a watcher
+    expect(early.got.join('')).toContain('no shell open there yet');
+    early.say({ type: 'input', data: 'rm -rf /\r' });
+
+    const student = await attach('docker-node1');
+    const shell = opened[0]!.channel;
+    student.say({ type: 'input', data: 'ip link\r' });
+    await new Promise((r) => setImmediate(r));
+    shell.emit('data', Buffer.from('$ ip link\r\n1: lo\r\n'));
+
+    const teacher = watch('docker-node1');
+    expect(teacher.got).toEqual(['$ ip link\r\n1: lo\r\n']);
+    shell.emit('data', Buffer.from('live'));
+    expect(teacher.got.at(-1)).toBe('live');
+    expect(early.got.at(-1)).toBe('live');
+    teacher.say({ type: 'input', data: 'reboot\r' });
+    teacher.say({ type: 'resize', cols: 20, rows: 5 });
+    teacher.emit('message', Buffer.from('reboot\r'), true);
+    await new Promise((r) => setImmediate(r));
+    expect(shell.typed).toEqual(['ip link\r']);
+    expect(shell.windows).not.toContain('20x5');
+    expect(opened).toHaveLength(1);
   });
 
   it('close ends every shell and socket', async () => {

@@ -1,12 +1,10 @@
-// The page of `lab web`: the exercise's steps (from /ws/steps) beside one xterm.js terminal per node
-// (/ws/term?node=NAME). Plain ES module, no bundler: xterm.js is served from the server's node_modules.
+// The page of `lab web`: the exercise's steps (from ws/steps) beside one xterm.js terminal per node
+// (ws/term?node=NAME). Plain ES module, no bundler: xterm.js is served from the server's node_modules. Its
+// paths are relative to the page: `/` for a lone lab, `/lab/NAME/` for a student of a class.
 // Whatever the server sends is shown as text (textContent), never as HTML.
-import { FitAddon } from '/vendor/addon-fit.mjs';
-import { Terminal } from '/vendor/xterm.mjs';
+import { backoff, el, openTerminal, wsUrl } from '/term.js';
 
 const $ = (id) => document.getElementById(id);
-const wsUrl = (path) => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
-const backoff = (n) => Math.min(5000, 250 * 2 ** n);
 
 /** For the tests and the curious: the sockets and terminals of the page. */
 const dlab = {
@@ -18,68 +16,12 @@ const dlab = {
 };
 window.dlab = dlab;
 
-function el(tag, attrs = {}, text) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
 function terminalFor(node) {
-  const box = el('section', { class: 'term', id: `term-${node}`, 'data-node': node, 'data-connected': 'false' });
-  const head = el('h3');
-  const state = el('span', { class: 'conn' }, 'connecting…');
-  head.append(el('span', {}, node), state);
-  const screen = el('div', { class: 'screen' });
-  box.append(head, screen);
-  $('terminals').append(box);
-  const term = new Terminal({ cursorBlink: true, fontSize: 13, scrollback: 5000 });
-  const fit = new FitAddon();
-  term.loadAddon(fit);
-  term.open(screen);
-  let ws = null;
-  let tries = 0;
-  const send = (m) => ws?.readyState === WebSocket.OPEN && ws.send(JSON.stringify(m));
-  const resize = () => send({ type: 'resize', cols: term.cols, rows: term.rows });
-  function connect() {
-    ws = new WebSocket(wsUrl(`/ws/term?node=${encodeURIComponent(node)}`));
-    ws.binaryType = 'arraybuffer';
-    dlab.sockets[node] = ws;
-    ws.onopen = () => {
-      tries = 0;
-      // The server replays the shell's scrollback first: start from a clean screen so nothing shows twice.
-      term.reset();
-      box.dataset.connected = 'true';
-      state.textContent = 'connected';
-      state.classList.remove('down');
-      resize();
-    };
-    ws.onmessage = (e) => term.write(new Uint8Array(e.data));
-    ws.onclose = () => {
-      box.dataset.connected = 'false';
-      state.textContent = 'reconnecting…';
-      state.classList.add('down');
-      setTimeout(connect, backoff(tries++));
-    };
-  }
-  term.onData((data) => send({ type: 'input', data }));
-  term.onResize(resize);
-  new ResizeObserver(() => fit.fit()).observe(screen);
-  fit.fit();
-  connect();
-  const api = {
-    term,
-    /**
-     * A command into the shell as the student pastes it, then Enter. A paste (bracketed, as xterm.js does it
-     * when the shell asks) reaches bash as one input: typed line by line, the lines after a `sudo` would be
-     * read by sudo's own pseudo-terminal while the first runs, and lost.
-     */
-    type: (text) => {
-      term.paste(text);
-      send({ type: 'input', data: '\r' });
+  const api = openTerminal($('terminals'), node, `ws/term?node=${encodeURIComponent(node)}`, {
+    onSocket: (ws) => {
+      dlab.sockets[node] = ws;
     },
-    connected: () => ws?.readyState === WebSocket.OPEN,
-  };
+  });
   dlab.terminals[node] = api;
   return api;
 }
@@ -139,13 +81,13 @@ function showGraph(version) {
   $('graph').hidden = false;
   $('graph').dataset.version = String(version);
   $('graph-version').textContent = `(v${version})`;
-  $('graph-img').src = `/graph.svg?v=${version}`;
+  $('graph-img').src = `graph.svg?v=${version}`;
 }
 
 let steps = null;
 let stepTries = 0;
 function connectSteps() {
-  steps = new WebSocket(wsUrl('/ws/steps'));
+  steps = new WebSocket(wsUrl('ws/steps'));
   dlab.sockets.steps = steps;
   steps.onopen = () => {
     stepTries = 0;
@@ -190,7 +132,7 @@ document.addEventListener('keydown', (e) => {
   else if (e.key === 'Enter' && !(e.target instanceof HTMLButtonElement)) press('enter');
 });
 
-const info = await (await fetch('/api/info')).json();
-document.title = `docker-lab${info.scenario ? ` · ${info.scenario}` : ''}`;
+const info = await (await fetch('api/info')).json();
+document.title = `docker-lab${info.lab ? ` · ${info.lab}` : ''}${info.scenario ? ` · ${info.scenario}` : ''}`;
 for (const node of info.nodes) terminalFor(node);
 connectSteps();

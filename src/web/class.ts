@@ -1,0 +1,70 @@
+/**
+ * The teacher's page of `lab web --count N`: the class's report (`docker-lab/class@1`, the very report of
+ * `lab exercise NAME --check --count N`), checked again while the page asks for it. The page polls every few
+ * seconds; a check of N labs can take longer than that, so one runs at a time per lesson and the page is given
+ * the latest report meanwhile.
+ */
+import type { ClassReport } from '../exercise/class.js';
+
+/** How old a report may be before a poll starts the next check. */
+export const CLASS_EVERY_MS = 4_000;
+
+/** What the page gets: the report, when it was taken, and the lessons it may ask for instead. */
+export interface ClassView {
+  report: ClassReport;
+  checkedAt: string;
+  lessons: string[];
+}
+
+interface Taken {
+  report: ClassReport;
+  at: Date;
+}
+
+export class ClassBoard {
+  private readonly taken = new Map<string, Taken>();
+  private readonly running = new Map<string, Promise<Taken>>();
+
+  constructor(
+    /** The lessons offered, the first being the one shown when the page names none. */
+    readonly lessons: readonly string[],
+    private readonly check: (lesson: string) => Promise<ClassReport>,
+    private readonly now: () => Date = () => new Date(),
+    private readonly everyMs = CLASS_EVERY_MS,
+  ) {}
+
+  offers(lesson: unknown): lesson is string {
+    return typeof lesson === 'string' && this.lessons.includes(lesson);
+  }
+
+  /** The latest report of the lesson; a fresh check starts when it is older than everyMs (awaited only when there is none yet). */
+  async view(lesson: string): Promise<ClassView> {
+    const last = this.taken.get(lesson);
+    const stale = !last || this.now().getTime() - last.at.getTime() >= this.everyMs;
+    const next = stale ? this.start(lesson) : null;
+    const shown = last ?? (await next!);
+    return { report: shown.report, checkedAt: shown.at.toISOString(), lessons: [...this.lessons] };
+  }
+
+  private start(lesson: string): Promise<Taken> {
+    let run = this.running.get(lesson);
+    if (!run) {
+      run = this.check(lesson)
+        .then((report) => {
+          const taken = { report, at: this.now() };
+          this.taken.set(lesson, taken);
+          return taken;
+        })
+        .finally(() => this.running.delete(lesson));
+      this.running.set(lesson, run);
+      // A failed check in the background is seen by the next poll that awaits one; not an unhandled rejection.
+      run.catch(() => undefined);
+    }
+    return run;
+  }
+
+  /** Waits for the checks under way (the server is stopping: their SSH connections close with them). */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.running.values());
+  }
+}

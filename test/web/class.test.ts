@@ -1,0 +1,55 @@
+/** The teacher's board without labs: a fake check of the class, and a clock the test moves. */
+import { describe, expect, it } from 'vitest';
+import type { ClassReport } from '../../src/exercise/class.js';
+import { ClassBoard } from '../../src/web/class.js';
+
+function setup() {
+  let now = new Date('2026-01-01T10:00:00Z');
+  const checks: string[] = [];
+  const pending: ((r: ClassReport) => void)[] = [];
+  const board = new ClassBoard(
+    ['netns', 'bridge'],
+    (lesson) =>
+      new Promise<ClassReport>((resolve) => {
+        checks.push(lesson);
+        pending.push(resolve);
+      }),
+    () => now,
+    4000,
+  );
+  const report = (scenario: string) => ({ scenario }) as unknown as ClassReport;
+  const settle = async (scenario: string) => {
+    pending.shift()!(report(scenario));
+    await new Promise((r) => setImmediate(r));
+  };
+  return { board, checks, settle, later: (ms: number) => (now = new Date(now.getTime() + ms)) };
+}
+
+describe('ClassBoard', () => {
+  it('waits for the first check; then gives the latest report at once, starting the next only when it is old', async () => {
+    const { board, checks, settle, later } = setup();
+    const first = board.view('netns');
+    await settle('netns');
+    expect((await first).report.scenario).toBe('netns');
+    expect((await first).lessons).toEqual(['netns', 'bridge']);
+    await board.view('netns');
+    expect(checks).toHaveLength(1); // fresh: no check
+    later(4000);
+    const stale = await board.view('netns'); // the old report now, a check under way
+    expect(stale.checkedAt).toBe('2026-01-01T10:00:00.000Z');
+    await board.view('netns');
+    expect(checks).toHaveLength(2); // one check at a time
+    await settle('netns');
+    expect((await board.view('netns')).checkedAt).toBe('2026-01-01T10:00:04.000Z');
+  });
+
+  it('offers only its lessons, each checked on its own', async () => {
+    const { board, checks, settle } = setup();
+    expect(board.offers('bridge')).toBe(true);
+    expect(board.offers('../etc')).toBe(false);
+    const bridge = board.view('bridge');
+    await settle('bridge');
+    expect((await bridge).report.scenario).toBe('bridge');
+    expect(checks).toEqual(['bridge']);
+  });
+});
