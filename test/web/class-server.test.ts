@@ -5,11 +5,9 @@
  * so) and a read-only view of each student's terminals. No token in the server's log.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { checkedClass } from '../../src/exercise/command.js';
 import { stampedLabs } from '../../src/fleet/fleet.js';
 import { loadLab } from '../../src/lab/model.js';
@@ -18,6 +16,7 @@ import { loadLesson } from '../../src/scenario/lesson.js';
 import { ClassBoard } from '../../src/web/class.js';
 import { newToken } from '../../src/web/security.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
+import { rawGet, rawUpgrade } from '../support/http.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lab-web-class-'));
 writeFileSync(join(dir, 'lab.yaml'), readFileSync(join(import.meta.dirname, '../../lab.yaml'), 'utf8'));
@@ -63,32 +62,12 @@ const host = () => `127.0.0.1:${server.port}`;
 const studentCookie = (lab: string) => `dlab_web_${server.port}_${lab}=${tokens.get(lab)}`;
 const teacherCookie = () => `dlab_web_${server.port}_teacher=${teacher}`;
 
-function get(path: string, cookie?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = { Host: host(), ...(cookie ? { Cookie: cookie } : {}) };
-    const req = request({ host: '127.0.0.1', port: server.port, path, headers, setHost: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+function get(path: string, cookie?: string) {
+  return rawGet(server.port, path, { Host: host(), ...(cookie ? { Cookie: cookie } : {}) });
 }
 
-function upgrade(path: string, cookie: string): Promise<{ status: number; first?: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { origin, headers: { Cookie: cookie } });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode! });
-      ws.terminate();
-    });
-    ws.on('message', (data) => {
-      resolve({ status: 101, first: data.toString() });
-      ws.close();
-    });
-    ws.on('error', reject);
-  });
+function upgrade(path: string, cookie: string) {
+  return rawUpgrade(server.port, path, { Origin: origin, Cookie: cookie });
 }
 
 describe('URLs and tokens', () => {

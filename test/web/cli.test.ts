@@ -21,6 +21,28 @@ function labFile(): string {
 
 const lab = (...args: string[]) => execa('node', [join(ROOT, 'bin/lab.js'), ...args], { reject: false, cwd: ROOT, env: { CI: 'true' } });
 
+/** Starts `lab web ARGS` as a user would; resolves with its first `lines` lines of stdout, and what it printed. */
+async function startWeb(args: string[], lines: number) {
+  const child = execa('node', [join(ROOT, 'bin/lab.js'), 'web', ...args], {
+    reject: false,
+    cwd: ROOT,
+    env: { CI: 'true' },
+    buffer: false,
+    forceKillAfterDelay: false,
+  });
+  const out = { stdout: '', stderr: '' };
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const printed = await new Promise<string[]>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out.stdout += d.toString();
+      const got = out.stdout.split('\n');
+      if (got.length > lines) resolve(got.slice(0, lines));
+    });
+    void child.then(() => reject(new Error(`lab web ended before printing ${lines} line(s):\n${out.stderr}`)));
+  });
+  return { child, out, printed };
+}
+
 it('refuses bad input before it listens (exit 2)', async () => {
   const file = labFile();
   const nope = await lab('web', '--scenario', 'nope', '--lab', file);
@@ -32,24 +54,9 @@ it('refuses bad input before it listens (exit 2)', async () => {
   expect(port.stderr).toContain('is not a port');
 });
 
-it('on a lab that is not up: one URL on stdout, 401 to strangers, "not up" on the socket, SIGTERM ends it (143), no token in its log', async () => {
-  const child = execa('node', [join(ROOT, 'bin/lab.js'), 'web', '--scenario', 'netns', '--lab', labFile()], {
-    reject: false,
-    cwd: ROOT,
-    env: { CI: 'true' },
-    buffer: false,
-    forceKillAfterDelay: false,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
-    });
-    void child.then(() => reject(new Error(`lab web ended before printing its URL:\n${stderr}`)));
-  });
+it('on a lab that is not up: one URL on out.stdout, 401 to strangers, "not up" on the socket, SIGTERM ends it (143), no token in its log', async () => {
+  const { child, out, printed } = await startWeb(['--scenario', 'netns', '--lab', labFile()], 1);
+  const url = printed[0]!;
   const { origin, port, searchParams } = new URL(url);
   const token = searchParams.get('token')!;
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
@@ -68,30 +75,14 @@ it('on a lab that is not up: one URL on stdout, 401 to strangers, "not up" on th
   child.kill('SIGTERM');
   const end = await child;
   expect(end.exitCode).toBe(143);
-  expect(stdout.trim().split('\n')).toEqual([url]); // the URL, once, and nothing else
-  expect(stderr).toContain('refused 401 GET /');
-  expect(stderr).toContain('lab web: stopped');
-  expect(stderr).not.toContain(token);
+  expect(out.stdout.trim().split('\n')).toEqual([url]); // the URL, once, and nothing else
+  expect(out.stderr).toContain('refused 401 GET /');
+  expect(out.stderr).toContain('lab web: stopped');
+  expect(out.stderr).not.toContain(token);
 });
 
-it('--count 2: a URL per student lab, labelled, and the teacher’s, each once on stdout and in nothing it logs', async () => {
-  const child = execa('node', [join(ROOT, 'bin/lab.js'), 'web', '--count', '2', '--scenario', 'netns', '--lab', labFile()], {
-    reject: false,
-    cwd: ROOT,
-    env: { CI: 'true' },
-    buffer: false,
-    forceKillAfterDelay: false,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const lines = await new Promise<string[]>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      if (stdout.split('\n').length > 3) resolve(stdout.trim().split('\n'));
-    });
-    void child.then(() => reject(new Error(`lab web ended before printing its URLs:\n${stderr}`)));
-  });
+it('--count 2: a URL per student lab, labelled, and the teacher’s, each once on out.stdout and in nothing it logs', async () => {
+  const { child, out, printed: lines } = await startWeb(['--count', '2', '--scenario', 'netns', '--lab', labFile()], 3);
   expect(lines).toHaveLength(3);
   expect(lines[0]).toMatch(/^web-cli-test-01 http:\/\/127\.0\.0\.1:\d+\/lab\/web-cli-test-01\/\?token=[\w-]{43}$/);
   expect(lines[1]).toMatch(/^web-cli-test-02 http:\/\/127\.0\.0\.1:\d+\/lab\/web-cli-test-02\/\?token=[\w-]{43}$/);
@@ -101,7 +92,7 @@ it('--count 2: a URL per student lab, labelled, and the teacher’s, each once o
   child.kill('SIGTERM');
   const end = await child;
   expect(end.exitCode).toBe(143);
-  expect(stdout.trim().split('\n')).toEqual(lines);
-  expect(stderr).toContain('on 2 labs (web-cli-test-01 to web-cli-test-02)');
-  for (const token of tokens) expect(stderr).not.toContain(token);
+  expect(out.stdout.trim().split('\n')).toEqual(lines);
+  expect(out.stderr).toContain('on 2 labs (web-cli-test-01 to web-cli-test-02)');
+  for (const token of tokens) expect(out.stderr).not.toContain(token);
 });

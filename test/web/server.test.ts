@@ -3,11 +3,10 @@
  * says the lab is not up): what it refuses, with real HTTP requests and a real websocket client, and that the
  * token is in nothing it logs.
  */
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { newToken } from '../../src/web/security.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
+import { rawGet, rawUpgrade } from '../support/http.js';
 
 const token = newToken();
 const logged: string[] = [];
@@ -40,43 +39,12 @@ afterAll(async () => {
   await server.close();
 });
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A GET on the server's socket with exactly these headers (Host too: a browser sends what the URL names). */
-function get(path: string, headers: Record<string, string>): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, headers, setHost: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const get = (path: string, headers: Record<string, string>) => rawGet(server.port, path, headers);
 
 const host = () => `127.0.0.1:${server.port}`;
 const cookie = () => `dlab_web_${server.port}=${token}`;
 
-/** Opens a websocket with these headers: the status of a refusal, or the first message once open. */
-function upgrade(path: string, headers: Record<string, string>): Promise<{ status: number; first?: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers, ...(headers.Origin ? { origin: headers.Origin } : {}) });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode! });
-      ws.terminate();
-    });
-    ws.on('message', (data) => {
-      resolve({ status: 101, first: data.toString() });
-      ws.close();
-    });
-    ws.on('error', (err) => reject(err));
-  });
-}
+const upgrade = (path: string, headers: Record<string, string>) => rawUpgrade(server.port, path, headers);
 
 describe('HTTP', () => {
   it('prints a URL on loopback with the token, which it exchanges for an HttpOnly SameSite=Strict cookie and a redirect without it', async () => {
