@@ -9,7 +9,7 @@ import { loadLab } from '../../src/lab/model.js';
 import { SCENARIOS_DIR } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/catalog.js';
 import { checksOf } from '../../src/scenario/plan.js';
-import { injectedName, LOOSE, MUTATIONS, type Mutation, SLOW, writeMutated } from '../support/mutations.js';
+import { injectedName, MUTATIONS, type Mutation, SLOW, writeMutated } from '../support/mutations.js';
 import { removeTempDirs, tempDir } from '../support/scenarios.js';
 
 const lab = loadLab(join(import.meta.dirname, '../../lab.yaml'));
@@ -23,7 +23,7 @@ function runOrder(m: Mutation): string[] {
 describe('the mutation tables', () => {
   afterAll(removeTempDirs);
 
-  const all = [...MUTATIONS.map((m) => ['run', m] as const), ...SLOW.map((m) => ['slow', m] as const), ...LOOSE.map((m) => ['loose', m] as const)];
+  const all = [...MUTATIONS.map((m) => ['run', m] as const), ...SLOW.map((m) => ['slow', m] as const)];
 
   it.each(all.map(([list, m]) => [list, m.scenario, m.failsAt, m] as const))('%s: %s loads mutated, and "%s" runs after the fault', (_list, _s, _f, m) => {
     const order = runOrder(m);
