@@ -7,6 +7,8 @@ import type { Edge, EdgeKind, Graph, Interface, InterfaceKind, Namespace, Namesp
 interface DrawnInterface {
   id: string;
   kind: InterfaceKind;
+  /** What a step's commands would call it: the device's name. */
+  names: string[];
   /** Lines: the name, then addresses, then VNI/MTU when worth reading. */
   lines: string[];
 }
@@ -15,6 +17,8 @@ export interface DrawnNamespace {
   id: string;
   kind: NamespaceKind;
   title: string;
+  /** What a step's commands would call it: the container, `ip netns` or sandbox name, and an overlay's network. */
+  names: string[];
   interfaces: DrawnInterface[];
 }
 
@@ -49,10 +53,11 @@ export function drawing(graph: Graph): Drawing {
           id: `n${n}s${s}`,
           kind: ns.kind,
           title: namespaceTitle(node, ns),
+          names: [ns.name, ...(ns.network ? [ns.network] : [])],
           interfaces: shown(ns).map((i, k): DrawnInterface => {
             const id = `n${n}s${s}i${k}`;
             ids.set(key(node.name, ns.id, i.name), id);
-            return { id, kind: i.kind, lines: interfaceLines(i) };
+            return { id, kind: i.kind, names: [i.name], lines: interfaceLines(i) };
           }),
         }),
       ),

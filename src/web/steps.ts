@@ -10,6 +10,7 @@ import type { Miss, Verdict } from '../exercise/probe.js';
 import type { Progress } from '../exercise/progress.js';
 import { type Phase, phaseLines } from '../exercise/screen.js';
 import { exerciseSession, type SessionView } from '../exercise/session.js';
+import { subjectsOf } from '../graph/subjects.js';
 import type { Lab } from '../lab/model.js';
 
 /** The buttons of the page, as the session's keys: check now / go on, run the solution, back. */
@@ -41,6 +42,8 @@ export type WebView =
       record: string | null;
       /** A check (or the solution) is running on the nodes now. */
       checking: boolean;
+      /** The picture's classes of what the step's commands name (graph/subjects.ts): marked in the network drawn. */
+      subjects: string[];
     }
   | { kind: 'done'; scenario: string; total: number; notice: string | null; record: string }
   | { kind: 'error'; scenario: string; message: string }
@@ -73,6 +76,7 @@ export function webView(v: SessionView, checking: boolean): WebView {
     notice: v.notice,
     record: v.record ?? null,
     checking,
+    subjects: subjectsOf(v.commands.map((b) => b.text).join('\n')),
   };
 }
 

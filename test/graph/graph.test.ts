@@ -12,6 +12,7 @@ import type { Graph, Interface, NodeGraph } from '../../src/graph/model.js';
 import { GRAPH_SCHEMA } from '../../src/graph/model.js';
 import { parseDiscovery, splitSections } from '../../src/graph/parse.js';
 import { renderGraph } from '../../src/graph/render.js';
+import { subjectClass, subjectsOf } from '../../src/graph/subjects.js';
 import { inlineSvg } from '../../src/report/html/page.js';
 import { svgTexts } from '../support/svg.js';
 import { checkWellFormed } from '../support/xml.js';
@@ -202,5 +203,18 @@ describe('discovery output that is cut or broken', () => {
       { name: 'a', args: ['1', '2'], body: 'x' },
       { name: 'b', args: [], body: 'y\nz' },
     ]);
+  });
+});
+
+describe('what a step names, marked in the picture', () => {
+  it("a step's words become the classes the drawing gives what they name: the overlay demo's sandbox, test1, br0", async () => {
+    const marks = subjectsOf('sudo docker exec test1 ip -d link show br0 # on demo');
+    expect(marks).toEqual(expect.arrayContaining(['subject-test1', 'subject-br0', 'subject-demo']));
+    expect(subjectClass('1-0a1b2c3d4e')).toBe('subject-1-0a1b2c3d4e');
+    expect(subjectClass('ov_net2 x.y')).toBe('subject-ov_net2_x_y');
+    // Graphviz writes a class's '-' as &#45;, which the page's DOM reads back as '-'.
+    const svg = (await renderGraph(graphOf('overlay'), 'svg')).replaceAll('&#45;', '-');
+    // Graphviz keeps the classes: the container's namespace, the overlay's sandbox (by its network) and br0 carry them.
+    for (const mark of ['subject-test1', 'subject-demo', 'subject-br0']) expect(svg).toMatch(new RegExp(`class="(cluster|node) [^"]*\\b${mark}\\b`));
   });
 });

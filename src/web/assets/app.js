@@ -27,6 +27,7 @@ function terminalFor(node) {
 }
 
 function render(v) {
+  markSubjects(v.kind === 'step' ? v.subjects : []);
   document.body.dataset.view = v.kind;
   document.body.dataset.step = v.kind === 'step' ? String(v.number) : '';
   document.body.dataset.phase = v.kind === 'step' ? v.phase : '';
@@ -81,7 +82,24 @@ function showGraph(version) {
   $('graph').hidden = false;
   $('graph').dataset.version = String(version);
   $('graph-version').textContent = `(v${version})`;
-  $('graph-img').src = `graph.svg?v=${version}`;
+  // Inline, not an <img>: the page marks in it what the step in hand names.
+  fetch(`graph.svg?v=${version}`)
+    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`graph.svg: ${r.status}`))))
+    .then((text) => {
+      if (Number($('graph').dataset.version) !== version) return; // a newer drawing was asked for meanwhile
+      const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+      $('graph-svg').replaceChildren(document.importNode(svg, true));
+      markSubjects(subjects);
+    })
+    .catch(() => undefined); // the next version, or the next reconnect, draws it
+}
+
+/** The picture's classes of what the step in hand names (graph/subjects.ts on the server). */
+let subjects = [];
+function markSubjects(classes) {
+  subjects = classes;
+  for (const e of $('graph-svg').querySelectorAll('.subject')) e.classList.remove('subject');
+  for (const c of classes) for (const e of $('graph-svg').getElementsByClassName(c)) e.classList.add('subject');
 }
 
 let steps = null;
