@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds one of the course's base images (python, redis) on the host, as a rootfs tar for `docker import`:
-# debootstrap of the node's own suite, from the mirror apt already uses. docker-lab imports it onto the nodes
-# the first time a lesson needs it (src/images/).
-#   build-image.sh NAME SUITE OUTPUT.tar [DEBOOTSTRAP_CACHE]
-# The cache folder lets the images of one suite, built one after the other, fetch their packages once.
+# mmdebstrap (or debootstrap) of the node's own suite, from the mirror apt already uses. docker-lab imports it
+# onto the nodes the first time a lesson needs it (src/images/).
+#   build-image.sh NAME SUITE OUTPUT.tar [DEB_CACHE]
+# The cache folder (an absolute path) lets the images of one suite, built one after the other, fetch their
+# packages once.
 set -euo pipefail
 
 name=${1:?image name}; suite=${2:?suite}; out=${3:?output tar}; cache=${4:-}

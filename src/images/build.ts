@@ -1,12 +1,13 @@
 /**
- * The course images as rootfs tars on the host, built once per suite and recipe with debootstrap
+ * The course images as rootfs tars on the host, built once per suite and recipe with mmdebstrap
  * (provision/host/build-image.sh) and kept in IMAGE_CACHE_DIR for every lab of that suite. One lock per suite:
  * two labs asking at once build once, and the images of one suite share one package download.
  */
 
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { formatTime } from '../format.js';
 import { hashRecipe, runBuildScript } from '../host/build-script.js';
 import { withFileLock } from '../host/file-lock.js';
 import { exists } from '../host/probe.js';
@@ -44,11 +45,13 @@ export async function imageTars(images: readonly CourseImage[], suite: string, l
         for (const w of wanted) {
           if (await exists(w.path)) continue; // built by the process we waited for
           await removeOlder(suite, w.image);
-          log(`building the course image ${w.image} from Debian ${suite} on the host (debootstrap, once per suite; about a minute)`);
+          log(`building the course image ${w.image} from Debian ${suite} on the host (once per suite; ${await lastBuildTime(suite, w.image)})`);
           await mkdir(debs, { recursive: true });
+          const t0 = performance.now();
           await runBuildScript(BUILD_SCRIPT, [w.image, suite, w.path, debs], `building the image ${w.image}`, log, signal).finally(() =>
             rm(`${w.path}.partial`, { force: true }),
           );
+          await writeFile(buildTimeFile(suite, w.image), String(Math.round(performance.now() - t0)));
         }
       } finally {
         await rm(debs, { recursive: true, force: true });
@@ -56,6 +59,16 @@ export async function imageTars(images: readonly CourseImage[], suite: string, l
     });
   }
   return Promise.all(wanted.map(async (w) => ({ ...w, changes: await importChanges(w.image) })));
+}
+
+/** How long the last build of an image took, kept beside the tars as a box's is beside the boxes (npm run bench reads both). */
+export function buildTimeFile(suite: string, image: CourseImage): string {
+  return join(IMAGE_CACHE_DIR, `${suite}-${image}.build-time`);
+}
+
+async function lastBuildTime(suite: string, image: CourseImage): Promise<string> {
+  const ms = Number(await readFile(buildTimeFile(suite, image), 'utf8').catch(() => ''));
+  return ms > 0 ? `the last build took ${formatTime(ms)}` : 'about half a minute';
 }
 
 async function importChanges(image: CourseImage): Promise<string[]> {
