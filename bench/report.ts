@@ -111,3 +111,49 @@ export function renderTargets(f: TargetFigures): string {
     ...rows.map((r, i) => (r.note ? `${lines[i + 1]}   ${r.note}` : lines[i + 1]!)),
   ].join('\n');
 }
+
+/** A build time docker-lab recorded on this host: `box lxc-bookworm`, `image bookworm-python`. */
+export interface RecordedBuild {
+  what: string;
+  seconds: number;
+}
+
+export interface ImageBuildFigures {
+  suite: string;
+  /** The older bootstrapper first: the ratio is its time over the last one's. */
+  tools: { tool: string; images: { image: string; seconds: number; ok: boolean }[] }[];
+  recorded: RecordedBuild[];
+}
+
+/** docker-lab's last recorded builds, a line each, so an image's build time reads beside a box's. Pure. */
+export function renderRecordedBuilds(recorded: readonly RecordedBuild[]): string {
+  if (!recorded.length) return 'build times docker-lab recorded on this host: none yet';
+  return ['build times docker-lab recorded on this host (its last build of each):', ...table(recorded.map((r) => [r.what, secs(r.seconds)]))].join('\n');
+}
+
+/** Each image's build time with each tool, a column per tool, then the first tool's time over the last's. Pure. */
+export function renderImageBuilds(f: ImageBuildFigures): string {
+  const first = f.tools[0]!;
+  const last = f.tools[f.tools.length - 1]!;
+  const ratio = f.tools.length > 1;
+  const row = (label: string, of: (image: string) => boolean) => {
+    const totals = f.tools.map((t) => {
+      const chosen = t.images.filter((i) => of(i.image));
+      return { seconds: chosen.reduce((sum, i) => sum + i.seconds, 0), ok: chosen.every((i) => i.ok) };
+    });
+    const cells = totals.map((c) => (c.ok ? secs(c.seconds) : 'failed'));
+    if (ratio) cells.push(totals.every((c) => c.ok) ? `${(totals[0]!.seconds / totals[totals.length - 1]!.seconds).toFixed(2)}x` : '-');
+    return [label, ...cells];
+  };
+  const images = first.images.map((i) => i.image);
+  return [
+    `the course images for ${f.suite}, built one after the other in this run (each tool downloads the packages once for all):`,
+    ...table([
+      ['', ...f.tools.map((t) => t.tool), ...(ratio ? [`${first.tool} / ${last.tool}`] : [])],
+      ...images.map((image) => row(image, (i) => i === image)),
+      row('all of them', () => true),
+    ]),
+    '',
+    renderRecordedBuilds(f.recorded),
+  ].join('\n');
+}

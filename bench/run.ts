@@ -2,7 +2,9 @@
  * `npm run bench [-- --lab FILE ...] [--steps N] [--scenarios a,b]`: measured side by side in one run on warm
  * nodes of labs that are up (bench/lab.ts), one column per lab: give `--lab` twice to see a libvirt lab beside
  * an LXC one. With `--labs N [--jobs J]`, many labs on one host instead (bench/labs.ts); with `--targets`, the speed
- * targets of a fresh machine, the course and the four-engine matrix, on a lab that is down (bench/targets.ts).
+ * targets of a fresh machine, the course and the four-engine matrix, on a lab that is down (bench/targets.ts);
+ * with `--images [--suite S]`, the course images built with debootstrap and with mmdebstrap (bench/images.ts).
+ * All but `--labs` end with the build times docker-lab recorded for its boxes and images, one beside the other.
  * Nothing here asserts a time: it reports.
  */
 import { resolve } from 'node:path';
@@ -11,9 +13,10 @@ import { loadLab } from '../src/lab/model.js';
 import { requireTargets } from '../src/lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../src/paths.js';
 import { listScenarios } from '../src/scenario/catalog.js';
+import { benchImages, recordedBuilds } from './images.js';
 import { benchLab, type LabFigures } from './lab.js';
 import { benchLabs } from './labs.js';
-import { renderBench } from './report.js';
+import { renderBench, renderRecordedBuilds } from './report.js';
 import { benchTargets } from './targets.js';
 
 const { values } = parseArgs({
@@ -26,9 +29,12 @@ const { values } = parseArgs({
     labs: { type: 'string' },
     jobs: { type: 'string' },
     targets: { type: 'boolean' },
+    images: { type: 'boolean' },
+    suite: { type: 'string' },
   },
 });
 const labs = (values.lab ?? ['lab.yaml']).map((file) => loadLab(resolve(file)));
+if (values.images) process.exit(await benchImages(values.suite ?? labs[0]!.suite));
 // Many labs is a run of its own: it brings its labs up and down itself.
 if (values.labs) process.exit(await benchLabs(labs[0]!, Number(values.labs), Number(values.jobs ?? 4)));
 
@@ -54,4 +60,4 @@ for (const lab of labs) {
   console.log(`measuring lab ${lab.name} ...`);
   figures.push(await benchLab(lab, targets, opts));
 }
-console.log(`\n${renderBench(figures)}`);
+console.log(`\n${renderBench(figures)}\n\n${renderRecordedBuilds(await recordedBuilds())}`);

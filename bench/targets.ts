@@ -18,7 +18,8 @@ import { recordedProvider } from '../src/lifecycle/record.js';
 import { requireTargets } from '../src/lifecycle/targets.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { SshPool } from '../src/ssh/pool.js';
-import { renderTargets, type TargetFigures } from './report.js';
+import { recordedBuilds } from './images.js';
+import { renderRecordedBuilds, renderTargets, type TargetFigures } from './report.js';
 
 const MATRIX_SUITES = 'bullseye,bookworm,trixie,sid';
 
@@ -81,6 +82,6 @@ export async function benchTargets(base: Lab, scenarios: readonly string[]): Pro
   } finally {
     await rm(vagrantHome, { recursive: true, force: true });
   }
-  console.log(`\n${renderTargets(figures)}`);
+  console.log(`\n${renderTargets(figures)}\n\n${renderRecordedBuilds(await recordedBuilds())}`);
   return figures.fresh.ok && figures.course.ok && figures.matrix.cells.failed === 0 ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabFigures } from '../../bench/lab.js';
-import { renderBench, renderTargets, type TargetFigures } from '../../bench/report.js';
+import { type ImageBuildFigures, renderBench, renderImageBuilds, renderRecordedBuilds, renderTargets, type TargetFigures } from '../../bench/report.js';
 
 const lxc: LabFigures = {
   lab: 'docker-lab',
@@ -67,5 +67,59 @@ describe('the speed targets', () => {
     const out = renderTargets({ ...figures, fresh: { ...figures.fresh, ok: false }, course: { ...figures.course, ok: false } });
     expect(lineOf(out, 'fresh machine')).toMatch(/FAILED$/);
     expect(lineOf(out, 'whole course')).toMatch(/FAILED$/);
+  });
+});
+
+describe('the images build report', () => {
+  const figures: ImageBuildFigures = {
+    suite: 'bookworm',
+    tools: [
+      {
+        tool: 'debootstrap',
+        images: [
+          { image: 'python', seconds: 70, ok: true },
+          { image: 'redis', seconds: 50, ok: true },
+        ],
+      },
+      {
+        tool: 'mmdebstrap',
+        images: [
+          { image: 'python', seconds: 35, ok: true },
+          { image: 'redis', seconds: 25, ok: true },
+        ],
+      },
+    ],
+    recorded: [
+      { what: 'box lxc-bookworm', seconds: 31.3 },
+      { what: 'image bookworm-python', seconds: 28 },
+    ],
+  };
+  const lineOf = (out: string, label: string) => out.split('\n').find((l) => l.startsWith(`  ${label}`));
+
+  it("puts each tool in a column, with the first tool's time over the last one's", () => {
+    const out = renderImageBuilds(figures);
+    expect(lineOf(out, ' ')).toMatch(/debootstrap\s+mmdebstrap\s+debootstrap \/ mmdebstrap$/);
+    expect(lineOf(out, 'python')).toMatch(/70\.0 s\s+35\.0 s\s+2\.00x$/);
+    expect(lineOf(out, 'redis')).toMatch(/50\.0 s\s+25\.0 s\s+2\.00x$/);
+    expect(lineOf(out, 'all of them')).toMatch(/120\.0 s\s+60\.0 s\s+2\.00x$/);
+  });
+
+  it('shows the recorded box and image build times beside each other', () => {
+    const out = renderImageBuilds(figures);
+    expect(lineOf(out, 'box lxc-bookworm')).toMatch(/31\.3 s$/);
+    expect(lineOf(out, 'image bookworm-python')).toMatch(/28\.0 s$/);
+  });
+
+  it('gives no ratio where a build failed', () => {
+    const failed = structuredClone(figures);
+    failed.tools[1]!.images[1]!.ok = false;
+    const out = renderImageBuilds(failed);
+    expect(lineOf(out, 'redis')).toMatch(/50\.0 s\s+failed\s+-$/);
+    expect(lineOf(out, 'all of them')).toMatch(/120\.0 s\s+failed\s+-$/);
+    expect(lineOf(out, 'python')).toMatch(/2\.00x$/);
+  });
+
+  it('says when nothing was recorded yet', () => {
+    expect(renderRecordedBuilds([])).toMatch(/none yet/);
   });
 });
