@@ -58,24 +58,36 @@ base_image_rootfs() {
   # sync every file it unpacks (a fifth less time here): a build cut short is thrown away whole anyway. The
   # packages go through DEB_CACHE: copied in before apt looks, copied out (the essential ones too, kept by
   # --skip=essential/unlink) before the trimming empties the image's own cache.
-  local log args=(--variant=minbase --format=tar --hook-dir="$hooks/maybe-merged-usr"
+  local args=(--variant=minbase --format=tar --hook-dir="$hooks/maybe-merged-usr"
     --aptopt='Acquire::Check-Valid-Until "false"' --dpkgopt=force-unsafe-io --include="$(base_image_packages "$name")")
   [ -z "$cache" ] || args+=(--skip=essential/unlink --setup-hook='mkdir -p "$1"/var/cache/apt/archives'
     --setup-hook="sync-in $(printf %q "$cache") /var/cache/apt/archives" --customize-hook="sync-out /var/cache/apt/archives $(printf %q "$cache")")
   # The 99mmdebstrap files hold the options above: the image's apt and dpkg are left as debootstrap leaves them.
   args+=(--customize-hook="$BASE_IMAGE_TRIM" --customize-hook='rm "$1"/etc/apt/apt.conf.d/99mmdebstrap "$1"/etc/dpkg/dpkg.cfg.d/99mmdebstrap')
-  log=$(mktemp /var/tmp/docker-lab-image.XXXXXX.log)
-  # In the background, as build-box.sh runs it: stopped, mmdebstrap takes a moment to unmount and remove its
-  # rootfs, and the traps wait for that before the caller removes DEB_CACHE and the partial tar.
-  mmdebstrap "${args[@]}" "$suite" "$out" "$mirror" >"$log" 2>&1 &
+  # mmdebstrap's temp folders go in a work folder of ours: stopped by a signal to the whole process group, it
+  # may leave its rootfs mounted there (its worker dies before unmounting; seen during the essential hook).
+  local work
+  work=$(mktemp -d /var/tmp/docker-lab-image.XXXXXX)
+  # In the background, as build-box.sh runs it: the traps wait for mmdebstrap to be gone before the work folder
+  # is taken down, and before the caller removes DEB_CACHE and the partial tar.
+  TMPDIR=$work mmdebstrap "${args[@]}" "$suite" "$out" "$mirror" >"$work.log" 2>&1 &
   local bootstrap=$! status=0
-  trap 'wait "$bootstrap"; exit 143' TERM
-  trap 'wait "$bootstrap"; exit 130' INT
+  trap 'wait "$bootstrap" || :; base_image_discard "$work"; exit 143' TERM
+  trap 'wait "$bootstrap" || :; base_image_discard "$work"; exit 130' INT
   wait "$bootstrap" || status=$?
   trap - TERM INT
-  [ "$status" = 0 ] || tail -n 30 "$log" >&2
-  rm -f "$log"
+  [ "$status" = 0 ] || tail -n 30 "$work.log" >&2
+  base_image_discard "$work"
   return "$status"
+}
+
+# base_image_discard DIR: unmounts what is still mounted under DIR, innermost first, then removes it and its log.
+base_image_discard() {
+  local dir=$1 mount
+  tac /proc/mounts | while read -r _ mount _; do
+    case "$mount" in "$dir"/*) umount "$mount" ;; esac
+  done
+  rm -rf --one-file-system "$dir" "$dir.log"
 }
 
 # import_base_images DIR: `docker import`s DIR/<name>.tar for every image the daemon does not have yet.
