@@ -70,8 +70,7 @@ function libvirtTools(lab: Lab): HostTool[] {
   ];
   if (lab.boxes.libvirt?.startsWith('docker-lab/')) {
     tools.push(
-      ['mmdebstrap (builds the box)', () => hasCommand('mmdebstrap')],
-      ['debootstrap (builds the course images)', () => hasCommand('debootstrap')],
+      ['mmdebstrap (builds the box and the course images)', () => hasCommand('mmdebstrap')],
       ['qemu-img (qemu-utils: packs the box)', () => hasCommand('qemu-img')],
     );
   }
