@@ -99,7 +99,7 @@ describe('the lab on real Vagrant + LXC', () => {
     expect(report.scenarios.map((s) => [s.name, s.status])).toEqual([['sample', 'passed']]);
   });
 
-  it('runs every lesson of the course on one up, all passing, each in the way Docker 20.10 fits (the course\'s own)', async () => {
+  it("runs every lesson of the course on one up, all passing, each in the way Docker 20.10 fits (the course's own)", async () => {
     // One after another: each leaves the lab fit for the next. Each runs again, on a lab another left, in the
     // exercise suite's --keep/--reset loop; overlay again and again below. The swarm ways run in the matrix's test.
     const course = listLessons(SCENARIOS_DIR)

@@ -133,7 +133,8 @@ async function wrongStep(t: Terminal, name: string, n: number, wrong: () => Prom
   await standing(t, name, step, steps.length);
   await wrong();
   await t.key('Enter');
-  const told = await t.see('✗ Not yet:', SCREEN_MS);
+  // Drawn whole: the key hints are its last line.
+  const told = await t.see(/✗ Not yet:[\s\S]*keys:/, SCREEN_MS);
   expect(told).toContain(onScreen(name, n, steps.length));
   const named = checks.filter((c) => told.includes(`${c.name}: not so on ${c.nodes[0]}`));
   expect(named.length, told).toBeGreaterThan(0);
