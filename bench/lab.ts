@@ -19,6 +19,7 @@ import { loadLesson } from '../src/scenario/lesson.js';
 import { leafResults } from '../src/scenario/results.js';
 import { SshPool } from '../src/ssh/pool.js';
 import type { SshTarget } from '../src/ssh/target.js';
+import { median } from './report.js';
 
 export interface LabFigures {
   lab: string;
@@ -37,11 +38,6 @@ export interface BenchOptions {
   sshRuns: number;
   vagrantRuns: number;
   scenarios: readonly string[];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 async function timed(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {

@@ -49,7 +49,8 @@ async function nodeInotify(container: string): Promise<number | null> {
   return null;
 }
 
-async function leftovers(labs: readonly Lab[]): Promise<string[]> {
+/** What of the labs is still on the host: their containers and bridges. */
+export async function leftovers(labs: readonly Lab[]): Promise<string[]> {
   const containers = String((await execa('lxc-ls', ['-1'])).stdout).split('\n');
   const found = labs.flatMap((lab) =>
     lab.nodes

@@ -157,3 +157,117 @@ export function renderImageBuilds(f: ImageBuildFigures): string {
     renderRecordedBuilds(f.recorded),
   ].join('\n');
 }
+
+/** The value at or below which `p` percent of `xs` lie (nearest rank: always one of the samples). Pure. */
+export function percentile(xs: readonly number[], p: number): number {
+  if (!xs.length) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length, Math.max(1, Math.ceil((p / 100) * s.length))) - 1]!;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/** Keystroke to its echo in the node's xterm buffer, in ms, one sample per key. */
+export type EchoSamples = readonly number[];
+
+/** What the host holds while pages are open, in bytes (RSS counts pages shared between processes in each). */
+export interface HostHeld {
+  serverRss: number;
+  chromium: { processes: number; rss: number; pss: number };
+  load: [number, number, number];
+  memAvailable: number;
+}
+
+/** `lab web` on one lab that is up (`--web`). */
+export interface WebFigures {
+  lab: string;
+  /** From the command returning on the node (over plain ssh) to the page showing its step done, in ms. */
+  stepShown: readonly number[];
+  echo: EchoSamples;
+  /** A first load, until step 1, both terminals and the network drawing are shown. */
+  weight: { requests: number; bytes: number; websockets: number; largest: { path: string; bytes: number }[] };
+  held: HostHeld;
+}
+
+/** N student pages open at once on N labs, one `lab web --count N` server (`--web-labs N`). */
+export interface WebClassFigures {
+  requested: number;
+  up: number;
+  upMs: number;
+  /** Student pages that reached step 1 with their terminals, and how long after opening them all at once. */
+  atStep1: number;
+  openMs: number;
+  echo: EchoSamples;
+  held: HostHeld;
+  memAvailableBefore: number;
+  downMs: number;
+  left: readonly string[];
+  failures: readonly string[];
+}
+
+const kib = (b: number) => (b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
+const mibs = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+const echoCell = (e: EchoSamples) => (e.length ? `${ms(percentile(e, 50))} / ${ms(percentile(e, 95))} / ${ms(Math.max(...e))}` : '-');
+const heldRows = (h: (HostHeld | undefined)[]) => [
+  ['lab web server RSS', ...h.map((x) => (x ? mibs(x.serverRss) : '-'))],
+  ['Chromium RSS, all its processes', ...h.map((x) => (x ? `${mibs(x.chromium.rss)} (${x.chromium.processes} processes)` : '-'))],
+  ['Chromium PSS (shared pages split)', ...h.map((x) => (x ? mibs(x.chromium.pss) : '-'))],
+  ['load average 1 / 5 / 15 min', ...h.map((x) => (x ? x.load.map((l) => l.toFixed(2)).join(' / ') : '-'))],
+  ['host memory available', ...h.map((x) => (x ? mibs(x.memAvailable) : '-'))],
+];
+
+/**
+ * `lab web`'s figures: one lab's page (`--web`) beside N student pages at once (`--web-labs N`), either of them
+ * alone if only one was measured. Pure.
+ */
+export function renderWeb(one: WebFigures | null, many: WebClassFigures | null): string {
+  const lines: string[] = [];
+  if (one) {
+    const shown = one.stepShown;
+    lines.push(
+      `lab web on ${one.lab}:`,
+      ...table([
+        ['', ''],
+        [
+          `step done on the page after the command returned (${shown.length} runs)`,
+          shown.length ? `median ${ms(median(shown))}, max ${ms(Math.max(...shown))}` : '-',
+        ],
+        [
+          'first load',
+          `${kib(one.weight.bytes)} in ${one.weight.requests} requests, ${one.weight.websockets} websocket${one.weight.websockets === 1 ? '' : 's'}`,
+        ],
+        ...one.weight.largest.map((r) => [`  ${r.path}`, kib(r.bytes)]),
+      ]).slice(1),
+      '',
+    );
+  }
+  const head = ['', ...(one ? ['one page, one lab'] : []), ...(many ? [`${many.atStep1} pages on ${many.up} labs at once`] : [])];
+  const echoes = [...(one ? [one.echo] : []), ...(many ? [many.echo] : [])];
+  lines.push(
+    `keystroke to its echo in the node's xterm${many ? ' (on one of the pages)' : ''}, and what the host holds with the page${many ? 's' : ''} open:`,
+    ...table([
+      head,
+      [`p50 / p95 / max (${echoes.map((e) => `${e.length} keys`).join(', ')})`, ...echoes.map(echoCell)],
+      ...heldRows([...(one ? [one.held] : []), ...(many ? [many.held] : [])]),
+    ]),
+  );
+  if (many) {
+    const wanted = many.up < many.requested ? ` of ${many.requested} asked for` : '';
+    lines.push(
+      '',
+      `a class on one host (lab web --count ${many.up}):`,
+      ...table([
+        ['', ''],
+        ['labs up', `${many.up}${wanted} in ${secs(many.upMs / 1000)}`],
+        ['student pages at step 1, opened at once', `${many.atStep1} of ${many.up} in ${secs(many.openMs / 1000)}`],
+        ['host memory available', `${mibs(many.memAvailableBefore)} before the labs, ${mibs(many.held.memAvailable)} with the pages open`],
+        ['down, all labs', `${secs(many.downMs / 1000)}, ${many.left.length ? `LEFT: ${many.left.join(', ')}` : 'nothing left (containers, bridges)'}`],
+        ...many.failures.map((f) => ['failed', f]),
+      ]).slice(1),
+    );
+  }
+  return lines.join('\n');
+}
