@@ -205,7 +205,7 @@ export interface WebClassFigures {
   memAvailableBefore: number;
   downMs: number;
   left: readonly string[];
-  failures: readonly string[];
+  failures: string[];
 }
 
 const kib = (b: number) => (b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);

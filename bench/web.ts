@@ -94,7 +94,7 @@ async function stopServer(s: Server): Promise<void> {
 }
 
 /** The CLI as a user runs it, to its end; its output only if it failed. */
-async function lab(lab: Lab, ...args: string[]): Promise<void> {
+async function cli(lab: Lab, ...args: string[]): Promise<void> {
   const r = await execa('node', [join(PROJECT_ROOT, 'bin/lab.js'), ...args, '--lab', lab.file], { env: { CI: 'true' }, reject: false, all: true });
   if (r.exitCode !== 0) throw new Error(`lab ${args.join(' ')} failed:\n${r.all}`);
 }
@@ -148,7 +148,7 @@ async function firstLoad(browser: Browser, url: string, nodes: readonly string[]
 async function backToStep1(page: Page, one: Lab): Promise<void> {
   await page.click('#lessons');
   await page.waitForFunction(() => document.body.dataset.view === 'choose', null, { timeout: LIMIT_MS });
-  await lab(one, 'exercise', LESSON, '--reset');
+  await cli(one, 'exercise', LESSON, '--reset');
   await page.click(`button.choose[data-scenario="${LESSON}"]`);
   await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '1', null, { timeout: LIMIT_MS });
 }
@@ -290,7 +290,7 @@ async function benchOne(one: Lab, runs: number, keys: number): Promise<WebFigure
   await requireTargets(one);
   const node = one.nodes[0]!.name;
   console.log(`measuring lab web on ${one.name} ...`);
-  await lab(one, 'exercise', LESSON, '--reset');
+  await cli(one, 'exercise', LESSON, '--reset');
   const server = await startServer(one);
   const browser = await launch();
   try {
@@ -309,7 +309,38 @@ async function benchOne(one: Lab, runs: number, keys: number): Promise<WebFigure
   } finally {
     await browser.close();
     await stopServer(server);
-    await lab(one, 'exercise', LESSON, '--reset');
+    await cli(one, 'exercise', LESSON, '--reset');
+  }
+}
+
+/** One `lab web --count N` server, a page per lab that is up opened at once, what the host holds then: into `f`. */
+async function classPages(base: Lab, count: number, running: readonly Lab[], keys: number, f: WebClassFigures): Promise<void> {
+  const server = await startServer(base, count);
+  const browser = await launch();
+  try {
+    const urls = new Map(server.lines.map((line) => line.split(' ') as [string, string]));
+    const t1 = performance.now();
+    const opened = await Promise.allSettled(
+      running.map((l) =>
+        openPage(
+          browser,
+          urls.get(l.name)!,
+          l.nodes.map((n) => n.name),
+        ),
+      ),
+    );
+    f.openMs = performance.now() - t1;
+    const pages = opened.flatMap((o, i) => {
+      if (o.status === 'fulfilled') return [{ lab: running[i]!, page: o.value }];
+      f.failures.push(`page of ${running[i]!.name}: ${String(o.reason).split('\n')[0]}`);
+      return [];
+    });
+    f.atStep1 = pages.length;
+    if (pages.length) f.echo = await echo(pages[0]!.page, pages[0]!.lab.nodes[0]!.name, keys);
+    f.held = await held(server);
+  } finally {
+    await browser.close();
+    await stopServer(server);
   }
 }
 
@@ -345,33 +376,7 @@ async function benchClass(base: Lab, count: number, jobs: number, keys: number):
     if (!running.length) return f;
     // Fresh nodes, and no progress left by an earlier run in the stamped labs' folders: every page at step 1.
     for (const l of running) forgetProgress(l, LESSON);
-    const server = await startServer(base, count);
-    const browser = await launch();
-    try {
-      const urls = new Map(server.lines.map((line) => line.split(' ') as [string, string]));
-      const t1 = performance.now();
-      const opened = await Promise.allSettled(
-        running.map((l) =>
-          openPage(
-            browser,
-            urls.get(l.name)!,
-            l.nodes.map((n) => n.name),
-          ),
-        ),
-      );
-      f.openMs = performance.now() - t1;
-      const pages = opened.flatMap((o, i) => {
-        if (o.status === 'fulfilled') return [{ lab: running[i]!, page: o.value }];
-        failures.push(`page of ${running[i]!.name}: ${String(o.reason).split('\n')[0]}`);
-        return [];
-      });
-      f.atStep1 = pages.length;
-      if (pages.length) f.echo = await echo(pages[0]!.page, pages[0]!.lab.nodes[0]!.name, keys);
-      f.held = await held(server);
-    } finally {
-      await browser.close();
-      await stopServer(server);
-    }
+    await classPages(base, count, running, keys, f).catch((err: Error) => failures.push(err.message.split('\n')[0]!));
     return f;
   } finally {
     const t2 = performance.now();
