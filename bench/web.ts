@@ -179,44 +179,67 @@ async function echo(page: Page, node: string, keys: number): Promise<number[]> {
   await page.waitForFunction(
     (n) => {
       const b = (window as unknown as BenchWindow).dlab.terminals[n]!.term.buffer.active;
-      const line = b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? '';
+      const line =
+        b
+          .getLine(b.baseY + b.cursorY)
+          ?.translateToString(true)
+          .trimEnd() ?? '';
       return line.includes(`@${n}:`) && line.endsWith('$');
     },
     node,
     { timeout: LIMIT_MS },
   );
   await page.click(`#term-${node} .xterm`);
+  // No named function inside: tsx (esbuild's keepNames) would wrap it in a `__name` the page does not have.
   await page.evaluate((n) => {
     const term = (window as unknown as BenchWindow).dlab.terminals[n]!.term;
-    const line = () => {
-      const b = term.buffer.active;
-      return b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? '';
+    const s = {
+      expect: '',
+      t0: 0,
+      took: -1,
+      done: null as ((ms: number) => void) | null,
+      // The cursor's line; trimmed here, as the cells the prompt's trailing space wrote are kept by xterm.js.
+      line() {
+        const b = term.buffer.active;
+        return (
+          b
+            .getLine(b.baseY + b.cursorY)
+            ?.translateToString(true)
+            .trimEnd() ?? ''
+        );
+      },
     };
-    const prompt = line();
-    let expect = '';
-    let t0 = 0;
-    let took = -1;
-    let done: (ms: number) => void = () => {};
+    const prompt = s.line();
     // Capture phase: before xterm.js's own handler turns the key into input.
-    window.addEventListener('keydown', () => (t0 ||= performance.now()), true);
+    window.addEventListener(
+      'keydown',
+      () => {
+        s.t0 ||= performance.now();
+      },
+      true,
+    );
     term.onWriteParsed(() => {
-      if (!expect || took >= 0 || !t0 || !line().endsWith(expect)) return;
-      took = performance.now() - t0;
-      done(took);
+      if (!s.expect || s.took >= 0 || !s.t0 || !s.line().endsWith(s.expect)) return;
+      s.took = performance.now() - s.t0;
+      s.done?.(s.took);
     });
     (window as unknown as BenchWindow).benchEcho = {
-      arm: (e) => {
-        expect = e;
-        t0 = 0;
-        took = -1;
+      arm(e) {
+        s.expect = e;
+        s.t0 = 0;
+        s.took = -1;
+        s.done = null;
       },
-      result: () =>
-        new Promise((resolve, reject) => {
-          if (took >= 0) return resolve(took);
-          done = resolve;
-          setTimeout(() => reject(new Error(`no echo of "${expect}" in 30 s`)), 30_000);
-        }),
-      atPrompt: () => line() === prompt,
+      result() {
+        return new Promise((resolve, reject) => {
+          if (s.took >= 0) return resolve(s.took);
+          s.done = resolve;
+          setTimeout(() => reject(new Error(`no echo of "${s.expect}" in 30 s`)), 30_000);
+        });
+      },
+      atPrompt() {
+        return s.line() === prompt;
+      },
     };
   }, node);
   const samples: number[] = [];
