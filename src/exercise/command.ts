@@ -54,17 +54,17 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction, o
     const plan = await exerciseWay(lesson, pool, lab);
     const steps = exerciseSteps(plan);
     if (action === 'check') {
-      const lesson = steps.filter((s) => s.part === 'lesson');
-      const { done, misses } = await walk(lesson, { pool, lab, captures: {} });
+      const lessonSteps = steps.filter((s) => s.part === 'lesson');
+      const { done, misses } = await walk(lessonSteps, { pool, lab, captures: {} });
       const progress = savedProgress(lab, plan.name, steps.length);
       if (options.reporter === 'json') {
         const row = classRow(steps, { lab: lab.name, kind: 'checked', done, progress });
         console.log(JSON.stringify(classReport(plan.name, steps, [row]), null, 2));
-        return done === lesson.length ? 0 : 1;
+        return done === lessonSteps.length ? 0 : 1;
       }
       console.log(
         standingLine(
-          lesson,
+          lessonSteps,
           done,
           steps.filter((s) => s.part === 'teardown'),
         ),
@@ -73,7 +73,7 @@ export async function exercise(lab: Lab, name: string, action: ExerciseAction, o
       if (progress) console.log(passLine(steps, progress));
       // What stopped the walk, in the words the student would see after Enter.
       if (misses.length) console.log(misses.flatMap(describeMiss).join('\n'));
-      return done === lesson.length ? 0 : 1;
+      return done === lessonSteps.length ? 0 : 1;
     }
     // The student's `docker build` and `docker run` need the lesson's images as `lab scenario` would have them.
     await provideImages(plan.images, { pool, lab, log: (line) => console.log(line) });
