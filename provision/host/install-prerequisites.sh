@@ -18,3 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # Seen on hosts of this kind: something left /dev/null a regular file, where tmux and others refuse to start.
 if [ ! -c /dev/null ]; then rm -f /dev/null && mknod -m 666 /dev/null c 1 3; fi
+# Many labs on one host (`lab up --count N`): privileged LXC nodes count against root's inotify instances, about 8
+# a node, and Debian's 128 stops the ninth lab at boot. Raised to what LXC's production-setup guide gives, kept
+# across reboots; never lowered. `lab up` still counts before starting, for hosts set up some other way.
+inotify=1048576
+if [ "$(cat /proc/sys/fs/inotify/max_user_instances)" -lt "$inotify" ]; then
+  echo "fs.inotify.max_user_instances = $inotify" > /etc/sysctl.d/60-docker-lab.conf
+  sysctl -q -w fs.inotify.max_user_instances="$inotify"
+fi

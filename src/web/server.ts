@@ -5,13 +5,13 @@
  * still answers, and refuses, like any other. For a class, each student lab is served under `/lab/NAME/` with
  * its own token and lab part, and the teacher's token opens `/class`; a path is opened only to its holder.
  */
-import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { Assets } from './assets.js';
 import type { ClassBoard } from './class.js';
 import type { LiveGraph } from './graph.js';
 import {
@@ -149,6 +149,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const students = o.students.map((s) => new StudentLab(s, inClass));
   const byName = (name: string | null) => students.find((s) => s.o.lab === name);
   let guard: Guard | null = null;
+  const assets = new Assets();
 
   /** What a GET names, and whose it is (`who`: the holder it needs; null: any holder). Null: nothing. */
   function route(path: string, url: URL): { route: Route; who: string | null } | null {
@@ -227,9 +228,9 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       res.writeHead(200, { ...securityHeaders(), 'Content-Type': 'image/svg+xml' });
       return void res.end(drawn.svg);
     }
-    const body = await readFile(r.file);
-    res.writeHead(200, { ...securityHeaders(), 'Content-Type': r.type });
-    res.end(body);
+    const a = await assets.answer(req, r.file, r.type);
+    res.writeHead(a.status, { ...securityHeaders(), ...a.headers });
+    res.end(a.body ?? undefined);
   }
 
   function refuse(res: ServerResponse, req: IncomingMessage, status: 401 | 403, why: string): void {

@@ -1,21 +1,27 @@
 /**
- * `lab web` as a student meets it, on a lab of its own: the server started as the user starts it, its URL read
- * from its stdout, the page opened in Debian's Chromium (driven by playwright-core, no browser downloaded), the
- * course typed by keyboard into a node's terminal, a command run by a click, a dropped connection survived.
- * Every wait is on an event (the page's state, text in a terminal, a process's end) with a generous limit.
+ * `lab web` as a student meets it, then as a teacher does, on two real labs (`lab up --count 2`): the server
+ * started as the user starts it, its URLs read from its stdout, the pages opened in Debian's Chromium (driven by
+ * playwright-core, no browser downloaded). On the first lab alone: the course typed by keyboard into a node's
+ * terminal, a command run by a click, a dropped connection survived. Then the class of both: a student's work
+ * on the teacher's board, the teacher watching that student's shell and unable to type into it, each student
+ * held to their own lab. Every wait is on an event (the page's state, text in a terminal, a process's end) with
+ * a generous limit.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../src/lab/model.js';
 import { sshConfigPath } from '../../src/lifecycle/targets.js';
 import { CHROMIUM_FLAGS } from '../support/chromium.js';
-import { e2eLab, leftovers, ROOT, waitFor } from '../support/e2e.js';
+import { type E2eLab, e2eLab, leftovers, ROOT, stampedE2eLabs, waitFor } from '../support/e2e.js';
 
 const DIR = '/var/tmp/docker-lab-web';
-const e2e = e2eLab('dlab-web', DIR, '192.168.228');
+const base = e2eLab('dlab-web', DIR, '192.168.228');
+/** The two labs of the class; the first is also the lone lab of the first part. */
+const [e2e, other] = stampedE2eLabs(base, 2) as [E2eLab, E2eLab];
+const progressOf = (lab: E2eLab) => JSON.parse(readFileSync(join(lab.dir, '.docker-lab/exercise/netns.json'), 'utf8'));
 const ARTIFACTS = join(DIR, 'artifacts');
 const LIMIT_MS = 120_000;
 const NODE = 'docker-node1';
@@ -38,9 +44,9 @@ let browser: Browser | null = null;
 let token = '';
 let page: Page;
 
-/** `lab web --scenario netns` as a child of its own; resolves with the URL it prints. */
-async function startServer(): Promise<string> {
-  const process = execa('node', [join(ROOT, 'bin/lab.js'), 'web', '--scenario', 'netns', '--lab', e2e.file], {
+/** `lab web --scenario netns ARGS` as a child of its own; resolves with the `lines` of URLs it prints. */
+async function startServer(args: string[], lines = 1): Promise<string[]> {
+  const process = execa('node', [join(ROOT, 'bin/lab.js'), 'web', '--scenario', 'netns', ...args], {
     cwd: ROOT,
     env: { CI: 'true' },
     reject: false,
@@ -54,17 +60,17 @@ async function startServer(): Promise<string> {
   let exited = false;
   void process.then(() => (exited = true));
   await waitFor(
-    'the URL on lab web stdout',
-    () => /\n/.test(s.stdout),
+    `${lines} URL line(s) on lab web stdout`,
+    () => s.stdout.split('\n').length > lines,
     () => exited,
     LIMIT_MS,
   );
-  return s.stdout.split('\n')[0]!;
+  return s.stdout.split('\n').slice(0, lines);
 }
 
 /** The login sessions on a node (`who`), read over plain ssh with the lab's key, as `vagrant ssh` would. */
-async function loginsOn(node: string): Promise<string> {
-  const r = await execa('ssh', ['-F', sshConfigPath(loadLab(e2e.file)), node, 'who'], { reject: false, stdin: 'ignore' });
+async function loginsOn(node: string, lab: E2eLab = e2e): Promise<string> {
+  const r = await execa('ssh', ['-F', sshConfigPath(loadLab(lab.file)), node, 'who'], { reject: false, stdin: 'ignore' });
   expect(r.exitCode, String(r.stderr)).toBe(0);
   return String(r.stdout);
 }
@@ -79,9 +85,9 @@ async function stopServer() {
   return { exitCode: r.exitCode, stderr: s.stderr };
 }
 
-/** What a node's terminal holds (xterm.js's buffer, scrollback included), as text. */
-function terminalText(node: string): Promise<string> {
-  return page.evaluate((n) => {
+/** What a node's terminal holds on a page (xterm.js's buffer, scrollback included), as text. */
+function terminalText(node: string, on: Page = page): Promise<string> {
+  return on.evaluate((n) => {
     const b = (window as unknown as PageApi).dlab.terminals[n]!.term.buffer.active;
     const lines: string[] = [];
     for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
@@ -89,10 +95,10 @@ function terminalText(node: string): Promise<string> {
   }, node);
 }
 
-async function seeInTerminal(node: string, text: string) {
+async function seeInTerminal(node: string, text: string, on: Page = page) {
   await waitFor(
     `"${text}" in ${node}'s terminal`,
-    async () => (await terminalText(node)).includes(text),
+    async () => (await terminalText(node, on)).includes(text),
     () => false,
     LIMIT_MS,
   );
@@ -102,12 +108,12 @@ async function seeInTerminal(node: string, text: string) {
  * Types a line into a node's terminal by keyboard and waits for the shell's next prompt: a student types the
  * next command once the last one ended (keys typed meanwhile go to the command, and `sudo` swallows them).
  */
-async function typeLine(node: string, line: string) {
-  const prompts = async () => (await terminalText(node)).split(`@${node}:`).length;
+async function typeLine(node: string, line: string, on: Page = page) {
+  const prompts = async () => (await terminalText(node, on)).split(`@${node}:`).length;
   const before = await prompts();
-  await page.click(`#term-${node} .xterm`);
-  await page.keyboard.type(line);
-  await page.keyboard.press('Enter');
+  await on.click(`#term-${node} .xterm`);
+  await on.keyboard.type(line);
+  await on.keyboard.press('Enter');
   await waitFor(
     `the prompt after "${line}" on ${node}`,
     async () => (await prompts()) > before,
@@ -116,32 +122,34 @@ async function typeLine(node: string, line: string) {
   );
 }
 
-async function screenshot(name: string) {
+async function screenshot(name: string, on: Page = page) {
   const path = join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path });
+  await on.screenshot({ path });
   console.log(`screenshot: ${path}`);
 }
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const up = await e2e.run('up', '--provider', 'lxc');
+  const up = await base.run('up', '--count', '2', '--jobs', '2', '--provider', 'lxc');
   expect(up.exitCode, String(up.all)).toBe(0);
-  // A clean lesson: its cleanup run, the progress forgotten.
-  const reset = await e2e.run('exercise', 'netns', '--reset');
-  expect(reset.exitCode, String(reset.all)).toBe(0);
+  // Clean lessons: their cleanup run, the progress forgotten.
+  for (const lab of [e2e, other]) {
+    const reset = await lab.run('exercise', 'netns', '--reset');
+    expect(reset.exitCode, String(reset.all)).toBe(0);
+  }
 });
 
 afterAll(async () => {
   await browser?.close();
   await stopServer();
-  const down = await e2e.run('down');
+  const down = await base.run('down', '--count', '2');
   expect(down.exitCode, String(down.all)).toBe(0);
-  expect(await leftovers(e2e)).toEqual([]);
+  expect([...(await leftovers(e2e)), ...(await leftovers(other))]).toEqual([]);
 });
 
 describe('lab web --scenario netns, in Chromium', () => {
   it('prints a URL on loopback whose token becomes a cookie; the page shows step 1 and a shell on each node', async () => {
-    const url = await startServer();
+    const [url] = (await startServer(['--lab', e2e.file])) as [string];
     token = new URL(url).searchParams.get('token')!;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/);
     const origin = new URL(url).origin;
@@ -177,8 +185,7 @@ describe('lab web --scenario netns, in Chromium', () => {
     expect(svg).toContain('test1');
     expect(svg).toContain('test2');
     await screenshot('2-step-1-done');
-    const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
-    expect(progress).toMatchObject({ done: 1, passed: [{ step: 1, how: 'typed' }] });
+    expect(progressOf(e2e)).toMatchObject({ done: 1, passed: [{ step: 1, how: 'typed' }] });
     // The terminal's `lab exercise` reads the same progress.
     const check = await e2e.run('exercise', 'netns', '--check');
     expect(String(check.all)).toMatch(/passed: t/);
@@ -251,8 +258,7 @@ describe('lab web --scenario netns, in Chromium', () => {
     await page.click('#solve');
     await page.waitForFunction(() => document.body.dataset.step === '4', null, { timeout: LIMIT_MS });
     expect(await page.textContent('#notice')).toContain('✓ step 3 done for you');
-    const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
-    expect(progress.passed).toMatchObject([
+    expect(progressOf(e2e).passed).toMatchObject([
       { step: 1, how: 'typed' },
       { step: 2, how: 'confirmed' },
       { step: 3, how: 'solved' },
@@ -270,12 +276,138 @@ describe('lab web --scenario netns, in Chromium', () => {
     expect(token).not.toBe('');
     expect(stopped?.stderr).not.toContain(token);
     expect(stopped?.stderr).toContain('lab web: connected to docker-node1, docker-node2');
-    const progress = JSON.parse(readFileSync(join(DIR, '.docker-lab/exercise/netns.json'), 'utf8'));
-    expect(progress.done).toBe(3);
+    expect(progressOf(e2e).done).toBe(3);
     // And none is left on the node once it stopped (sshd ends them as the connections close).
     await waitFor(
       `no login session left on ${NODE}`,
       async () => !/pts\//.test(await loginsOn(NODE)),
+      () => false,
+      LIMIT_MS,
+    );
+  });
+});
+
+describe('lab web --count 2: a class on the two labs, in Chromium', () => {
+  let urls: Record<string, string> = {};
+  let teacher: BrowserContext;
+  let board: Page;
+  let student: Page;
+  let watching: Page;
+  /** The cells of a lab's row on the board: lab, done, in hand, passed, last change, terminals. */
+  const rowOf = (lab: E2eLab) => board.locator(`#labs tr[data-lab="${lab.name}"] td`).allTextContents();
+
+  it("prints a URL per student lab and the teacher's; the board shows each lab as its state and progress have it", async () => {
+    const lines = await startServer(['--count', '2', '--lab', base.file], 3);
+    urls = Object.fromEntries(lines.map((l) => l.split(' ') as [string, string]));
+    expect(Object.keys(urls)).toEqual([e2e.name, other.name, 'teacher']);
+    for (const [who, url] of Object.entries(urls)) {
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*\?token=[\w-]{43}$/);
+      if (who !== 'teacher') expect(new URL(url).pathname).toBe(`/lab/${who}/`);
+    }
+    teacher = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
+    board = await teacher.newPage();
+    await board.goto(urls.teacher!);
+    await board.waitForSelector(`#labs tr[data-lab="${other.name}"]`, { timeout: LIMIT_MS });
+    // The first lab as the first part left it: steps 1 to 3 typed, confirmed, solved; the second not begun.
+    expect(await rowOf(e2e)).toEqual([
+      e2e.name,
+      expect.stringMatching(/^3\//),
+      expect.stringMatching(/^4 /),
+      expect.stringMatching(/^tcs\./),
+      expect.any(String),
+      'watch',
+    ]);
+    expect(await rowOf(other)).toEqual([other.name, expect.stringMatching(/^0\//), '(not begun)', '-', '-', 'watch']);
+    await screenshot('6-class-board', board);
+  });
+
+  it("the second student's step 1, typed in their page, shows on the board as typed", async () => {
+    const context = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
+    student = await context.newPage();
+    await student.goto(urls[other.name]!);
+    expect(student.url()).toBe(new URL(urls[other.name]!).href.replace(/\?token=.*/, ''));
+    await student.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '1', null, { timeout: LIMIT_MS });
+    await student.waitForSelector(`#term-${NODE}[data-connected="true"]`, { timeout: LIMIT_MS });
+    await seeInTerminal(NODE, `@${NODE}:`, student);
+    await typeLine(NODE, 'sudo ip netns add test1', student);
+    await typeLine(NODE, 'sudo ip netns add test2', student);
+    await student.waitForFunction(() => document.body.dataset.step === '2', null, { timeout: LIMIT_MS });
+    // The board asks again every few seconds. Its state shows two steps done: step 2 is a look, true once step 1 is.
+    await waitFor(
+      `${other.name}'s step 1 on the board`,
+      async () => /^t\./.test((await rowOf(other))[3] ?? ''),
+      () => false,
+      LIMIT_MS,
+    );
+    expect(await rowOf(other)).toEqual([
+      other.name,
+      expect.stringMatching(/^2\//),
+      expect.stringMatching(/^2 /),
+      expect.stringMatching(/^t\./),
+      expect.any(String),
+      'watch',
+    ]);
+    await screenshot('7-class-board-after-step-1', board);
+  });
+
+  it("the teacher's watch shows the student's shell, scrollback then live, and nothing the watcher sends reaches it", async () => {
+    const opened = teacher.waitForEvent('page');
+    await board.click(`#labs tr[data-lab="${other.name}"] a`);
+    watching = await opened;
+    await watching.waitForSelector(`#term-${NODE}[data-connected="true"]`, { timeout: LIMIT_MS });
+    await seeInTerminal(NODE, 'sudo ip netns add test2', watching); // the scrollback
+    // Keys typed into the watch, and input sent on the watch's own socket as a page could: the server reads none.
+    await watching.click(`#term-${NODE} .xterm`);
+    await watching.keyboard.type('echo typed-by-teacher');
+    await watching.keyboard.press('Enter');
+    const sent = await watching.evaluate(
+      ({ lab, node }) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`ws://${location.host}/class/ws/term?lab=${lab}&node=${node}`);
+          ws.onopen = () => {
+            ws.send(JSON.stringify({ type: 'input', data: 'echo sent-by-teacher\r' }));
+            ws.send(new TextEncoder().encode('echo sent-raw-by-teacher\r'));
+            // Sent once the socket has handed every byte on: the student's next line reaches the server after them.
+            const drained = () => (ws.bufferedAmount === 0 ? resolve('sent') : setTimeout(drained, 10));
+            drained();
+          };
+          ws.onerror = () => resolve('refused');
+        }),
+      { lab: other.name, node: NODE },
+    );
+    expect(sent).toBe('sent');
+    // What the student types next is seen live; by then anything the watcher sent would have reached the shell.
+    await typeLine(NODE, 'echo "live-$((6*7))"', student);
+    await seeInTerminal(NODE, 'live-42', watching);
+    for (const on of [student, watching]) expect(await terminalText(NODE, on)).not.toMatch(/by-teacher/);
+    await screenshot('8-class-watch', watching);
+  });
+
+  it("a student's cookie opens their own lab and nothing else: not the other's page, graph, progress or the board", async () => {
+    const statuses = await student.evaluate(
+      async (paths) => Promise.all(paths.map(async (p) => (await fetch(p)).status)),
+      [
+        `/lab/${other.name}/api/info`,
+        `/lab/${e2e.name}/`,
+        `/lab/${e2e.name}/api/info`,
+        `/lab/${e2e.name}/graph.svg`,
+        '/class',
+        '/class/api',
+        `/class/watch?lab=${e2e.name}`,
+      ],
+    );
+    expect(statuses).toEqual([200, 403, 403, 403, 403, 403, 403]);
+  });
+
+  it("stops on SIGTERM: the class's shells and SSH connections closed, no token in its log", async () => {
+    const stopped = await stopServer();
+    expect(stopped?.exitCode, stopped?.stderr).toBe(143);
+    expect(stopped?.stderr).toContain('lab web: stopped: shells and SSH connections closed');
+    for (const url of Object.values(urls)) expect(stopped?.stderr).not.toContain(new URL(url).searchParams.get('token')!);
+    // And no login session is left on the student's node once it stopped.
+    await waitFor(
+      `no login session left on ${other.name}'s ${NODE}`,
+      async () => !/pts\//.test(await loginsOn(NODE, other)),
       () => false,
       LIMIT_MS,
     );

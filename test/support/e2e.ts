@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { stampedLabs } from '../../src/fleet/fleet.js';
 import { loadLab, vagrantfilePath } from '../../src/lab/model.js';
 import { bridgeName } from '../../src/providers/lxc/naming.js';
 import { expectedVagrantfile } from '../../src/providers/vagrantfile-file.js';
@@ -50,6 +51,19 @@ export function e2eLab(name: string, dir: string, subnet: string, edit: (text: s
   writeFileSync(file, edit(text));
   const lab = loadLab(file);
   writeFileSync(vagrantfilePath(lab), expectedVagrantfile(lab));
+  return handle(name, dir, subnet);
+}
+
+/**
+ * The `count` labs `lab up --count COUNT --lab BASE` stamps (the product's own naming, nothing written): each a lab
+ * like any other once that `up` wrote it.
+ */
+export function stampedE2eLabs(base: E2eLab, count: number): E2eLab[] {
+  return stampedLabs(loadLab(base.file), count).map((lab) => handle(lab.name, lab.dir, lab.network.cidr.split('.').slice(0, 3).join('.')));
+}
+
+function handle(name: string, dir: string, subnet: string): E2eLab {
+  const file = join(dir, 'lab.yaml');
   return {
     name,
     dir,

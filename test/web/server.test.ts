@@ -3,6 +3,7 @@
  * says the lab is not up): what it refuses, with real HTTP requests and a real websocket client, and that the
  * token is in nothing it logs.
  */
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newToken } from '../../src/web/security.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
@@ -66,6 +67,24 @@ describe('HTTP', () => {
     expect(xterm.headers['content-type']).toMatch(/^text\/javascript/);
     expect(xterm.body).toContain('xterm.js');
     expect((await get('/vendor/xterm.mjs', { Host: host() })).status).toBe(401);
+  });
+
+  it("sends the page's files gzipped to a browser that takes them, and 304 for the version it kept; the API is never kept", async () => {
+    const plainXterm = await get('/vendor/xterm.mjs', { Host: host(), Cookie: cookie() });
+    const zipped = await get('/vendor/xterm.mjs', { Host: host(), Cookie: cookie(), 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.raw).equals(plainXterm.raw)).toBe(true);
+    expect(zipped.raw.length).toBeLessThan(plainXterm.raw.length / 3);
+    expect(plainXterm.headers['content-encoding']).toBeUndefined();
+    expect(zipped.headers['cache-control']).toBe('no-cache');
+    const etag = String(zipped.headers.etag);
+    const kept = await get('/vendor/xterm.mjs', { Host: host(), Cookie: cookie(), 'If-None-Match': etag });
+    expect(kept.status).toBe(304);
+    expect(kept.raw.length).toBe(0);
+    // The check of the token comes first: a kept file is no way in.
+    expect((await get('/vendor/xterm.mjs', { Host: host(), 'If-None-Match': etag })).status).toBe(401);
+    const info = await get('/api/info', { Host: host(), Cookie: cookie(), 'Accept-Encoding': 'gzip' });
+    expect(info.headers['cache-control']).toBe('no-store');
   });
 
   it('401 without the token or the cookie, or with wrong ones', async () => {

@@ -6,7 +6,10 @@ const lab = new URLSearchParams(location.search).get('lab') ?? '';
 const info = await (await fetch(`/class/info?lab=${encodeURIComponent(lab)}`)).json();
 document.getElementById('where').textContent = `watching ${info.lab} (read-only)`;
 document.title = `docker-lab · watching ${info.lab}`;
+// What the page holds, for tests as for app.js's `window.dlab`.
+const dlab = { terminals: {} };
+window.dlab = dlab;
 for (const node of info.nodes) {
   const path = `/class/ws/term?lab=${encodeURIComponent(lab)}&node=${encodeURIComponent(node)}`;
-  openTerminal(document.getElementById('terminals'), node, path, { readOnly: true });
+  dlab.terminals[node] = openTerminal(document.getElementById('terminals'), node, path, { readOnly: true });
 }
