@@ -188,7 +188,10 @@ export interface WebFigures {
   stepShown: readonly number[];
   echo: EchoSamples;
   /** A first load, until step 1, both terminals and the network drawing are shown. */
+  /** A first load, as sent (gzipped where the browser takes it). */
   weight: { requests: number; bytes: number; websockets: number; largest: { path: string; bytes: number }[] };
+  /** The same page loaded again: what the browser kept is revalidated (304), not sent. */
+  again: WebFigures['weight'];
   held: HostHeld;
 }
 
@@ -223,6 +226,10 @@ const heldRows = (h: (HostHeld | undefined)[]) => [
  * `lab web`'s figures: one lab's page (`--web`) beside N student pages at once (`--web-labs N`), either of them
  * alone if only one was measured. Pure.
  */
+function weightCell(w: WebFigures['weight']): string {
+  return `${kib(w.bytes)} in ${w.requests} requests, ${w.websockets} websocket${w.websockets === 1 ? '' : 's'}`;
+}
+
 export function renderWeb(one: WebFigures | null, many: WebClassFigures | null): string {
   const lines: string[] = [];
   if (one) {
@@ -235,11 +242,9 @@ export function renderWeb(one: WebFigures | null, many: WebClassFigures | null):
           `step done on the page after the command returned (${shown.length} runs)`,
           shown.length ? `median ${ms(median(shown))}, max ${ms(Math.max(...shown))}` : '-',
         ],
-        [
-          'first load',
-          `${kib(one.weight.bytes)} in ${one.weight.requests} requests, ${one.weight.websockets} websocket${one.weight.websockets === 1 ? '' : 's'}`,
-        ],
+        ['first load', weightCell(one.weight)],
         ...one.weight.largest.map((r) => [`  ${r.path}`, kib(r.bytes)]),
+        ['loaded again', weightCell(one.again)],
       ]).slice(1),
       '',
     );

@@ -4,7 +4,7 @@
  * CLI starts it:
  *  - on one lab that is up (`--web`): how long after a command's effect on the node (netns step 1, typed over
  *    plain ssh, not through the page) the page shows the step done; keystroke echo in a node's terminal; the
- *    page's weight on a first load; what the server and Chromium hold with that page open;
+ *    page's weight on a first load and loaded again; what the server and Chromium hold with that page open;
  *  - a class (`--web-labs N`): N labs stamped from BASE and brought up as `lab up --count N` does, one
  *    `lab web --count N` server, the N student pages open at once in one Chromium; what the host holds, and the
  *    echo on one page meanwhile. Everything brought up is brought down, and checked gone.
@@ -104,26 +104,39 @@ function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS.filter((f) => f !== '--headless') });
 }
 
+const newPage = async (browser: Browser): Promise<Page> => (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+
 /** A student's page in a context of its own (its own cookies), once it shows step 1 and a shell on each node. */
-async function openPage(browser: Browser, url: string, nodes: readonly string[], watch: (page: Page) => void = () => {}): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-  watch(page);
+async function openPage(browser: Browser, url: string, nodes: readonly string[]): Promise<Page> {
+  const page = await newPage(browser);
   await page.goto(url, { timeout: LIMIT_MS });
-  await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '1', null, { timeout: LIMIT_MS });
-  for (const node of nodes) await page.waitForSelector(`#term-${node}[data-connected="true"]`, { timeout: LIMIT_MS });
+  await shown(page, nodes);
   return page;
 }
 
-/** A first load: every HTTP request until the page, its shells and the network's drawing are shown. */
-async function firstLoad(browser: Browser, url: string, nodes: readonly string[]): Promise<{ page: Page; weight: WebFigures['weight'] }> {
+/** Until the page shows step 1 and a connected shell on each node. */
+async function shown(page: Page, nodes: readonly string[]): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.view === 'step' && document.body.dataset.step === '1', null, { timeout: LIMIT_MS });
+  for (const node of nodes) await page.waitForSelector(`#term-${node}[data-connected="true"]`, { timeout: LIMIT_MS });
+}
+
+type Weight = WebFigures['weight'];
+
+/** Every HTTP request of `page` until it is loaded whole and the network idle: their sizes as sent (gzipped, when they were). */
+async function weighed(page: Page, load: () => Promise<unknown>): Promise<Weight> {
   const requests: Request[] = [];
   let websockets = 0;
-  const page = await openPage(browser, url, nodes, (p) => {
-    p.on('request', (r) => requests.push(r));
-    p.on('websocket', () => websockets++);
-  });
-  await page.waitForFunction(() => Number(document.getElementById('graph')?.dataset.version) >= 1, null, { timeout: LIMIT_MS });
-  await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => undefined);
+  const onRequest = (r: Request) => requests.push(r);
+  const onSocket = () => websockets++;
+  page.on('request', onRequest);
+  page.on('websocket', onSocket);
+  try {
+    await load();
+    await page.waitForLoadState('networkidle', { timeout: 30_000 }).catch(() => undefined);
+  } finally {
+    page.off('request', onRequest);
+    page.off('websocket', onSocket);
+  }
   const sized = await Promise.all(
     requests.map(async (r) => {
       const s = await r.sizes().catch(() => null);
@@ -131,14 +144,23 @@ async function firstLoad(browser: Browser, url: string, nodes: readonly string[]
     }),
   );
   return {
-    page,
-    weight: {
-      requests: sized.length,
-      bytes: sized.reduce((a, r) => a + r.bytes, 0),
-      websockets,
-      largest: [...sized].sort((a, b) => b.bytes - a.bytes).slice(0, 4),
-    },
+    requests: sized.length,
+    bytes: sized.reduce((a, r) => a + r.bytes, 0),
+    websockets,
+    largest: [...sized].sort((a, b) => b.bytes - a.bytes).slice(0, 4),
   };
+}
+
+/** A first load, then the same page loaded again (what the browser kept is revalidated, not sent again). */
+async function loads(browser: Browser, url: string, nodes: readonly string[]): Promise<{ page: Page; weight: Weight; again: Weight }> {
+  const page = await newPage(browser);
+  const whole = async () => {
+    await shown(page, nodes);
+    await page.waitForFunction(() => Number(document.getElementById('graph')?.dataset.version) >= 1, null, { timeout: LIMIT_MS });
+  };
+  const weight = await weighed(page, () => page.goto(url, { timeout: LIMIT_MS }).then(whole));
+  const again = await weighed(page, () => page.reload({ timeout: LIMIT_MS }).then(whole));
+  return { page, weight, again };
 }
 
 /**
@@ -317,7 +339,7 @@ async function benchOne(one: Lab, runs: number, keys: number): Promise<WebFigure
   const server = await startServer(one);
   const browser = await launch();
   try {
-    const { page, weight } = await firstLoad(
+    const { page, weight, again } = await loads(
       browser,
       server.lines[0]!,
       one.nodes.map((n) => n.name),
@@ -328,7 +350,7 @@ async function benchOne(one: Lab, runs: number, keys: number): Promise<WebFigure
       shown.push(await stepShown(page, one));
     }
     const samples = await echo(page, node, keys);
-    return { lab: one.name, stepShown: shown, echo: samples, weight, held: await held(server) };
+    return { lab: one.name, stepShown: shown, echo: samples, weight, again, held: await held(server) };
   } finally {
     await browser.close();
     await stopServer(server);

@@ -84,15 +84,36 @@ export function classExitCode(rows: readonly ClassRow[]): 0 | 1 {
 
 const TITLE_WIDTH = 40;
 
+/** `netns on 4 labs: 1 finished`. */
+export function classHeadline(report: ClassReport): string {
+  const finished = report.labs.filter((r) => r.finished).length;
+  return `${report.scenario} on ${report.labs.length} lab${report.labs.length === 1 ? '' : 's'}: ${finished} finished`;
+}
+
+/** A lab's row in words, as the terminal's table and the teacher's web page both say it. */
+export type RowWords =
+  | { lab: string; state: 'not-up'; problem: string }
+  | { lab: string; state: 'checked' | 'unchecked'; done: string; hand: string; marks: string; updated: string; problem: string | null };
+
+/** Pure: the words of a row, its last change dated from `now`; a step's title clipped to `titleWidth`. */
+export function rowWords(r: ClassRow, now: Date, titleWidth = Number.POSITIVE_INFINITY): RowWords {
+  if (r.state === 'not-up') return { lab: r.lab, state: r.state, problem: r.problem ?? '' };
+  return {
+    lab: r.lab,
+    state: r.state,
+    done: r.done === null ? '?' : `${r.done}/${r.lesson}${r.finished ? ' ✓' : ''}`,
+    hand: r.inHand ? `${r.inHand.number} ${clip(r.inHand.title, titleWidth)}` : r.marks === null ? '(not begun)' : '(all passed)',
+    marks: r.marks ?? '-',
+    updated: r.updated ? ago(r.updated, now) : '-',
+    problem: r.problem,
+  };
+}
+
 /** The table a teacher reads: a headline, one row per lab, the legend. `now` dates the last changes. */
 export function renderClass(report: ClassReport, now: Date): string {
-  const finished = report.labs.filter((r) => r.finished).length;
   const head = ['lab', 'done', 'in hand', 'passed', 'last change'];
-  const cells = report.labs.map((r): string[] | null => {
-    if (r.state === 'not-up') return null;
-    const hand = r.inHand ? `${r.inHand.number} ${clip(r.inHand.title, TITLE_WIDTH)}` : r.marks === null ? '(not begun)' : '(all passed)';
-    return [r.lab, r.done === null ? '?' : `${r.done}/${r.lesson}`, hand, r.marks ?? '-', r.updated ? ago(r.updated, now) : '-'];
-  });
+  const words = report.labs.map((r) => rowWords(r, now, TITLE_WIDTH));
+  const cells = words.map((w) => (w.state === 'not-up' ? null : [w.lab, w.done, w.hand, w.marks, w.updated]));
   const widths = head.map((_, i) => Math.max(...[head, ...cells].map((c) => (c ? c[i]!.length : 0))));
   widths[0] = Math.max(widths[0]!, ...report.labs.map((r) => r.lab.length)); // a lab not up has its name in the column too
   const line = (c: string[]) =>
@@ -100,18 +121,11 @@ export function renderClass(report: ClassReport, now: Date): string {
       .map((cell, i) => cell.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  const rows = report.labs.map((r, i) => {
-    const c = cells[i];
-    if (!c) return `${r.lab.padEnd(widths[0]!)}  not up: ${r.problem}`;
-    return r.state === 'unchecked' ? `${line(c)}  (not checked: ${r.problem})` : line(c);
+  const rows = words.map((w, i) => {
+    if (w.state === 'not-up') return `${w.lab.padEnd(widths[0]!)}  not up: ${w.problem}`;
+    return w.state === 'unchecked' ? `${line(cells[i]!)}  (not checked: ${w.problem})` : line(cells[i]!);
   });
-  return [
-    `${report.scenario} on ${report.labs.length} lab${report.labs.length === 1 ? '' : 's'}: ${finished} finished`,
-    line(head),
-    ...rows,
-    `passed: ${report.legend}`,
-    '',
-  ].join('\n');
+  return [classHeadline(report), line(head), ...rows, `passed: ${report.legend}`, ''].join('\n');
 }
 
 function clip(text: string, width: number): string {

@@ -4,16 +4,20 @@
  * seconds; a check of N labs can take longer than that, so one runs at a time per lesson and the page is given
  * the latest report meanwhile.
  */
-import type { ClassReport } from '../exercise/class.js';
+import { ago, type ClassReport, classHeadline, type RowWords, rowWords } from '../exercise/class.js';
 
 /** How old a report may be before a poll starts the next check. */
 export const CLASS_EVERY_MS = 4_000;
 
-/** What the page gets: the report, when it was taken, and the lessons it may ask for instead. */
+/**
+ * What the page gets: the report, when it was taken, and the lessons it may ask for instead; and what it shows,
+ * in the words of `lab exercise --check --count N`'s table (dated when the page asked), so the two never differ.
+ */
 export interface ClassView {
   report: ClassReport;
   checkedAt: string;
   lessons: string[];
+  words: { headline: string; checked: string; rows: RowWords[] };
 }
 
 interface Taken {
@@ -43,7 +47,17 @@ export class ClassBoard {
     const stale = !last || this.now().getTime() - last.at.getTime() >= this.everyMs;
     const next = stale ? this.start(lesson) : null;
     const shown = last ?? (await next!);
-    return { report: shown.report, checkedAt: shown.at.toISOString(), lessons: [...this.lessons] };
+    const now = this.now();
+    return {
+      report: shown.report,
+      checkedAt: shown.at.toISOString(),
+      lessons: [...this.lessons],
+      words: {
+        headline: classHeadline(shown.report),
+        checked: ago(shown.at.toISOString(), now),
+        rows: shown.report.labs.map((r) => rowWords(r, now)),
+      },
+    };
   }
 
   private start(lesson: string): Promise<Taken> {

@@ -13,6 +13,7 @@ const one: WebFigures = {
   stepShown: [900, 400, 1200, 700, 500],
   echo: Array.from({ length: 100 }, (_, i) => i + 1),
   weight: { requests: 9, bytes: 640 * 1024, websockets: 3, largest: [{ path: '/vendor/xterm.mjs', bytes: 400 * 1024 }] },
+  again: { requests: 9, bytes: 6 * 1024, websockets: 3, largest: [] },
   held: hostHeld,
 };
 const many: WebClassFigures = {
@@ -57,6 +58,7 @@ describe('the lab web report', () => {
     expect(lineOf(out, 'step done on the page')).toMatch(/\(5 runs\)\s+median 700 ms, max 1200 ms$/);
     expect(lineOf(out, 'first load')).toMatch(/640\.0 KiB in 9 requests, 3 websockets$/);
     expect(lineOf(out, '/vendor/xterm.mjs')).toMatch(/400\.0 KiB$/);
+    expect(lineOf(out, 'loaded again')).toMatch(/6\.0 KiB in 9 requests, 3 websockets$/);
     expect(lineOf(out, 'p50 / p95')).toMatch(/\(100 keys\)\s+50 ms \/ 95 ms \/ 100 ms$/);
     expect(lineOf(out, 'server RSS')).toMatch(/120 MiB$/);
     expect(lineOf(out, 'Chromium RSS')).toMatch(/600 MiB \(7 processes\)$/);

@@ -134,10 +134,10 @@ describe("the teacher's view", () => {
     expect(renderClass(report, NOW)).toBe(
       [
         'netns on 4 labs: 1 finished',
-        'lab            done   in hand                                     passed           last change',
-        'docker-lab-01  4/12   5 sudo ip link set veth-test1 netns test1…  tcts...........  2 min ago',
-        'docker-lab-02  12/12  14 sudo ip netns delete test1 / test2       =ctttctccccc...  40 s ago',
-        'docker-lab-03  0/12   (not begun)                                 -                -',
+        'lab            done     in hand                                     passed           last change',
+        'docker-lab-01  4/12     5 sudo ip link set veth-test1 netns test1…  tcts...........  2 min ago',
+        'docker-lab-02  12/12 ✓  14 sudo ip netns delete test1 / test2       =ctttctccccc...  40 s ago',
+        'docker-lab-03  0/12     (not begun)                                 -                -',
         'docker-lab-04  not up: no SSH addresses recorded under /course/labs/docker-lab-04/.vagrant (`lab up --count 4` brings it up)',
         'passed: t typed · s solved with S · = already there · c confirmed · ? passed, how not recorded · . not yet',
         '',

@@ -150,6 +150,10 @@ describe("the teacher's token", () => {
     expect(view.report).toMatchObject({ format: 'docker-lab/class@1', scenario: 'netns' });
     expect(view.report.labs.map((r: { lab: string; state: string }) => [r.lab, r.state])).toEqual(labs.map((l) => [l.name, 'not-up']));
     expect(view.report.labs[0].problem).toContain('lab up --count 3');
+    // And what the page shows of it, in the words of the terminal's table.
+    expect(view.words.headline).toBe('netns on 3 labs: 0 finished');
+    expect(view.words.checked).toBe('just now');
+    expect(view.words.rows.map((w: { lab: string; state: string }) => [w.lab, w.state])).toEqual(labs.map((l) => [l.name, 'not-up']));
   }, 20_000);
 
   it("watches a student's terminals (once the student's page has reached the lab), and opens none of the student's own pages or sockets", async () => {

@@ -17,7 +17,7 @@ function setup() {
     () => now,
     4000,
   );
-  const report = (scenario: string) => ({ scenario }) as unknown as ClassReport;
+  const report = (scenario: string) => ({ scenario, labs: [], legend: '' }) as unknown as ClassReport;
   const settle = async (scenario: string) => {
     pending.shift()!(report(scenario));
     await new Promise((r) => setImmediate(r));
@@ -41,6 +41,15 @@ describe('ClassBoard', () => {
     expect(checks).toHaveLength(2); // one check at a time
     await settle('netns');
     expect((await board.view('netns')).checkedAt).toBe('2026-01-01T10:00:04.000Z');
+  });
+
+  it("words the report as the terminal's table does, its age counted when the page asks", async () => {
+    const { board, settle, later } = setup();
+    const first = board.view('netns');
+    await settle('netns');
+    expect((await first).words).toEqual({ headline: 'netns on 0 labs: 0 finished', checked: 'just now', rows: [] });
+    later(40_000);
+    expect((await board.view('netns')).words.checked).toBe('40 s ago'); // the old report, while the next is taken
   });
 
   it('offers only its lessons, each checked on its own', async () => {

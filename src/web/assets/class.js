@@ -6,31 +6,20 @@ import { el } from '/term.js';
 const $ = (id) => document.getElementById(id);
 const EVERY_MS = 4000;
 
-/** `just now`, `40 s ago`, `12 min ago`, `3 h ago`, then the date (as the terminal's table says it). */
-function ago(iso, now) {
-  const s = Math.round((now - Date.parse(iso)) / 1000);
-  if (Number.isNaN(s)) return '-';
-  if (s < 5) return 'just now';
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  return iso.slice(0, 10);
-}
-
-function row(r, now) {
-  const tr = el('tr', { 'data-lab': r.lab, 'data-state': r.state });
-  tr.append(el('td', {}, r.lab));
-  if (r.state === 'not-up') {
-    tr.append(el('td', { colspan: '5', class: 'problem' }, `not up: ${r.problem}`));
+/** A row as the server worded it (`rowWords`, the words of the terminal's table), and a link to watch. */
+function row(w) {
+  const tr = el('tr', { 'data-lab': w.lab, 'data-state': w.state });
+  tr.append(el('td', {}, w.lab));
+  if (w.state === 'not-up') {
+    tr.append(el('td', { colspan: '5', class: 'problem' }, `not up: ${w.problem}`));
     return tr;
   }
-  const hand = r.inHand ? `${r.inHand.number} ${r.inHand.title}` : r.marks === null ? '(not begun)' : '(all passed)';
-  const watch = el('a', { href: `/class/watch?lab=${encodeURIComponent(r.lab)}`, target: '_blank', rel: 'noopener' }, 'watch');
+  const watch = el('a', { href: `/class/watch?lab=${encodeURIComponent(w.lab)}`, target: '_blank', rel: 'noopener' }, 'watch');
   tr.append(
-    el('td', {}, r.done === null ? '?' : `${r.done}/${r.lesson}${r.finished ? ' ✓' : ''}`),
-    el('td', {}, r.state === 'unchecked' ? `${hand} (not checked: ${r.problem})` : hand),
-    el('td', { class: 'marks' }, r.marks ?? '-'),
-    el('td', {}, r.updated ? ago(r.updated, now) : '-'),
+    el('td', {}, w.done),
+    el('td', {}, w.state === 'unchecked' ? `${w.hand} (not checked: ${w.problem})` : w.hand),
+    el('td', { class: 'marks' }, w.marks),
+    el('td', {}, w.updated),
   );
   const cell = el('td');
   cell.append(watch);
@@ -39,15 +28,13 @@ function row(r, now) {
 }
 
 function render(view) {
-  const { report } = view;
-  const now = Date.now();
-  const finished = report.labs.filter((r) => r.finished).length;
-  $('headline').textContent = `${report.scenario} on ${report.labs.length} lab${report.labs.length === 1 ? '' : 's'}: ${finished} finished`;
+  const { words } = view;
+  $('headline').textContent = words.headline;
   const select = $('lesson');
   if (select.options.length === 0) for (const name of view.lessons) select.append(el('option', { value: name }, name));
-  $('labs').tBodies[0].replaceChildren(...report.labs.map((r) => row(r, now)));
-  $('legend').textContent = `passed: ${report.legend}`;
-  $('conn').textContent = `checked ${ago(view.checkedAt, now)}`;
+  $('labs').tBodies[0].replaceChildren(...words.rows.map(row));
+  $('legend').textContent = `passed: ${view.report.legend}`;
+  $('conn').textContent = `checked ${words.checked}`;
   $('conn').classList.remove('down');
 }
 
