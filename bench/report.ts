@@ -195,6 +195,12 @@ export interface WebFigures {
   held: HostHeld;
 }
 
+/** One look at a class: how long it took, and the CPU the looking process spent on it. */
+export interface Look {
+  ms: number;
+  cpuMs: number;
+}
+
 /** N student pages open at once on N labs, one `lab web --count N` server (`--web-labs N`). */
 export interface WebClassFigures {
   requested: number;
@@ -204,6 +210,8 @@ export interface WebClassFigures {
   atStep1: number;
   openMs: number;
   echo: EchoSamples;
+  /** The board's looks at the class: with new SSH connections each time, and with them kept. */
+  looks: { fresh: Look[]; kept: Look[] };
   held: HostHeld;
   memAvailableBefore: number;
   downMs: number;
@@ -228,6 +236,18 @@ const heldRows = (h: (HostHeld | undefined)[]) => [
  */
 function weightCell(w: WebFigures['weight']): string {
   return `${kib(w.bytes)} in ${w.requests} requests, ${w.websockets} websocket${w.websockets === 1 ? '' : 's'}`;
+}
+
+/** The board's look, median of each way, and how many times cheaper keeping the connections made it. */
+function looksRows({ fresh, kept }: WebClassFigures['looks']): string[][] {
+  if (!fresh.length || !kept.length) return [];
+  const took = (x: number) => (x < 1000 ? ms(x) : secs(x / 1000));
+  const cell = (looks: Look[]) => `${took(median(looks.map((l) => l.ms)))} (CPU ${took(median(looks.map((l) => l.cpuMs)))})`;
+  const ratio = (f: (l: Look) => number) => (median(fresh.map(f)) / median(kept.map(f))).toFixed(1);
+  return [
+    [`the board's look at the class, median of ${fresh.length}: new SSH connections`, cell(fresh)],
+    ['  connections kept (as the board does)', `${cell(kept)}: ${ratio((l) => l.ms)}x the speed, ${ratio((l) => l.cpuMs)}x less CPU`],
+  ];
 }
 
 export function renderWeb(one: WebFigures | null, many: WebClassFigures | null): string {
@@ -269,6 +289,7 @@ export function renderWeb(one: WebFigures | null, many: WebClassFigures | null):
         ['labs up', `${many.up}${wanted} in ${secs(many.upMs / 1000)}`],
         ['student pages at step 1, opened at once', `${many.atStep1} of ${many.up} in ${secs(many.openMs / 1000)}`],
         ['host memory available', `${mibs(many.memAvailableBefore)} before the labs, ${mibs(many.held.memAvailable)} with the pages open`],
+        ...looksRows(many.looks),
         ['down, all labs', `${secs(many.downMs / 1000)}, ${many.left.length ? `LEFT: ${many.left.join(', ')}` : 'nothing left (containers, bridges)'}`],
         ...many.failures.map((f) => ['failed', f]),
       ]).slice(1),

@@ -7,7 +7,8 @@
  *    page's weight on a first load and loaded again; what the server and Chromium hold with that page open;
  *  - a class (`--web-labs N`): N labs stamped from BASE and brought up as `lab up --count N` does, one
  *    `lab web --count N` server, the N student pages open at once in one Chromium; what the host holds, and the
- *    echo on one page meanwhile. Everything brought up is brought down, and checked gone.
+ *    echo on one page meanwhile; then the teacher's board's look at the class, with new SSH connections each
+ *    time and with them kept, side by side. Everything brought up is brought down, and checked gone.
  * With both, `--web` measures the first `--lab` and the class is stamped from the last. It reports; it asserts
  * nothing.
  */
@@ -15,22 +16,27 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { type Browser, chromium, type Page, type Request } from 'playwright-core';
+import { checkedClass, type Reach } from '../src/exercise/command.js';
 import { forgetProgress } from '../src/exercise/progress.js';
 import { fleetDown, fleetUp } from '../src/fleet/fleet.js';
 import type { Lab } from '../src/lab/model.js';
 import { stampLabs } from '../src/lifecycle/derived-labs.js';
 import { requireTargets, sshConfigPath } from '../src/lifecycle/targets.js';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { PROJECT_ROOT, SCENARIOS_DIR } from '../src/paths.js';
 import { providerNamed } from '../src/providers/index.js';
+import { loadLesson } from '../src/scenario/lesson.js';
+import { KeptPools } from '../src/ssh/kept-pools.js';
 import { CHROMIUM_FLAGS } from '../test/support/chromium.js';
 import { leftovers } from './labs.js';
-import { type HostHeld, renderWeb, type WebClassFigures, type WebFigures } from './report.js';
+import { type HostHeld, type Look, renderWeb, type WebClassFigures, type WebFigures } from './report.js';
 
 const LESSON = 'netns';
 const STEP_1 = 'sudo ip netns add test1 && sudo ip netns add test2';
 const LIMIT_MS = 180_000;
 /** Keys typed on one line before it is cleared (Ctrl-U): the line never wraps, so its end is the echo. */
 const LINE_KEYS = 16;
+/** Looks at the class timed each way. */
+const LOOKS = 5;
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 export interface WebBenchOptions {
@@ -383,10 +389,42 @@ async function classPages(base: Lab, count: number, running: readonly Lab[], key
     f.atStep1 = pages.length;
     if (pages.length) f.echo = await echo(pages[0]!.page, pages[0]!.lab.nodes[0]!.name, keys);
     f.held = await held(server);
+    f.looks = await classLooks(base, count, LOOKS);
   } finally {
     await browser.close();
     await stopServer(server);
   }
+}
+
+/** One look at the class: its time, and the CPU this process spent on it (the server's share of a board check). */
+async function timedLook(look: () => Promise<unknown>): Promise<Look> {
+  const cpu = process.cpuUsage();
+  const t0 = performance.now();
+  await look();
+  const spent = process.cpuUsage(cpu);
+  return { ms: performance.now() - t0, cpuMs: (spent.user + spent.system) / 1000 };
+}
+
+/**
+ * The board's look at the class (`checkedClass`, run here as the server runs it), in turn: with new SSH
+ * connections each time, as `lab exercise --check --count N` makes them, and with the connections kept from one
+ * look to the next, as the board keeps them (`KeptPools`; opened by one look before the timed ones).
+ */
+async function classLooks(base: Lab, count: number, runs: number): Promise<WebClassFigures['looks']> {
+  const lesson = loadLesson(LESSON, { scenariosDir: SCENARIOS_DIR, lab: base });
+  const pools = new KeptPools();
+  const kept: Reach = (lab, targets, use) => pools.use(lab.name, targets, use);
+  const looks: WebClassFigures['looks'] = { fresh: [], kept: [] };
+  try {
+    await checkedClass(base, lesson, count, kept);
+    for (let i = 0; i < runs; i++) {
+      looks.fresh.push(await timedLook(() => checkedClass(base, lesson, count)));
+      looks.kept.push(await timedLook(() => checkedClass(base, lesson, count, kept)));
+    }
+  } finally {
+    await pools.close();
+  }
+  return looks;
 }
 
 /** `--web-labs N`: a class brought up, its pages opened at once, everything brought down again. */
@@ -402,6 +440,7 @@ async function benchClass(base: Lab, count: number, jobs: number, keys: number):
     atStep1: 0,
     openMs: 0,
     echo: [],
+    looks: { fresh: [], kept: [] },
     held: { serverRss: 0, chromium: { processes: 0, rss: 0, pss: 0 }, load: [0, 0, 0], memAvailable: 0 },
     memAvailableBefore: memBefore,
     downMs: 0,

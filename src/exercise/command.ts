@@ -108,9 +108,17 @@ async function checkClass(base: Lab, lesson: Lesson, count: number, reporter: 't
  * The class's report (`docker-lab/class@1`): each of the N labs checked side by side, read-only. What
  * `--check --count N` prints, and what `lab web --count N` shows the teacher.
  */
-export async function checkedClass(base: Lab, lesson: Lesson, count: number): Promise<ClassReport> {
+/**
+ * How a look at a lab reaches its nodes: by default a pool opened for it and closed after (the CLI looks once);
+ * the web's board, which looks every few seconds, keeps its pools open (`KeptPools`).
+ */
+export type Reach = <T>(lab: Lab, targets: SshTarget[], use: (pool: SshPool) => Promise<T>) => Promise<T>;
+
+const openForTheLook: Reach = (_lab, targets, use) => withPool(targets, use);
+
+export async function checkedClass(base: Lab, lesson: Lesson, count: number, reach: Reach = openForTheLook): Promise<ClassReport> {
   const labs = stampedLabs(base, count);
-  const found = await Promise.all(labs.map((lab) => findOnLab(lab, lesson.name, count)));
+  const found = await Promise.all(labs.map((lab) => findOnLab(lab, lesson.name, count, reach)));
   // The labs of a class come from one lab file, so one Docker: the way the first lab checked runs is the class's.
   const plan = found.find((f) => f.way)?.way ?? lesson.variants[0];
   const steps = exerciseSteps(plan);
@@ -122,7 +130,7 @@ export async function checkedClass(base: Lab, lesson: Lesson, count: number): Pr
 }
 
 /** One lab of the class, and the way of the lesson its Docker runs (when it could be asked). */
-async function findOnLab(lab: Lab, name: string, count: number): Promise<{ finding: LabFinding; way?: ScenarioPlan }> {
+async function findOnLab(lab: Lab, name: string, count: number, reach: Reach): Promise<{ finding: LabFinding; way?: ScenarioPlan }> {
   let targets: SshTarget[];
   try {
     targets = await requireTargets(lab);
@@ -136,7 +144,7 @@ async function findOnLab(lab: Lab, name: string, count: number): Promise<{ findi
     // Each lab reads the lesson with its own addresses; the student's progress is that of the way they began.
     const lesson = loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab });
     progress = lesson.variants.map((p) => savedProgress(lab, p.name, exerciseSteps(p).length)).find((p) => p !== null) ?? null;
-    return await withPool(targets, async (pool) => {
+    return await reach(lab, targets, async (pool) => {
       const way = await exerciseWay(lesson, pool, lab);
       const { done } = await walk(
         exerciseSteps(way).filter((s) => s.part === 'lesson'),

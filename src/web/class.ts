@@ -25,17 +25,30 @@ interface Taken {
   at: Date;
 }
 
+export interface ClassBoardOptions {
+  /** The lessons offered, the first being the one shown when the page names none. */
+  lessons: readonly string[];
+  check(lesson: string): Promise<ClassReport>;
+  /** What the checks hold between them (kept SSH connections), let go once the board stops. */
+  release?(): Promise<void>;
+  now?(): Date;
+  everyMs?: number;
+}
+
 export class ClassBoard {
   private readonly taken = new Map<string, Taken>();
   private readonly running = new Map<string, Promise<Taken>>();
+  readonly lessons: readonly string[];
+  private readonly check: (lesson: string) => Promise<ClassReport>;
+  private readonly now: () => Date;
+  private readonly everyMs: number;
 
-  constructor(
-    /** The lessons offered, the first being the one shown when the page names none. */
-    readonly lessons: readonly string[],
-    private readonly check: (lesson: string) => Promise<ClassReport>,
-    private readonly now: () => Date = () => new Date(),
-    private readonly everyMs = CLASS_EVERY_MS,
-  ) {}
+  constructor(private readonly o: ClassBoardOptions) {
+    this.lessons = o.lessons;
+    this.check = o.check;
+    this.now = o.now ?? (() => new Date());
+    this.everyMs = o.everyMs ?? CLASS_EVERY_MS;
+  }
 
   offers(lesson: unknown): lesson is string {
     return typeof lesson === 'string' && this.lessons.includes(lesson);
@@ -77,8 +90,9 @@ export class ClassBoard {
     return run;
   }
 
-  /** Waits for the checks under way (the server is stopping: their SSH connections close with them). */
+  /** Waits for the checks under way (the server is stopping), then lets go of what they kept. */
   async stop(): Promise<void> {
     await Promise.allSettled(this.running.values());
+    await this.o.release?.();
   }
 }

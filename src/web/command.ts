@@ -16,6 +16,7 @@ import type { Lab } from '../lab/model.js';
 import { requireTargets } from '../lifecycle/targets.js';
 import { SCENARIOS_DIR } from '../paths.js';
 import { listLessons, loadLesson } from '../scenario/lesson.js';
+import { KeptPools } from '../ssh/kept-pools.js';
 import { SshPool } from '../ssh/pool.js';
 import { ClassBoard } from './class.js';
 import { LiveGraph } from './graph.js';
@@ -118,7 +119,14 @@ async function labBackend(lab: Lab, choices: Choice[], initial: string | null, l
 function classBoard(base: Lab, count: number, choices: Choice[], initial: string | null): ClassBoard {
   const names = choices.map((c) => c.name);
   const lessons = initial === null ? names : [initial, ...names.filter((n) => n !== initial)];
-  return new ClassBoard(lessons, (name) => checkedClass(base, loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab: base }), count));
+  // Asked every few seconds while a teacher looks: each lab's SSH connections are kept from one look to the next.
+  const pools = new KeptPools();
+  return new ClassBoard({
+    lessons,
+    check: (name) =>
+      checkedClass(base, loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab: base }), count, (lab, targets, use) => pools.use(lab.name, targets, use)),
+    release: () => pools.close(),
+  });
 }
 
 /** The lessons written as exercises, in the catalog's order (one that is not is left out of the choice). */

@@ -23,6 +23,18 @@ const many: WebClassFigures = {
   atStep1: 6,
   openMs: 12_500,
   echo: [10, 20, 30, 40],
+  looks: {
+    fresh: [
+      { ms: 3000, cpuMs: 900 },
+      { ms: 2000, cpuMs: 800 },
+      { ms: 4000, cpuMs: 1000 },
+    ],
+    kept: [
+      { ms: 500, cpuMs: 200 },
+      { ms: 400, cpuMs: 100 },
+      { ms: 600, cpuMs: 300 },
+    ],
+  },
   held: { ...hostHeld, serverRss: 300 * MiB, memAvailable: 15_000 * MiB },
   memAvailableBefore: 21_000 * MiB,
   downMs: 60_000,
@@ -75,6 +87,8 @@ describe('the lab web report', () => {
     expect(lineOf(out, 'opened at once')).toMatch(/6 of 6 in 12\.5 s$/);
     expect(lineOf(out, 'before the labs')).toMatch(/21000 MiB before the labs, 15000 MiB with the pages open$/);
     expect(lineOf(out, 'down, all labs')).toMatch(/60\.0 s, nothing left \(containers, bridges\)$/);
+    expect(lineOf(out, "the board's look")).toMatch(/median of 3: new SSH connections\s+3\.0 s \(CPU 900 ms\)$/);
+    expect(lineOf(out, 'connections kept')).toMatch(/500 ms \(CPU 200 ms\): 6\.0x the speed, 4\.5x less CPU$/);
     expect(lineOf(out, 'failed')).toMatch(/not enough inotify instances$/);
   });
 

@@ -122,9 +122,10 @@ async function typeLine(node: string, line: string, on: Page = page) {
   );
 }
 
-async function screenshot(name: string, on: Page = page) {
+/** The page, or only what `selector` names of it (a board of two rows is a strip, not a screen). */
+async function screenshot(name: string, on: Page = page, selector?: string) {
   const path = join(ARTIFACTS, `${name}.png`);
-  await on.screenshot({ path });
+  await (selector ? on.locator(selector).screenshot({ path }) : on.screenshot({ path }));
   console.log(`screenshot: ${path}`);
 }
 
@@ -318,7 +319,7 @@ describe('lab web --count 2: a class on the two labs, in Chromium', () => {
       'watch',
     ]);
     expect(await rowOf(other)).toEqual([other.name, expect.stringMatching(/^0\//), '(not begun)', '-', '-', 'watch']);
-    await screenshot('6-class-board', board);
+    await screenshot('6-class-board', board, 'main');
   });
 
   it("the second student's step 1, typed in their page, shows on the board as typed", async () => {
@@ -347,7 +348,7 @@ describe('lab web --count 2: a class on the two labs, in Chromium', () => {
       expect.any(String),
       'watch',
     ]);
-    await screenshot('7-class-board-after-step-1', board);
+    await screenshot('7-class-board-after-step-1', board, 'main');
   });
 
   it("the teacher's watch shows the student's shell, scrollback then live, and nothing the watcher sends reaches it", async () => {

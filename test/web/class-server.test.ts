@@ -47,7 +47,7 @@ beforeAll(async () => {
     })),
     teacher: {
       token: teacher,
-      board: new ClassBoard(['netns'], (name) => checkedClass(base, loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab: base }), 3)),
+      board: new ClassBoard({ lessons: ['netns'], check: (name) => checkedClass(base, loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab: base }), 3) }),
     },
     log: (line) => logged.push(line),
   });

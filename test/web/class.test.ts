@@ -7,22 +7,26 @@ function setup() {
   let now = new Date('2026-01-01T10:00:00Z');
   const checks: string[] = [];
   const pending: ((r: ClassReport) => void)[] = [];
-  const board = new ClassBoard(
-    ['netns', 'bridge'],
-    (lesson) =>
+  let released = 0;
+  const board = new ClassBoard({
+    lessons: ['netns', 'bridge'],
+    check: (lesson) =>
       new Promise<ClassReport>((resolve) => {
         checks.push(lesson);
         pending.push(resolve);
       }),
-    () => now,
-    4000,
-  );
+    release: async () => {
+      released++;
+    },
+    now: () => now,
+    everyMs: 4000,
+  });
   const report = (scenario: string) => ({ scenario, labs: [], legend: '' }) as unknown as ClassReport;
   const settle = async (scenario: string) => {
     pending.shift()!(report(scenario));
     await new Promise((r) => setImmediate(r));
   };
-  return { board, checks, settle, later: (ms: number) => (now = new Date(now.getTime() + ms)) };
+  return { board, checks, settle, later: (ms: number) => (now = new Date(now.getTime() + ms)), released: () => released };
 }
 
 describe('ClassBoard', () => {
@@ -50,6 +54,18 @@ describe('ClassBoard', () => {
     expect((await first).words).toEqual({ headline: 'netns on 0 labs: 0 finished', checked: 'just now', rows: [] });
     later(40_000);
     expect((await board.view('netns')).words.checked).toBe('40 s ago'); // the old report, while the next is taken
+  });
+
+  it('lets go of what its checks kept once it stops, after the check under way', async () => {
+    const { board, settle, released } = setup();
+    void board.view('netns');
+    let stopped = false;
+    const stopping = board.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect([stopped, released()]).toEqual([false, 0]);
+    await settle('netns');
+    await stopping;
+    expect(released()).toBe(1);
   });
 
   it('offers only its lessons, each checked on its own', async () => {
