@@ -105,10 +105,6 @@ async function checkClass(base: Lab, lesson: Lesson, count: number, reporter: 't
 }
 
 /**
- * The class's report (`docker-lab/class@1`): each of the N labs checked side by side, read-only. What
- * `--check --count N` prints, and what `lab web --count N` shows the teacher.
- */
-/**
  * How a look at a lab reaches its nodes: by default a pool opened for it and closed after (the CLI looks once);
  * the web's board, which looks every few seconds, keeps its pools open (`KeptPools`).
  */
@@ -116,6 +112,10 @@ export type Reach = <T>(lab: Lab, targets: SshTarget[], use: (pool: SshPool) => 
 
 const openForTheLook: Reach = (_lab, targets, use) => withPool(targets, use);
 
+/**
+ * The class's report (`docker-lab/class@1`): each of the N labs checked side by side, read-only. What
+ * `--check --count N` prints, and what `lab web --count N` shows the teacher.
+ */
 export async function checkedClass(base: Lab, lesson: Lesson, count: number, reach: Reach = openForTheLook): Promise<ClassReport> {
   const labs = stampedLabs(base, count);
   const found = await Promise.all(labs.map((lab) => findOnLab(lab, lesson.name, count, reach)));

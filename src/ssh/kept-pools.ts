@@ -1,7 +1,7 @@
 /**
- * Pools kept open between uses, one per key (a lab's name), for a caller that asks the same labs again every few seconds (the
- * teacher's board): the SSH handshakes are paid once, not at every look. A pool whose opening or use failed is
- * closed and forgotten, so the next use opens a fresh one: the lab may have gone down, or come back anew.
+ * Pools kept open between uses, one per key (a lab's name), for a caller that asks the same labs again every few
+ * seconds (the teacher's board): the SSH handshakes are paid once, not at every look. A pool whose opening or use
+ * failed is closed and forgotten, so the next use opens a fresh one: the lab may have gone down, or come back anew.
  */
 import { SshPool } from './pool.js';
 import type { SshTarget } from './target.js';
