@@ -68,12 +68,22 @@ async function startServer(args: string[], lines = 1): Promise<string[]> {
   return s.stdout.split('\n').slice(0, lines);
 }
 
-/** The login sessions on a node (`who`), read over plain ssh with the lab's key, as `vagrant ssh` would. */
-async function loginsOn(node: string, lab: E2eLab = e2e): Promise<string> {
-  const r = await execa('ssh', ['-F', sshConfigPath(loadLab(lab.file)), node, 'who'], { reject: false, stdin: 'ignore' });
+/** A command's output on a node, over plain ssh with the lab's key, as `vagrant ssh` would run it. */
+async function onNode(node: string, lab: E2eLab, command: string): Promise<string> {
+  const r = await execa('ssh', ['-F', sshConfigPath(loadLab(lab.file)), node, command], { reject: false, stdin: 'ignore' });
   expect(r.exitCode, String(r.stderr)).toBe(0);
   return String(r.stdout);
 }
+
+/** The login sessions on a node (`who`). */
+const loginsOn = (node: string, lab: E2eLab = e2e) => onNode(node, lab, 'who');
+
+/** The peers (address:port) of the SSH connections a node's sshd holds, the asking one's included. */
+const sshPeersOn = async (node: string, lab: E2eLab) =>
+  (await onNode(node, lab, "ss -Htn state established '( sport = :22 )'"))
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.trim().split(/\s+/).at(-1)!);
 
 /** SIGTERM to the PID we started, and its end. */
 async function stopServer() {
@@ -349,6 +359,27 @@ describe('lab web --count 2: a class on the two labs, in Chromium', () => {
       'watch',
     ]);
     await screenshot('7-class-board-after-step-1', board, 'main');
+  });
+
+  it("the board keeps each lab's SSH connections from one look to the next", async () => {
+    // The first lab has no page open in the class: whatever connects to it is the board.
+    const checkedAt = () => board.evaluate(async () => (await (await fetch('/class/api')).json()).checkedAt as string);
+    const before = await sshPeersOn(NODE, e2e);
+    // Two new looks, so that one ran whole between the two readings.
+    let [looks, last] = [0, await checkedAt()];
+    await waitFor(
+      'two new looks of the board',
+      async () => {
+        const now = await checkedAt();
+        if (now !== last) [looks, last] = [looks + 1, now];
+        return looks >= 2;
+      },
+      () => false,
+      LIMIT_MS,
+    );
+    const after = await sshPeersOn(NODE, e2e);
+    // Our own ssh comes from a new port each time: what is in both is the board's connection, kept.
+    expect(before.filter((peer) => after.includes(peer))).toHaveLength(1);
   });
 
   it("the teacher's watch shows the student's shell, scrollback then live, and nothing the watcher sends reaches it", async () => {
