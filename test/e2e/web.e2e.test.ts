@@ -388,6 +388,11 @@ describe('lab web --count 2: a class on the two labs, in Chromium', () => {
     watching = await opened;
     await watching.waitForSelector(`#term-${NODE}[data-connected="true"]`, { timeout: LIMIT_MS });
     await seeInTerminal(NODE, 'sudo ip netns add test2', watching); // the scrollback
+    // Above the terminals, the student's row of the board.
+    await watching.waitForFunction(() => /in hand: 2 a new namespace/.test(document.getElementById('standing')?.textContent ?? ''), null, {
+      timeout: LIMIT_MS,
+    });
+    expect(await watching.textContent('#standing')).toMatch(/^netns: 2\/12 done · in hand: 2 .* · passed t\./);
     // Keys typed into the watch, and input sent on the watch's own socket as a page could: the server reads none.
     await watching.click(`#term-${NODE} .xterm`);
     await watching.keyboard.type('echo typed-by-teacher');

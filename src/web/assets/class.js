@@ -14,7 +14,9 @@ function row(w) {
     tr.append(el('td', { colspan: '5', class: 'problem' }, `not up: ${w.problem}`));
     return tr;
   }
-  const watch = el('a', { href: `/class/watch?lab=${encodeURIComponent(w.lab)}`, target: '_blank', rel: 'noopener' }, 'watch');
+  // The watch shows the student's row of the lesson the board shows now.
+  const href = `/class/watch?lab=${encodeURIComponent(w.lab)}&lesson=${encodeURIComponent($('lesson').value)}`;
+  const watch = el('a', { href, target: '_blank', rel: 'noopener' }, 'watch');
   tr.append(
     el('td', {}, w.done),
     el('td', {}, w.state === 'unchecked' ? `${w.hand} (not checked: ${w.problem})` : w.hand),
