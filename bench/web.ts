@@ -413,7 +413,7 @@ async function timedLook(look: () => Promise<unknown>): Promise<Look> {
 async function classLooks(base: Lab, count: number, runs: number): Promise<WebClassFigures['looks']> {
   const lesson = loadLesson(LESSON, { scenariosDir: SCENARIOS_DIR, lab: base });
   const pools = new KeptPools();
-  const kept: Reach = (lab, targets, use) => pools.use(lab.name, targets, use);
+  const kept: Reach = pools.use;
   const looks: WebClassFigures['looks'] = { fresh: [], kept: [] };
   try {
     await checkedClass(base, lesson, count, kept);

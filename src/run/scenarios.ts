@@ -62,8 +62,8 @@ interface RunScenariosResult {
 
 /**
  * Runs lessons one after the other over one SSH connection per node, each in the way the lab's Docker fits.
- * Exit code: 0 all passed or skipped, 1 a step failed, 130/143 interrupted (cleanup ran). Unreachable nodes or missing targets throw InputError
- * before anything runs.
+ * Exit code: 0 all passed or skipped, 1 a step failed, 130/143 interrupted (cleanup ran). Unreachable nodes or
+ * missing targets throw InputError before anything runs.
  */
 export async function runScenarios(lessons: readonly Lesson[], options: RunScenariosOptions): Promise<RunScenariosResult> {
   const runDir = options.runDir ?? 'runs';

@@ -1,5 +1,5 @@
 /**
- * Pools kept open between uses, one per key (a lab's name), for a caller that asks the same labs again every few
+ * Pools kept open between uses, one per lab (by its name), for a caller that asks the same labs again every few
  * seconds (the teacher's board): the SSH handshakes are paid once, not at every look. A pool whose opening or use
  * failed is closed and forgotten, so the next use opens a fresh one: the lab may have gone down, or come back anew.
  */
@@ -9,7 +9,9 @@ import type { SshTarget } from './target.js';
 export class KeptPools {
   private readonly pools = new Map<string, Promise<SshPool>>();
 
-  async use<T>(key: string, targets: readonly SshTarget[], use: (pool: SshPool) => Promise<T>): Promise<T> {
+  /** A pool on the lab's nodes for `use`: the one kept, or a new one, kept. Bound: it can be handed on as it is. */
+  readonly use = async <T>(lab: { readonly name: string }, targets: readonly SshTarget[], use: (pool: SshPool) => Promise<T>): Promise<T> => {
+    const key = lab.name;
     let opening = this.pools.get(key);
     if (!opening) {
       opening = SshPool.open(targets);
@@ -29,7 +31,7 @@ export class KeptPools {
       await pool.close();
       throw err;
     }
-  }
+  };
 
   /** Closes every pool; a use after this opens new ones. */
   async close(): Promise<void> {

@@ -38,16 +38,14 @@ export interface ClassBoardOptions {
 export class ClassBoard {
   private readonly taken = new Map<string, Taken>();
   private readonly running = new Map<string, Promise<Taken>>();
-  readonly lessons: readonly string[];
-  private readonly check: (lesson: string) => Promise<ClassReport>;
-  private readonly now: () => Date;
-  private readonly everyMs: number;
+  private readonly o: ClassBoardOptions & Required<Pick<ClassBoardOptions, 'now' | 'everyMs'>>;
 
-  constructor(private readonly o: ClassBoardOptions) {
-    this.lessons = o.lessons;
-    this.check = o.check;
-    this.now = o.now ?? (() => new Date());
-    this.everyMs = o.everyMs ?? CLASS_EVERY_MS;
+  constructor(o: ClassBoardOptions) {
+    this.o = { now: () => new Date(), everyMs: CLASS_EVERY_MS, ...o };
+  }
+
+  get lessons(): readonly string[] {
+    return this.o.lessons;
   }
 
   offers(lesson: unknown): lesson is string {
@@ -57,10 +55,10 @@ export class ClassBoard {
   /** The latest report of the lesson; a fresh check starts when it is older than everyMs (awaited only when there is none yet). */
   async view(lesson: string): Promise<ClassView> {
     const last = this.taken.get(lesson);
-    const stale = !last || this.now().getTime() - last.at.getTime() >= this.everyMs;
+    const stale = !last || this.o.now().getTime() - last.at.getTime() >= this.o.everyMs;
     const next = stale ? this.start(lesson) : null;
     const shown = last ?? (await next!);
-    const now = this.now();
+    const now = this.o.now();
     return {
       report: shown.report,
       checkedAt: shown.at.toISOString(),
@@ -76,9 +74,10 @@ export class ClassBoard {
   private start(lesson: string): Promise<Taken> {
     let run = this.running.get(lesson);
     if (!run) {
-      run = this.check(lesson)
+      run = this.o
+        .check(lesson)
         .then((report) => {
-          const taken = { report, at: this.now() };
+          const taken = { report, at: this.o.now() };
           this.taken.set(lesson, taken);
           return taken;
         })

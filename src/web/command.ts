@@ -123,8 +123,7 @@ function classBoard(base: Lab, count: number, choices: Choice[], initial: string
   const pools = new KeptPools();
   return new ClassBoard({
     lessons,
-    check: (name) =>
-      checkedClass(base, loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab: base }), count, (lab, targets, use) => pools.use(lab.name, targets, use)),
+    check: (name) => checkedClass(base, loadLesson(name, { scenariosDir: SCENARIOS_DIR, lab: base }), count, pools.use),
     release: () => pools.close(),
   });
 }

@@ -12,6 +12,7 @@ afterAll(async () => {
   await lab?.stop();
 });
 
+const [a, b] = [{ name: 'a' }, { name: 'b' }];
 const connections = () => lab.nodes.map((n) => n.connectionPids().length);
 const ran = (pool: SshPool, node: string) => pool.session(node).exec('true', { timeoutMs: 5000 });
 
@@ -29,7 +30,7 @@ describe('KeptPools', () => {
     const used: SshPool[] = [];
     for (let i = 0; i < 4; i++) {
       used.push(
-        await pools.use('a', lab.targets, async (pool) => {
+        await pools.use(a, lab.targets, async (pool) => {
           expect((await ran(pool, 'docker-node1')).exitCode).toBe(0);
           return pool;
         }),
@@ -43,21 +44,21 @@ describe('KeptPools', () => {
 
   it('forgets a pool whose use failed (closing it), and one that could not open: the next use opens anew', async () => {
     const pools = new KeptPools();
-    const first = await pools.use('a', lab.targets, async (pool) => pool);
+    const first = await pools.use(a, lab.targets, async (pool) => pool);
     await expect(
-      pools.use('a', lab.targets, async () => {
+      pools.use(a, lab.targets, async () => {
         throw new Error('docker-node2: connection lost');
       }),
     ).rejects.toThrow('connection lost');
     await until('the failed pool closed', () => connections().every((c) => c === 0));
-    const second = await pools.use('a', lab.targets, async (pool) => pool);
+    const second = await pools.use(a, lab.targets, async (pool) => pool);
     expect(second).not.toBe(first);
     expect(connections()).toEqual([1, 1]);
     await pools.close();
     // A lab that is down: nothing kept, and once it answers, it is reached.
     const nowhere = lab.targets.map((t) => ({ ...t, port: 1 }));
-    await expect(pools.use('b', nowhere, async () => 'reached')).rejects.toThrow(/cannot reach/);
-    expect(await pools.use('b', lab.targets, async () => 'reached')).toBe('reached');
+    await expect(pools.use(b, nowhere, async () => 'reached')).rejects.toThrow(/cannot reach/);
+    expect(await pools.use(b, lab.targets, async () => 'reached')).toBe('reached');
     await pools.close();
   });
 });

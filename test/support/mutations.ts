@@ -41,8 +41,20 @@ export function injectedName(m: Mutation, k: number): string {
   return m.inject.length === 1 ? `mutation: ${m.why}` : `mutation (${k + 1} of ${m.inject.length}): ${m.why}`;
 }
 
-/** The VXLAN packets a node takes in from the other, on the lab network (the rule the overlay mutation adds). */
+/** The VXLAN packets a node takes in from the other, on the lab network, dropped: no overlay crosses the nodes. */
 const UDP_4789 = '-i eth1 -p udp --dport 4789 -j DROP';
+
+/** VXLAN dropped between the nodes before `ping`, the step where the overlay `network` first crosses them. */
+function vxlanDropped(scenario: string, network: string, ping: string): Mutation {
+  return {
+    scenario,
+    why: `UDP 4789 (VXLAN) is dropped between the nodes: containers on ${network} no longer reach each other across them`,
+    before: ping,
+    inject: [{ on: 'all', run: `sudo iptables -I INPUT ${UDP_4789}` }],
+    undo: [{ on: 'all', run: `sudo iptables -D INPUT ${UDP_4789} 2>/dev/null || true` }],
+    failsAt: ping,
+  };
+}
 
 export const MUTATIONS: Mutation[] = [
   {
@@ -256,14 +268,7 @@ export const MUTATIONS: Mutation[] = [
     // The ping's own check reads the student's capture for test1's address: the first to see the NAT.
     failsAt: "docker-node2's capture holds echo requests from test1's address",
   },
-  {
-    scenario: 'overlay',
-    why: 'UDP 4789 (VXLAN) is dropped between the nodes: containers on demo no longer reach each other across them',
-    before: 'test1 pings test2 by address, across nodes',
-    inject: [{ on: 'all', run: `sudo iptables -I INPUT ${UDP_4789}` }],
-    undo: [{ on: 'all', run: `sudo iptables -D INPUT ${UDP_4789} 2>/dev/null || true` }],
-    failsAt: 'test1 pings test2 by address, across nodes',
-  },
+  vxlanDropped('overlay', 'demo', 'test1 pings test2 by address, across nodes'),
   {
     scenario: 'overlay-isolation',
     why: 'test3 is connected to demo before the isolation is shown: a container of ov_net2 on the other node reaches test1',
@@ -322,14 +327,7 @@ export const SLOW: Mutation[] = [
     inject: [{ on: 'docker-node1', run: 'docker exec redis redis-cli flushall' }],
     failsAt: 'and again',
   },
-  {
-    scenario: 'overlay-swarm',
-    why: 'UDP 4789 (VXLAN) is dropped between the nodes: containers on demo-swarm no longer reach each other across them',
-    before: 'test1 pings test2 by name, across nodes',
-    inject: [{ on: 'all', run: `sudo iptables -I INPUT ${UDP_4789}` }],
-    undo: [{ on: 'all', run: `sudo iptables -D INPUT ${UDP_4789} 2>/dev/null || true` }],
-    failsAt: 'test1 pings test2 by name, across nodes',
-  },
+  vxlanDropped('overlay-swarm', 'demo-swarm', 'test1 pings test2 by name, across nodes'),
   {
     scenario: 'flask-redis-multihost',
     why: 'redis on node2 is taken off demo: Flask on node1 no longer finds it by name across the nodes',
